@@ -1,0 +1,2 @@
+//! The `gpu-ledger` command-line tool.
+fn main() {}

@@ -1,0 +1,1 @@
+//! The analysis (stub: being written).

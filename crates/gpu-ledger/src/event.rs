@@ -1,0 +1,610 @@
+//! The event model: the facts gpu-ledger records, and the sink they flow into.
+//!
+//! Everything else in the crate is built on these types. The recorder produces
+//! [`Event`]s, the trace formats store them, and the analysis folds over them, so
+//! this module must stay small, `Copy`, allocation-free and free of I/O. An event
+//! is a fact about the past: it never refers to anything by pointer, only by
+//! value and by interned [`Name`].
+//!
+//! Open sets (resource types, owner kinds, marker names) have their well-known
+//! values as enum variants and everything else as a [`Name`]: a small index into
+//! a [`Names`] table that the producer of the stream (a recorder, a trace reader)
+//! announces to its sink with [`EventSink::on_name`] before the first event that
+//! uses it.
+
+use std::fmt;
+
+/// A resource identity: monotonic within a run, never 0, never reused.
+///
+/// Ids come either from the ledger ([`crate::Ledger::next_resource_id`]) or from
+/// the host's own counter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ResourceId(pub u64);
+
+/// A sync lane: one stream of compositor packets (a window, a layer tree).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LaneId(pub u64);
+
+/// A compositor packet id. Unique within its lane (Omega makes it unique per process).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PacketId(pub u64);
+
+/// An index into a [`Names`] table: how open sets name values that are not well-known.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Name(pub u32);
+
+/// A packet on its lane: the unit of compositor work an event is attributed to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PacketRef {
+    /// The sync lane.
+    pub lane: LaneId,
+    /// The packet on that lane.
+    pub packet: PacketId,
+}
+
+impl PacketRef {
+    /// The packet `packet` of lane `lane`.
+    pub const fn new(lane: u64, packet: u64) -> Self {
+        Self {
+            lane: LaneId(lane),
+            packet: PacketId(packet),
+        }
+    }
+}
+
+impl fmt::Display for PacketRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "lane {} packet {}", self.lane.0, self.packet.0)
+    }
+}
+
+macro_rules! open_set {
+    (
+        $(#[$meta:meta])*
+        $ty:ident { $( $(#[$vmeta:meta])* $variant:ident = $code:literal ),* $(,)? }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $ty {
+            $( $(#[$vmeta])* $variant, )*
+            /// Any other value, by name.
+            Other(Name),
+        }
+
+        impl $ty {
+            /// The well-known values, in code order.
+            pub const WELL_KNOWN: &'static [$ty] = &[ $( $ty::$variant, )* ];
+
+            /// The name of a well-known value; `None` for [`Self::Other`].
+            pub const fn well_known_name(self) -> Option<&'static str> {
+                match self {
+                    $( $ty::$variant => Some(stringify!($variant)), )*
+                    $ty::Other(_) => None,
+                }
+            }
+
+            /// The well-known value with this exact name, if there is one.
+            pub fn from_well_known_name(name: &str) -> Option<Self> {
+                match name {
+                    $( stringify!($variant) => Some($ty::$variant), )*
+                    _ => None,
+                }
+            }
+
+            /// A compact code: well-known values are below
+            /// [`FIRST_NAME_CODE`], others are `FIRST_NAME_CODE + name index`.
+            pub const fn code(self) -> u32 {
+                match self {
+                    $( $ty::$variant => $code, )*
+                    $ty::Other(name) => FIRST_NAME_CODE + name.0,
+                }
+            }
+
+            /// The inverse of [`Self::code`]; `None` for an unassigned well-known code.
+            pub const fn from_code(code: u32) -> Option<Self> {
+                match code {
+                    $( $code => Some($ty::$variant), )*
+                    c if c >= FIRST_NAME_CODE => Some($ty::Other(Name(c - FIRST_NAME_CODE))),
+                    _ => None,
+                }
+            }
+
+            /// Resolves the value to a string, looking names up in `names`.
+            pub fn resolve<'a>(self, names: &'a Names) -> &'a str {
+                match self {
+                    $ty::Other(name) => names.get(name).unwrap_or("<unnamed>"),
+                    known => known.well_known_name().unwrap_or("<unnamed>"),
+                }
+            }
+        }
+    };
+}
+
+/// Codes at or above this value in [`ResourceType::code`] and friends are [`Name`]s.
+pub const FIRST_NAME_CODE: u32 = 64;
+
+open_set! {
+    /// What kind of GPU object a resource is. An open set.
+    ResourceType {
+        /// A native render target (a swapchain, a layer's drawable).
+        NativeTarget = 0,
+        /// A command queue.
+        CommandQueue = 1,
+        /// A texture render target (an offscreen target owned by a render-target context).
+        TextureTarget = 2,
+        /// A texture.
+        Texture = 3,
+        /// A command buffer: per-frame by default (see the analysis definitions).
+        CommandBuffer = 4,
+        /// A buffer.
+        Buffer = 5,
+        /// A fence.
+        Fence = 6,
+        /// A compositor visual.
+        Visual = 7,
+    }
+}
+
+open_set! {
+    /// What kind of thing owns a resource. An open set.
+    OwnerKind {
+        /// The root visual of a window or layer tree.
+        RootVisual = 0,
+        /// A child visual.
+        ChildVisual = 1,
+        /// An effect pipeline (shadows, blurs).
+        EffectPipeline = 2,
+        /// Expected to come and go every frame; never breaks stability.
+        Transient = 3,
+    }
+}
+
+open_set! {
+    /// A point in the run worth naming. An open set.
+    Marker {
+        /// The host began shutting down: everything after it is in the shutdown window.
+        ShutdownBegins = 0,
+    }
+}
+
+/// Who owns a resource: a kind and a stable key (a lane id, a tree, layer or target pointer).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Owner {
+    /// The kind of owner.
+    pub kind: OwnerKind,
+    /// A stable key identifying the owner among owners of its kind.
+    pub key: u64,
+}
+
+impl Owner {
+    /// An owner of `kind` identified by `key`.
+    pub const fn new(kind: OwnerKind, key: u64) -> Self {
+        Self { kind, key }
+    }
+}
+
+/// A resource as events describe it: identity, type and owner.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Resource {
+    /// Its identity.
+    pub id: ResourceId,
+    /// What it is.
+    pub ty: ResourceType,
+    /// Who owns it.
+    pub owner: Owner,
+}
+
+/// Optional size information: pixels and scale for targets, bytes (in `width`) for buffers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Dims {
+    /// Width in pixels, or size in bytes for buffers (saturating at `u32::MAX`).
+    pub width: u32,
+    /// Height in pixels; 0 where it does not apply.
+    pub height: u32,
+    /// Backing scale factor; 0 where unknown.
+    pub scale: f32,
+}
+
+impl Dims {
+    /// `width`×`height` pixels at `scale`.
+    pub const fn new(width: u32, height: u32, scale: f32) -> Self {
+        Self {
+            width,
+            height,
+            scale,
+        }
+    }
+
+    /// A byte size, as buffers and pools report it.
+    pub const fn bytes(bytes: u64) -> Self {
+        let width = if bytes > u32::MAX as u64 {
+            u32::MAX
+        } else {
+            bytes as u32
+        };
+        Self {
+            width,
+            height: 0,
+            scale: 0.0,
+        }
+    }
+}
+
+/// What happened to a resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ResourceAction {
+    /// It was created.
+    Create,
+    /// It was destroyed (released by its owner).
+    Destroy,
+    /// Its backing storage was rebuilt for a new size, keeping its identity.
+    ResizeRebuild,
+    /// It was bound for use (to a visual, a pass, a tree).
+    Bind,
+    /// It was unbound.
+    Unbind,
+}
+
+/// What a pool did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PoolAction {
+    /// A request was served from the pool.
+    Hit,
+    /// A request missed the pool and a new object was made.
+    Miss,
+    /// An object went back into the pool.
+    Release,
+    /// The pool evicted an object.
+    Evict,
+}
+
+/// A step of a packet's life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PacketStage {
+    /// Queued on its lane, for render command `command_id`.
+    Queued {
+        /// The render command the packet carries.
+        command_id: u64,
+    },
+    /// Submitted to the GPU.
+    Submitted,
+    /// The GPU finished its work.
+    Completed,
+    /// Presented: a frame reached the screen (or, headless, was handed off).
+    Presented,
+    /// Dropped before presenting (stale, coalesced, superseded).
+    Dropped,
+    /// Nothing to draw: skipped on purpose.
+    NoOp,
+    /// Failed.
+    Failed,
+}
+
+impl PacketStage {
+    /// The stage's name as reports and JSON traces spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PacketStage::Queued { .. } => "queued",
+            PacketStage::Submitted => "submitted",
+            PacketStage::Completed => "completed",
+            PacketStage::Presented => "presented",
+            PacketStage::Dropped => "dropped",
+            PacketStage::NoOp => "noop",
+            PacketStage::Failed => "failed",
+        }
+    }
+}
+
+/// What an [`Event`] says happened.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum EventKind {
+    /// A resource lifecycle step.
+    Resource {
+        /// What happened.
+        action: ResourceAction,
+        /// The resource it happened to.
+        resource: Resource,
+        /// Its size, when known.
+        dims: Option<Dims>,
+        /// The packet being executed when it happened, if any.
+        packet: Option<PacketRef>,
+    },
+    /// A pool served, missed, took back or evicted an object.
+    Pool {
+        /// What the pool did.
+        action: PoolAction,
+        /// The type of object pooled.
+        ty: ResourceType,
+        /// The pool (its kind and key).
+        owner: Owner,
+        /// The object's size, when known.
+        dims: Option<Dims>,
+    },
+    /// A packet moved through its life.
+    Packet {
+        /// The packet.
+        packet: PacketRef,
+        /// The step it reached.
+        stage: PacketStage,
+    },
+    /// A packet used a resource.
+    Touched {
+        /// The packet.
+        packet: PacketRef,
+        /// The resource it used.
+        resource: ResourceId,
+    },
+    /// A named point in the run.
+    Marker(Marker),
+    /// The recorder had to drop `count` events recorded on this event's thread
+    /// because its buffer was full. Placed where the loss was noticed.
+    Lost {
+        /// How many events were dropped.
+        count: u64,
+    },
+}
+
+/// One recorded fact: when, on which thread, and what.
+///
+/// Streams of events are in one total order, consistent with each thread's order
+/// and with happens-before: a destroy never precedes the create it follows.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Event {
+    /// Nanoseconds since the ledger started (monotonic).
+    pub time_ns: u64,
+    /// The recording thread's index (0 for the first thread that recorded).
+    pub thread: u32,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+impl Event {
+    /// The resource this event is about, for resource lifecycle events.
+    pub fn resource(&self) -> Option<&Resource> {
+        match &self.kind {
+            EventKind::Resource { resource, .. } => Some(resource),
+            _ => None,
+        }
+    }
+}
+
+/// The table that gives [`Name`]s their strings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Names {
+    names: Vec<String>,
+}
+
+impl Names {
+    /// An empty table.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The string for `name`, if it has been defined.
+    pub fn get(&self, name: Name) -> Option<&str> {
+        self.names.get(name.0 as usize).map(String::as_str)
+    }
+
+    /// Defines `name` as `text`. Names are dense: defining index `n` grows the table
+    /// to `n + 1` entries (any gap reads back as undefined empty strings).
+    pub fn define(&mut self, name: Name, text: &str) {
+        let index = name.0 as usize;
+        if self.names.len() <= index {
+            self.names.resize(index + 1, String::new());
+        }
+        self.names[index] = text.to_owned();
+    }
+
+    /// The existing name for `text`, or a new one appended to the table.
+    ///
+    /// This is a linear search: interning is for setup and slow paths, never per event.
+    pub fn intern(&mut self, text: &str) -> Name {
+        if let Some(index) = self.names.iter().position(|n| n == text) {
+            return Name(index as u32);
+        }
+        self.names.push(text.to_owned());
+        Name((self.names.len() - 1) as u32)
+    }
+
+    /// How many names are defined.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether no name is defined.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+
+    /// All names with their indices, in index order.
+    pub fn iter(&self) -> impl Iterator<Item = (Name, &str)> {
+        self.names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (Name(i as u32), n.as_str()))
+    }
+}
+
+/// What a stream says about itself before its first event.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StreamInfo {
+    /// Wall-clock time of the stream's time zero (`Event::time_ns == 0`), in
+    /// nanoseconds since the Unix epoch; 0 when unknown.
+    pub start_unix_ns: u64,
+    /// Who produced the stream (a process name, a tool), for people; may be empty.
+    pub source: String,
+}
+
+/// Anything that consumes an event stream: trace writers, the analyzer, collectors.
+///
+/// Producers (the recorder's drain thread, trace readers, log importers) call
+/// [`on_start`](Self::on_start) once first, then [`on_name`](Self::on_name) for each name before the first event that uses it,
+/// then [`on_event`](Self::on_event) for each event in the stream's total order,
+/// [`on_flush`](Self::on_flush) at natural boundaries (a drain pass, a block), and
+/// [`on_finish`](Self::on_finish) once at the end. Sinks must not block for long:
+/// the recorder's buffers fill while they do.
+pub trait EventSink: Send {
+    /// The stream begins; `info` describes it.
+    fn on_start(&mut self, info: &StreamInfo) {
+        let _ = info;
+    }
+
+    /// `name` now stands for `text`.
+    fn on_name(&mut self, name: Name, text: &str) {
+        let _ = (name, text);
+    }
+
+    /// The next event in the stream.
+    fn on_event(&mut self, event: &Event);
+
+    /// A natural boundary: a good time to flush buffered output.
+    fn on_flush(&mut self) {}
+
+    /// The stream ended; no more calls follow.
+    fn on_finish(&mut self) {}
+}
+
+impl<S: EventSink + ?Sized> EventSink for Box<S> {
+    fn on_start(&mut self, info: &StreamInfo) {
+        (**self).on_start(info)
+    }
+    fn on_name(&mut self, name: Name, text: &str) {
+        (**self).on_name(name, text)
+    }
+    fn on_event(&mut self, event: &Event) {
+        (**self).on_event(event)
+    }
+    fn on_flush(&mut self) {
+        (**self).on_flush()
+    }
+    fn on_finish(&mut self) {
+        (**self).on_finish()
+    }
+}
+
+impl<S: EventSink + ?Sized> EventSink for &mut S {
+    fn on_start(&mut self, info: &StreamInfo) {
+        (**self).on_start(info)
+    }
+    fn on_name(&mut self, name: Name, text: &str) {
+        (**self).on_name(name, text)
+    }
+    fn on_event(&mut self, event: &Event) {
+        (**self).on_event(event)
+    }
+    fn on_flush(&mut self) {
+        (**self).on_flush()
+    }
+    fn on_finish(&mut self) {
+        (**self).on_finish()
+    }
+}
+
+/// A sink that keeps everything it is given: for tests, small tools and replays.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Collected {
+    /// What the stream said about itself.
+    pub info: StreamInfo,
+    /// The names defined so far.
+    pub names: Names,
+    /// The events, in stream order.
+    pub events: Vec<Event>,
+    /// Whether [`EventSink::on_finish`] was called.
+    pub finished: bool,
+}
+
+impl Collected {
+    /// Replays the collected stream into another sink: names first, then events, then finish.
+    pub fn replay(&self, sink: &mut dyn EventSink) {
+        sink.on_start(&self.info);
+        for (name, text) in self.names.iter() {
+            sink.on_name(name, text);
+        }
+        for event in &self.events {
+            sink.on_event(event);
+        }
+        sink.on_flush();
+        sink.on_finish();
+    }
+}
+
+impl EventSink for Collected {
+    fn on_start(&mut self, info: &StreamInfo) {
+        self.info = info.clone();
+    }
+    fn on_name(&mut self, name: Name, text: &str) {
+        self.names.define(name, text);
+    }
+    fn on_event(&mut self, event: &Event) {
+        self.events.push(*event);
+    }
+    fn on_finish(&mut self) {
+        self.finished = true;
+    }
+}
+
+/// Sends every call to two sinks, in order: how the recorder feeds a trace file
+/// and the live analyzer at once.
+#[derive(Debug)]
+pub struct Tee<A, B>(pub A, pub B);
+
+impl<A: EventSink, B: EventSink> EventSink for Tee<A, B> {
+    fn on_start(&mut self, info: &StreamInfo) {
+        self.0.on_start(info);
+        self.1.on_start(info);
+    }
+    fn on_name(&mut self, name: Name, text: &str) {
+        self.0.on_name(name, text);
+        self.1.on_name(name, text);
+    }
+    fn on_event(&mut self, event: &Event) {
+        self.0.on_event(event);
+        self.1.on_event(event);
+    }
+    fn on_flush(&mut self) {
+        self.0.on_flush();
+        self.1.on_flush();
+    }
+    fn on_finish(&mut self) {
+        self.0.on_finish();
+        self.1.on_finish();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn event_record_size_is_pinned() {
+        // The recorder copies this record on every call: growth must be deliberate.
+        assert_eq!(std::mem::size_of::<Event>(), 96, "Event grew or shrank");
+    }
+
+    #[test]
+    fn codes_round_trip_for_known_and_named_values() {
+        for &ty in ResourceType::WELL_KNOWN {
+            assert_eq!(ResourceType::from_code(ty.code()), Some(ty));
+        }
+        let other = ResourceType::Other(Name(7));
+        assert_eq!(other.code(), FIRST_NAME_CODE + 7);
+        assert_eq!(ResourceType::from_code(other.code()), Some(other));
+        assert_eq!(ResourceType::from_code(63), None);
+        assert_eq!(Marker::from_code(0), Some(Marker::ShutdownBegins));
+    }
+
+    #[test]
+    fn names_intern_once_and_resolve() {
+        let mut names = Names::new();
+        let a = names.intern("BlurScratch");
+        let b = names.intern("BlurScratch");
+        assert_eq!(a, b);
+        assert_eq!(ResourceType::Other(a).resolve(&names), "BlurScratch");
+        assert_eq!(ResourceType::CommandQueue.resolve(&names), "CommandQueue");
+        assert_eq!(
+            OwnerKind::from_well_known_name("Transient"),
+            Some(OwnerKind::Transient)
+        );
+        assert_eq!(OwnerKind::from_well_known_name("transient"), None);
+    }
+}

@@ -1,0 +1,40 @@
+//! gpu-ledger records the lifecycle of every GPU resource a renderer creates, ties
+//! each event to the compositor packet and owner that caused it, and answers from
+//! telemetry alone: how many startup frames were presented, why each resource was
+//! destroyed, which owner churns most, and what is startup waste versus teardown.
+//!
+//! ```
+//! use gpu_ledger::{Ledger, LedgerConfig, Collected, Owner, OwnerKind, ResourceType, PacketRef};
+//!
+//! let ledger = Ledger::start(LedgerConfig::default(), Collected::default());
+//! let queue = ledger.next_resource_id();
+//! let window = Owner::new(OwnerKind::RootVisual, 1);
+//! {
+//!     let _packet = ledger.enter_packet(PacketRef::new(1, 1));
+//!     ledger.create(queue, ResourceType::CommandQueue, window, None);
+//! }
+//! ledger.destroy(queue, ResourceType::CommandQueue, window);
+//! let collected: Collected = ledger.finish().into_sink();
+//! assert_eq!(collected.events.len(), 2);
+//! ```
+//!
+//! # Overview
+//! - [`event`]: the facts ([`Event`]) and the [`EventSink`] they flow into.
+//! - [`record`]: the [`Ledger`], a lock-free per-thread recorder drained into a sink.
+//! - [`format`]: the binary trace format and its JSON Lines twin, streaming readers.
+//! - [`analysis`]: the pure fold over events that produces the churn report.
+//!
+//! # Feature flags
+//! - `json`: JSON Lines traces and the JSON report (pulls in serde and serde_json).
+
+pub mod analysis;
+pub mod event;
+pub mod format;
+pub mod record;
+
+pub use event::{
+    Collected, Dims, Event, EventKind, EventSink, LaneId, Marker, Name, Names, Owner, OwnerKind,
+    PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId,
+    ResourceType, StreamInfo, Tee,
+};
+// pub use record::{Ledger, LedgerConfig, PacketScope};
