@@ -14,7 +14,7 @@
 //!     ledger.create(queue, ResourceType::CommandQueue, window, None);
 //! }
 //! ledger.destroy(queue, ResourceType::CommandQueue, window);
-//! let collected: Collected = ledger.finish().into_sink();
+//! let collected = ledger.finish().into_sink::<Collected>().expect("the sink we started with");
 //! assert_eq!(collected.events.len(), 2);
 //! ```
 //!
@@ -37,4 +37,4 @@ pub use event::{
     PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId,
     ResourceType, StreamInfo, Tee,
 };
-// pub use record::{Ledger, LedgerConfig, PacketScope};
+pub use record::{Clock, Finished, Ledger, LedgerConfig, PacketScope, current_packet};

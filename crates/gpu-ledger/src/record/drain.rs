@@ -1,0 +1,171 @@
+//! The drain: the background thread that merges per-thread rings into one stream.
+//!
+//! Each pass reads the clock first (the pass's *horizon*), then empties every ring
+//! and releases, in (time, thread) order, only the events stamped before the
+//! horizon; later ones wait for the next pass. An event can only be handed to
+//! another thread after it was pushed, and it was pushed before the horizon was
+//! read if anything that happened after it is released, so each released prefix
+//! is closed under happens-before: a destroy never overtakes its create, whatever
+//! threads they were recorded on. The drain never blocks a recording thread: the
+//! only lock it shares with them guards thread registration and name interning.
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use super::{AnySink, Shared, Slot, ThreadShared};
+use crate::event::{Event, EventKind, StreamInfo};
+
+/// One recording thread's ring, as the drain sees it.
+pub(super) struct DrainRing {
+    pub(super) thread: u32,
+    pub(super) consumer: rtrb::Consumer<Slot>,
+    pub(super) shared: Arc<ThreadShared>,
+    /// Popped but not yet released (stamped at or after the last horizon).
+    staged: VecDeque<Slot>,
+}
+
+impl DrainRing {
+    pub(super) fn new(
+        thread: u32,
+        consumer: rtrb::Consumer<Slot>,
+        shared: Arc<ThreadShared>,
+    ) -> Self {
+        let staged = VecDeque::with_capacity(consumer.buffer().capacity());
+        Self {
+            thread,
+            consumer,
+            shared,
+            staged,
+        }
+    }
+
+    fn pop_all(&mut self) {
+        let available = self.consumer.slots();
+        if let Ok(chunk) = self.consumer.read_chunk(available) {
+            self.staged.extend(chunk);
+        }
+    }
+
+    fn is_done(&self) -> bool {
+        self.consumer.is_abandoned() && self.consumer.is_empty() && self.staged.is_empty()
+    }
+}
+
+/// The drain thread's state: its rings, the sink, and what it has released so far.
+pub(super) struct Drain {
+    shared: Arc<Shared>,
+    rings: Vec<DrainRing>,
+    sink: Box<dyn AnySink>,
+    names_sent: usize,
+    last_ns: u64,
+    pub(super) released: u64,
+    pub(super) lost: u64,
+}
+
+impl Drain {
+    pub(super) fn new(shared: Arc<Shared>, mut sink: Box<dyn AnySink>, info: &StreamInfo) -> Self {
+        sink.on_start(info);
+        Self {
+            shared,
+            rings: Vec::new(),
+            sink,
+            names_sent: 0,
+            last_ns: 0,
+            released: 0,
+            lost: 0,
+        }
+    }
+
+    /// One pass; `last` releases everything, whatever its time.
+    pub(super) fn pass(&mut self, last: bool) {
+        let horizon = if last {
+            u64::MAX
+        } else {
+            self.shared.clock.now_ticks()
+        };
+        self.rings.append(&mut self.shared.take_new_rings());
+        for ring in &mut self.rings {
+            ring.pop_all();
+        }
+        self.send_new_names();
+        self.release_before(horizon);
+        self.report_losses();
+        self.rings.retain(|ring| !ring.is_done());
+        self.sink.on_flush();
+    }
+
+    pub(super) fn into_sink(mut self) -> Box<dyn AnySink> {
+        self.sink.on_finish();
+        self.sink
+    }
+
+    fn send_new_names(&mut self) {
+        let names = self.shared.names.lock().unwrap_or_else(|e| e.into_inner());
+        for (name, text) in names.iter().skip(self.names_sent) {
+            self.sink.on_name(name, text);
+        }
+        self.names_sent = names.len();
+    }
+
+    /// A k-way merge of the staged runs, each already in its thread's order.
+    fn release_before(&mut self, horizon: u64) {
+        loop {
+            let mut next: Option<(usize, u64, u32)> = None;
+            for (index, ring) in self.rings.iter().enumerate() {
+                let Some(slot) = ring.staged.front() else {
+                    continue;
+                };
+                if slot.ticks >= horizon {
+                    continue;
+                }
+                let key = (slot.ticks, ring.thread);
+                if next.is_none_or(|(_, ticks, thread)| key < (ticks, thread)) {
+                    next = Some((index, slot.ticks, ring.thread));
+                }
+            }
+            let Some((index, _, thread)) = next else {
+                return;
+            };
+            let slot = self.rings[index]
+                .staged
+                .pop_front()
+                .expect("the chosen ring has a front slot");
+            self.emit(thread, slot.ticks, slot.kind);
+        }
+    }
+
+    fn report_losses(&mut self) {
+        for index in 0..self.rings.len() {
+            let count = self.rings[index].shared.lost.swap(0, Ordering::Relaxed);
+            if count > 0 {
+                let thread = self.rings[index].thread;
+                self.lost += count;
+                // Stamped with the latest released time so the stream stays in time order.
+                let event = Event {
+                    time_ns: self.last_ns,
+                    thread,
+                    kind: EventKind::Lost { count },
+                };
+                self.released += 1;
+                self.sink.on_event(&event);
+            }
+        }
+    }
+
+    fn emit(&mut self, thread: u32, ticks: u64, kind: EventKind) {
+        let clock = &self.shared.clock;
+        // A thread preempted between reading the clock and publishing its event is
+        // released late; it takes the release time so that time never runs backwards.
+        let time_ns = clock
+            .ticks_to_ns(ticks, self.shared.start_ticks)
+            .max(self.last_ns);
+        self.last_ns = time_ns;
+        self.released += 1;
+        self.sink.on_event(&Event {
+            time_ns,
+            thread,
+            kind,
+        });
+    }
+}
