@@ -1,1 +1,4 @@
-//! Integration tests.
+//! The core crate's integration tests: one binary, a module per concern.
+
+// The recorder: ordering, loss accounting, packet context, toggles.
+mod record;

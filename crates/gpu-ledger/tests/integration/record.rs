@@ -1,0 +1,268 @@
+//! The recorder end to end: real threads, real drain thread, collected streams.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::Duration;
+
+use gpu_ledger::record::Clock;
+use gpu_ledger::{
+    Collected, Event, EventKind, EventSink, Ledger, LedgerConfig, Marker, Name, Owner, OwnerKind,
+    PacketRef, ResourceAction, ResourceId, ResourceType,
+};
+
+fn owner(key: u64) -> Owner {
+    Owner::new(OwnerKind::ChildVisual, key)
+}
+
+fn finish(ledger: &Ledger) -> Collected {
+    ledger
+        .finish()
+        .into_sink::<Collected>()
+        .expect("the ledger was started with a Collected sink")
+}
+
+/// A sink whose events can be read while the ledger is still running.
+#[derive(Clone, Default)]
+struct Shared(Arc<Mutex<Vec<Event>>>);
+
+impl EventSink for Shared {
+    fn on_event(&mut self, event: &Event) {
+        self.0.lock().unwrap().push(*event);
+    }
+}
+
+#[test]
+fn threads_lose_nothing_with_enough_capacity_and_keep_their_order() {
+    const THREADS: u64 = 4;
+    const EVENTS: u64 = 20_000;
+    let config = LedgerConfig {
+        thread_capacity: EVENTS as usize,
+        ..LedgerConfig::default()
+    };
+    let ledger = Arc::new(Ledger::start(config, Collected::default()));
+    let workers: Vec<_> = (0..THREADS)
+        .map(|t| {
+            let ledger = ledger.clone();
+            std::thread::spawn(move || {
+                for i in 0..EVENTS {
+                    // The id encodes (thread, sequence) so order can be checked afterwards.
+                    let id = ResourceId((t << 32) | (i + 1));
+                    ledger.create(id, ResourceType::Texture, owner(t), None);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    let collected = finish(&ledger);
+    assert_eq!(collected.events.len() as u64, THREADS * EVENTS, "events lost or duplicated");
+    let mut next = [1u64; THREADS as usize];
+    let mut last_time = 0;
+    for event in &collected.events {
+        assert!(event.time_ns >= last_time, "time ran backwards at {event:?}");
+        last_time = event.time_ns;
+        let resource = event.resource().expect("only resource events were recorded");
+        let (t, seq) = (resource.id.0 >> 32, resource.id.0 & 0xffff_ffff);
+        assert_eq!(seq, next[t as usize], "thread {t} out of order");
+        next[t as usize] += 1;
+    }
+}
+
+#[test]
+fn a_destroy_never_precedes_its_create_across_threads() {
+    const RESOURCES: u64 = 20_000;
+    let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()));
+    let (to_destroyer, from_creator) = mpsc::sync_channel::<ResourceId>(64);
+    let creator = {
+        let ledger = ledger.clone();
+        std::thread::spawn(move || {
+            for _ in 0..RESOURCES {
+                let id = ledger.next_resource_id();
+                ledger.create(id, ResourceType::CommandQueue, owner(1), None);
+                to_destroyer.send(id).unwrap();
+            }
+        })
+    };
+    let destroyer = {
+        let ledger = ledger.clone();
+        std::thread::spawn(move || {
+            for id in from_creator {
+                ledger.destroy(id, ResourceType::CommandQueue, owner(1));
+            }
+        })
+    };
+    creator.join().unwrap();
+    destroyer.join().unwrap();
+    let collected = finish(&ledger);
+    assert_eq!(collected.events.len() as u64, 2 * RESOURCES);
+    let mut live = std::collections::HashSet::new();
+    for (seq, event) in collected.events.iter().enumerate() {
+        let EventKind::Resource { action, resource, .. } = event.kind else {
+            panic!("unexpected event {event:?}");
+        };
+        match action {
+            ResourceAction::Create => assert!(live.insert(resource.id)),
+            ResourceAction::Destroy => assert!(
+                live.remove(&resource.id),
+                "event {seq}: destroy of {:?} before its create",
+                resource.id
+            ),
+            other => panic!("unexpected action {other:?}"),
+        }
+    }
+    assert!(live.is_empty());
+}
+
+#[test]
+fn a_full_ring_drops_and_reports_the_exact_count() {
+    const CAPACITY: usize = 100;
+    const RECORDED: usize = 250;
+    let config = LedgerConfig {
+        thread_capacity: CAPACITY,
+        // The drain sleeps through the test: only the final pass empties the ring.
+        drain_interval: Duration::from_secs(3600),
+        ..LedgerConfig::default()
+    };
+    let ledger = Ledger::start(config, Collected::default());
+    ledger.flush(); // the drain's first pass is behind us; it now sleeps
+    for i in 0..RECORDED {
+        ledger.create(ResourceId(i as u64 + 1), ResourceType::Buffer, owner(0), None);
+    }
+    let finished = ledger.finish();
+    assert_eq!(finished.lost, (RECORDED - CAPACITY) as u64);
+    let collected = finished.into_sink::<Collected>().unwrap();
+    let resources = collected.events.iter().filter(|e| e.resource().is_some()).count();
+    assert_eq!(resources, CAPACITY, "the ring keeps exactly its capacity");
+    let lost: Vec<u64> = collected
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Lost { count } => Some(count),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lost, vec![(RECORDED - CAPACITY) as u64], "one Lost event with the exact count");
+}
+
+#[test]
+fn flush_delivers_everything_recorded_before_it() {
+    let sink = Shared::default();
+    let ledger = Ledger::start(
+        LedgerConfig {
+            drain_interval: Duration::from_secs(3600),
+            ..LedgerConfig::default()
+        },
+        sink.clone(),
+    );
+    for i in 1..=10 {
+        ledger.create(ResourceId(i), ResourceType::Fence, owner(0), None);
+        ledger.flush();
+        assert_eq!(sink.0.lock().unwrap().len() as u64, i, "after flush {i}");
+    }
+}
+
+#[test]
+fn resource_events_carry_the_current_packet_and_scopes_nest() {
+    let ledger = Ledger::start(LedgerConfig::default(), Collected::default());
+    let (outer, inner) = (PacketRef::new(1, 10), PacketRef::new(2, 20));
+    ledger.create(ResourceId(1), ResourceType::Texture, owner(0), None);
+    {
+        let _outer = ledger.enter_packet(outer);
+        ledger.create(ResourceId(2), ResourceType::Texture, owner(0), None);
+        {
+            let _inner = ledger.enter_packet(inner);
+            ledger.create(ResourceId(3), ResourceType::Texture, owner(0), None);
+            ledger.touch(ResourceId(1));
+        }
+        ledger.destroy(ResourceId(2), ResourceType::Texture, owner(0));
+    }
+    ledger.touch(ResourceId(1)); // outside any packet: records nothing
+    let packets: Vec<Option<PacketRef>> = finish(&ledger)
+        .events
+        .iter()
+        .map(|e| match e.kind {
+            EventKind::Resource { packet, .. } => packet,
+            EventKind::Touched { packet, .. } => Some(packet),
+            _ => panic!("unexpected {e:?}"),
+        })
+        .collect();
+    assert_eq!(packets, vec![None, Some(outer), Some(inner), Some(inner), Some(outer)]);
+}
+
+#[test]
+fn names_reach_the_sink_before_the_events_that_use_them() {
+    #[derive(Default)]
+    struct Checker {
+        defined: Vec<Name>,
+        seen: usize,
+    }
+    impl EventSink for Checker {
+        fn on_name(&mut self, name: Name, _text: &str) {
+            self.defined.push(name);
+        }
+        fn on_event(&mut self, event: &Event) {
+            if let Some(resource) = event.resource() {
+                if let ResourceType::Other(name) = resource.ty {
+                    assert!(self.defined.contains(&name), "{name:?} used before defined");
+                }
+                if let OwnerKind::Other(name) = resource.owner.kind {
+                    assert!(self.defined.contains(&name), "{name:?} used before defined");
+                }
+            }
+            self.seen += 1;
+        }
+    }
+    let ledger = Ledger::start(LedgerConfig::default(), Checker::default());
+    let blur = ledger.resource_type("BlurScratch");
+    let scratch = ledger.owner_kind("LayerBlurScratch");
+    assert_eq!(ledger.resource_type("CommandQueue"), ResourceType::CommandQueue);
+    ledger.create(ResourceId(1), blur, Owner::new(scratch, 9), None);
+    let named = ledger.marker_named("first-layout");
+    ledger.marker(named);
+    let checker = ledger.finish().into_sink::<Checker>().unwrap();
+    assert_eq!(checker.seen, 2);
+    assert_eq!(checker.defined, vec![Name(0), Name(1), Name(2)]);
+    assert!(matches!(named, Marker::Other(Name(2))));
+}
+
+#[test]
+fn a_substituted_clock_stamps_exact_times() {
+    static NOW: AtomicU64 = AtomicU64::new(1_000);
+    let config = LedgerConfig {
+        clock: Clock::from_fn(|| NOW.load(Ordering::SeqCst)),
+        ..LedgerConfig::default()
+    };
+    let ledger = Ledger::start(config, Collected::default());
+    for step in [0, 250, 1_000_000] {
+        NOW.fetch_add(step, Ordering::SeqCst);
+        ledger.shutdown_begins();
+    }
+    let times: Vec<u64> = finish(&ledger).events.iter().map(|e| e.time_ns).collect();
+    assert_eq!(times, vec![0, 250, 1_000_250]);
+}
+
+#[test]
+fn a_disabled_ledger_records_nothing_and_finishes_empty() {
+    let ledger = Ledger::disabled();
+    assert!(!ledger.is_enabled());
+    let id = ledger.next_resource_id();
+    assert_eq!(id, ResourceId(1), "ids still work when disabled");
+    ledger.create(id, ResourceType::Texture, owner(0), None);
+    ledger.flush();
+    let finished = ledger.finish();
+    assert_eq!((finished.events, finished.lost), (0, 0));
+    assert!(finished.into_sink::<Collected>().is_none());
+}
+
+#[test]
+fn finishing_twice_hands_the_sink_back_once() {
+    let ledger = Ledger::start(LedgerConfig::default(), Collected::default());
+    ledger.shutdown_begins();
+    let first = ledger.finish();
+    assert_eq!(first.events, 1);
+    let collected = first.into_sink::<Collected>().unwrap();
+    assert!(collected.finished, "on_finish was called");
+    ledger.shutdown_begins(); // after finish: ignored, never a panic
+    assert!(ledger.finish().into_sink::<Collected>().is_none());
+}
