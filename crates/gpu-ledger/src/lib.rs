@@ -23,6 +23,7 @@
 //! - [`record`]: the [`Ledger`], a lock-free per-thread recorder drained into a sink.
 //! - [`format`]: the binary trace format and its JSON Lines twin, streaming readers.
 //! - [`analysis`]: the pure fold over events that produces the churn report.
+//! - [`synth`]: a realistic synthetic workload, recorded through the real ledger.
 //!
 //! # Feature flags
 //! - `json`: JSON Lines traces and the JSON report (pulls in serde and serde_json).
@@ -31,6 +32,7 @@ pub mod analysis;
 pub mod event;
 pub mod format;
 pub mod record;
+pub mod synth;
 
 pub use event::{
     Collected, Dims, Event, EventKind, EventSink, LaneId, Marker, Name, Names, Owner, OwnerKind,

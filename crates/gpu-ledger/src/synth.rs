@@ -1,0 +1,360 @@
+//! Synthetic workloads: a realistic compositor's event stream, recorded through
+//! the real [`Ledger`], for benchmarks of everything downstream at 10⁶–10⁸ events.
+//!
+//! The workload has the shape the plan worries about: lanes of packets at 60 Hz,
+//! a startup storm (visuals created, contexts rebuilt for each layout pass, two
+//! warm-up frames per canvas), a steady state of per-frame command buffers with
+//! rare replacements and pool traffic, and a teardown burst after a shutdown
+//! marker. It is deterministic for a given [`SynthConfig`], and it never holds
+//! more than [`SynthConfig::live`] resources, so the analysis's memory is bounded
+//! by it whatever the event count. Time is simulated (frames 16.7 ms apart), so a
+//! 10⁸-event trace spans hours of compositor time but records in seconds.
+
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::event::{
+    Dims, Owner, OwnerKind, PacketRef, PacketStage, PoolAction, ResourceId, ResourceType,
+};
+use crate::event::EventSink;
+use crate::record::{Clock, Finished, Ledger, LedgerConfig};
+
+/// What to generate.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SynthConfig {
+    /// Roughly how many events to record (the teardown may add up to `live` more).
+    pub events: u64,
+    /// Sync lanes (windows), each with its own packets and visuals.
+    pub lanes: u32,
+    /// The most resources alive at once, across lanes.
+    pub live: u32,
+    /// Seed of the pseudo-random choices.
+    pub seed: u64,
+}
+
+impl Default for SynthConfig {
+    fn default() -> Self {
+        Self {
+            events: 1_000_000,
+            lanes: 2,
+            live: 1_000,
+            seed: 1,
+        }
+    }
+}
+
+/// What a synthetic run recorded, counted by the generator itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SynthSummary {
+    /// Events recorded.
+    pub events: u64,
+    /// Packets presented.
+    pub presented: u64,
+    /// Packets presented before the generator's startup storm ended.
+    pub presented_startup: u64,
+    /// Resources created.
+    pub created: u64,
+    /// Resources destroyed.
+    pub destroyed: u64,
+}
+
+static NOW_NS: AtomicU64 = AtomicU64::new(0);
+static ONE_RUN_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn simulated_now() -> u64 {
+    NOW_NS.load(Ordering::Relaxed)
+}
+
+const FRAME_NS: u64 = 16_666_667;
+const STEP_NS: u64 = 2_000;
+/// Child visuals each lane starts with, and how many layout passes the storm lasts.
+const STARTUP_LAYOUT_PASSES: u32 = 6;
+
+/// One visual's resources: the visual, its native target and queue, and its context's two targets.
+#[derive(Clone, Copy, Debug)]
+struct Visual {
+    owner: Owner,
+    ids: [ResourceId; 5],
+    size: u32,
+}
+
+const VISUAL_TYPES: [ResourceType; 5] = [
+    ResourceType::Visual,
+    ResourceType::NativeTarget,
+    ResourceType::CommandQueue,
+    ResourceType::TextureTarget,
+    ResourceType::TextureTarget,
+];
+
+/// The generator's state while it runs.
+struct Synth<'a> {
+    ledger: &'a Ledger,
+    rng: fastrand::Rng,
+    summary: SynthSummary,
+    next_packet: u64,
+    live: u32,
+    flush_every: u64,
+    flushed_at: u64,
+}
+
+/// Records a synthetic workload through a new [`Ledger`] streaming into `sink`,
+/// and returns the generator's own counts with the finished ledger.
+///
+/// The ledger runs on a simulated clock (`config.clock` is replaced), so the same
+/// `synth` config gives the same stream, times included. Runs one at a time per
+/// process. Flushes the ledger as it goes, so nothing is lost however fast it records.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::{Collected, LedgerConfig};
+/// use gpu_ledger::synth::{self, SynthConfig};
+///
+/// let config = SynthConfig { events: 10_000, ..SynthConfig::default() };
+/// let (summary, finished) = synth::record(&config, LedgerConfig::default(), Collected::default());
+/// assert_eq!(finished.lost, 0);
+/// let collected = finished.into_sink::<Collected>().unwrap();
+/// assert_eq!(collected.events.len() as u64, summary.events);
+/// ```
+pub fn record<S: EventSink + 'static>(
+    config: &SynthConfig,
+    ledger: LedgerConfig,
+    sink: S,
+) -> (SynthSummary, Finished) {
+    let _one_at_a_time = ONE_RUN_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    NOW_NS.store(0, Ordering::Relaxed);
+    // Wait for the drain whenever half a ring has been recorded since the last wait.
+    let flush_every = (ledger.thread_capacity as u64 / 2).max(1);
+    let ledger = Ledger::start(
+        LedgerConfig {
+            clock: Clock::from_fn(simulated_now),
+            ..ledger
+        },
+        sink,
+    );
+    let mut synth = Synth {
+        ledger: &ledger,
+        rng: fastrand::Rng::with_seed(config.seed),
+        summary: SynthSummary::default(),
+        next_packet: 1,
+        live: 0,
+        flush_every,
+        flushed_at: 0,
+    };
+    synth.generate(config);
+    let summary = synth.summary;
+    (summary, ledger.finish())
+}
+
+impl Synth<'_> {
+    fn generate(&mut self, config: &SynthConfig) {
+        let lanes = config.lanes.max(1);
+        let per_lane = (config.live / lanes / VISUAL_TYPES.len() as u32).max(1);
+        // The storm: every lane builds its visuals, and each layout pass rebuilds their contexts.
+        let mut visuals: Vec<Vec<Visual>> = (0..lanes)
+            .map(|lane| (0..per_lane).map(|v| self.create_visual(lane, v)).collect())
+            .collect();
+        for pass in 0..STARTUP_LAYOUT_PASSES {
+            for lane in 0..lanes {
+                for visual in &mut visuals[lane as usize] {
+                    if self.rng.u32(0..3) == 0 || pass == 0 {
+                        self.rebuild_context(visual, lane, pass);
+                    }
+                }
+                // Two warm-up frames per pass: presented, but the layout is not settled.
+                for _ in 0..2 {
+                    self.frame(lane, &visuals[lane as usize], true);
+                }
+            }
+        }
+        let teardown = u64::from(self.live) + 1;
+        while self.summary.events + teardown < config.events {
+            for lane in 0..lanes {
+                self.frame(lane, &visuals[lane as usize], false);
+                if self.rng.u32(0..200) == 0 {
+                    let index = self.rng.usize(0..visuals[lane as usize].len());
+                    let visual = &mut visuals[lane as usize][index];
+                    self.replace_queue(visual);
+                }
+            }
+        }
+        self.tick(FRAME_NS);
+        self.ledger.shutdown_begins();
+        self.summary.events += 1;
+        for visual in visuals.iter().flatten() {
+            for (id, ty) in visual.ids.iter().zip(VISUAL_TYPES).rev() {
+                self.tick(STEP_NS / 20);
+                self.destroy(*id, ty, visual.owner);
+            }
+        }
+    }
+
+    /// Advances simulated time before each event; waits for the drain when needed.
+    fn tick(&mut self, ns: u64) {
+        NOW_NS.fetch_add(ns, Ordering::Relaxed);
+        if self.summary.events - self.flushed_at >= self.flush_every {
+            self.ledger.flush();
+            self.flushed_at = self.summary.events;
+        }
+    }
+
+    fn create(&mut self, ty: ResourceType, owner: Owner, dims: Option<Dims>) -> ResourceId {
+        let id = self.ledger.next_resource_id();
+        self.tick(STEP_NS);
+        self.ledger.create(id, ty, owner, dims);
+        self.summary.events += 1;
+        self.summary.created += 1;
+        self.live += 1;
+        id
+    }
+
+    fn destroy(&mut self, id: ResourceId, ty: ResourceType, owner: Owner) {
+        self.tick(STEP_NS);
+        self.ledger.destroy(id, ty, owner);
+        self.summary.events += 1;
+        self.summary.destroyed += 1;
+        self.live -= 1;
+    }
+
+    fn create_visual(&mut self, lane: u32, index: u32) -> Visual {
+        let kind = if index == 0 {
+            OwnerKind::RootVisual
+        } else {
+            OwnerKind::ChildVisual
+        };
+        // Owner keys look like heap pointers, as renderers log them.
+        let owner = Owner::new(kind, 0x6000_0000_0000 + (u64::from(lane) << 24) + u64::from(index) * 0x140);
+        let size = 128 + 64 * (index % 8);
+        let dims = Some(Dims::new(size, size, 2.0));
+        let ids = VISUAL_TYPES.map(|ty| self.create(ty, owner, dims));
+        Visual { owner, ids, size }
+    }
+
+    /// A layout pass changed the backing size: the context is rebuilt (2 queues' worth of targets).
+    fn rebuild_context(&mut self, visual: &mut Visual, lane: u32, pass: u32) {
+        let packet = self.packet(lane);
+        let _scope = self.ledger.enter_packet(packet);
+        visual.size += 16 * (pass + 1);
+        let dims = Some(Dims::new(visual.size, visual.size, 2.0));
+        self.tick(STEP_NS);
+        self.ledger
+            .resize_rebuild(visual.ids[3], ResourceType::TextureTarget, visual.owner, dims);
+        self.summary.events += 1;
+        for slot in [3, 4] {
+            self.destroy(visual.ids[slot], ResourceType::TextureTarget, visual.owner);
+            visual.ids[slot] = self.create(ResourceType::TextureTarget, visual.owner, dims);
+        }
+    }
+
+    fn replace_queue(&mut self, visual: &mut Visual) {
+        self.destroy(visual.ids[2], ResourceType::CommandQueue, visual.owner);
+        visual.ids[2] = self.create(ResourceType::CommandQueue, visual.owner, None);
+    }
+
+    fn packet(&mut self, lane: u32) -> PacketRef {
+        let packet = PacketRef::new(u64::from(lane) + 1, self.next_packet);
+        self.next_packet += 1;
+        packet
+    }
+
+    fn stage(&mut self, packet: PacketRef, stage: PacketStage) {
+        self.tick(STEP_NS);
+        self.ledger.packet(packet, stage);
+        self.summary.events += 1;
+    }
+
+    /// One packet on `lane`: queued, a transient command buffer, touches, submit, complete, present.
+    fn frame(&mut self, lane: u32, visuals: &[Visual], startup: bool) {
+        self.tick(FRAME_NS);
+        let packet = self.packet(lane);
+        let command_id = packet.packet.0 * 3;
+        self.stage(packet, PacketStage::Queued { command_id });
+        let roll = self.rng.u32(0..100);
+        if !startup && roll < 2 {
+            self.stage(packet, PacketStage::NoOp);
+            return;
+        }
+        if !startup && roll < 3 {
+            self.stage(packet, PacketStage::Dropped);
+            return;
+        }
+        let _scope = self.ledger.enter_packet(packet);
+        let pool = Owner::new(OwnerKind::Transient, 0xB0F0 + u64::from(lane));
+        let hit = self.rng.u32(0..16) != 0;
+        let action = if hit { PoolAction::Hit } else { PoolAction::Miss };
+        self.tick(STEP_NS);
+        self.ledger
+            .pool(action, ResourceType::Buffer, pool, Some(Dims::bytes(4096)));
+        self.summary.events += 1;
+        let commands = self.create(ResourceType::CommandBuffer, pool, None);
+        for visual in visuals.iter().take(1 + self.rng.usize(0..visuals.len().min(4))) {
+            self.tick(STEP_NS / 4);
+            self.ledger.touched(packet, visual.ids[1]);
+            self.summary.events += 1;
+        }
+        self.stage(packet, PacketStage::Submitted);
+        self.tick(FRAME_NS / 4);
+        self.stage(packet, PacketStage::Completed);
+        self.destroy(commands, ResourceType::CommandBuffer, pool);
+        self.stage(packet, PacketStage::Presented);
+        self.summary.presented += 1;
+        if startup {
+            self.summary.presented_startup += 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Collected, EventKind, ResourceAction};
+
+    fn synth(config: &SynthConfig) -> (SynthSummary, Collected) {
+        let (summary, finished) = record(config, LedgerConfig::default(), Collected::default());
+        assert_eq!(finished.lost, 0);
+        (summary, finished.into_sink::<Collected>().unwrap())
+    }
+
+    #[test]
+    fn the_same_seed_records_the_same_stream_and_everything_is_destroyed() {
+        let config = SynthConfig {
+            events: 20_000,
+            ..SynthConfig::default()
+        };
+        let (summary, first) = synth(&config);
+        let (_, second) = synth(&config);
+        assert!(first.events == second.events, "not deterministic");
+        assert_eq!(first.events.len() as u64, summary.events);
+        assert!(summary.events >= config.events, "{summary:?}");
+        assert_eq!(summary.created, summary.destroyed, "teardown leaves nothing live");
+        let creates = first
+            .events
+            .iter()
+            .filter(|e| matches!(e.kind, EventKind::Resource { action: ResourceAction::Create, .. }))
+            .count() as u64;
+        assert_eq!(creates, summary.created);
+    }
+
+    #[test]
+    fn the_live_set_stays_within_its_bound() {
+        let config = SynthConfig {
+            events: 30_000,
+            lanes: 3,
+            live: 200,
+            seed: 9,
+        };
+        let (_, collected) = synth(&config);
+        let mut live: i64 = 0;
+        let mut peak = 0;
+        for event in &collected.events {
+            match event.kind {
+                EventKind::Resource { action: ResourceAction::Create, .. } => live += 1,
+                EventKind::Resource { action: ResourceAction::Destroy, .. } => live -= 1,
+                _ => {}
+            }
+            peak = peak.max(live);
+        }
+        // Visuals fill the bound; a command buffer in flight per lane comes on top.
+        assert!(peak <= i64::from(config.live) + i64::from(config.lanes), "peak {peak}");
+        assert_eq!(live, 0);
+    }
+}
