@@ -13,10 +13,10 @@
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::event::EventSink;
 use crate::event::{
     Dims, Owner, OwnerKind, PacketRef, PacketStage, PoolAction, ResourceId, ResourceType,
 };
-use crate::event::EventSink;
 use crate::record::{Clock, Finished, Ledger, LedgerConfig};
 
 /// What to generate.
@@ -222,7 +222,10 @@ impl Synth<'_> {
             OwnerKind::ChildVisual
         };
         // Owner keys look like heap pointers, as renderers log them.
-        let owner = Owner::new(kind, 0x6000_0000_0000 + (u64::from(lane) << 24) + u64::from(index) * 0x140);
+        let owner = Owner::new(
+            kind,
+            0x6000_0000_0000 + (u64::from(lane) << 24) + u64::from(index) * 0x140,
+        );
         let size = 128 + 64 * (index % 8);
         let dims = Some(Dims::new(size, size, 2.0));
         let ids = VISUAL_TYPES.map(|ty| self.create(ty, owner, dims));
@@ -236,8 +239,12 @@ impl Synth<'_> {
         visual.size += 16 * (pass + 1);
         let dims = Some(Dims::new(visual.size, visual.size, 2.0));
         self.tick(STEP_NS);
-        self.ledger
-            .resize_rebuild(visual.ids[3], ResourceType::TextureTarget, visual.owner, dims);
+        self.ledger.resize_rebuild(
+            visual.ids[3],
+            ResourceType::TextureTarget,
+            visual.owner,
+            dims,
+        );
         self.summary.events += 1;
         for slot in [3, 4] {
             self.destroy(visual.ids[slot], ResourceType::TextureTarget, visual.owner);
@@ -280,13 +287,20 @@ impl Synth<'_> {
         let _scope = self.ledger.enter_packet(packet);
         let pool = Owner::new(OwnerKind::Transient, 0xB0F0 + u64::from(lane));
         let hit = self.rng.u32(0..16) != 0;
-        let action = if hit { PoolAction::Hit } else { PoolAction::Miss };
+        let action = if hit {
+            PoolAction::Hit
+        } else {
+            PoolAction::Miss
+        };
         self.tick(STEP_NS);
         self.ledger
             .pool(action, ResourceType::Buffer, pool, Some(Dims::bytes(4096)));
         self.summary.events += 1;
         let commands = self.create(ResourceType::CommandBuffer, pool, None);
-        for visual in visuals.iter().take(1 + self.rng.usize(0..visuals.len().min(4))) {
+        for visual in visuals
+            .iter()
+            .take(1 + self.rng.usize(0..visuals.len().min(4)))
+        {
             self.tick(STEP_NS / 4);
             self.ledger.touched(packet, visual.ids[1]);
             self.summary.events += 1;
@@ -325,11 +339,22 @@ mod tests {
         assert!(first.events == second.events, "not deterministic");
         assert_eq!(first.events.len() as u64, summary.events);
         assert!(summary.events >= config.events, "{summary:?}");
-        assert_eq!(summary.created, summary.destroyed, "teardown leaves nothing live");
+        assert_eq!(
+            summary.created, summary.destroyed,
+            "teardown leaves nothing live"
+        );
         let creates = first
             .events
             .iter()
-            .filter(|e| matches!(e.kind, EventKind::Resource { action: ResourceAction::Create, .. }))
+            .filter(|e| {
+                matches!(
+                    e.kind,
+                    EventKind::Resource {
+                        action: ResourceAction::Create,
+                        ..
+                    }
+                )
+            })
             .count() as u64;
         assert_eq!(creates, summary.created);
     }
@@ -347,14 +372,23 @@ mod tests {
         let mut peak = 0;
         for event in &collected.events {
             match event.kind {
-                EventKind::Resource { action: ResourceAction::Create, .. } => live += 1,
-                EventKind::Resource { action: ResourceAction::Destroy, .. } => live -= 1,
+                EventKind::Resource {
+                    action: ResourceAction::Create,
+                    ..
+                } => live += 1,
+                EventKind::Resource {
+                    action: ResourceAction::Destroy,
+                    ..
+                } => live -= 1,
                 _ => {}
             }
             peak = peak.max(live);
         }
         // Visuals fill the bound; a command buffer in flight per lane comes on top.
-        assert!(peak <= i64::from(config.live) + i64::from(config.lanes), "peak {peak}");
+        assert!(
+            peak <= i64::from(config.live) + i64::from(config.lanes),
+            "peak {peak}"
+        );
         assert_eq!(live, 0);
     }
 }

@@ -264,6 +264,7 @@ impl Ledger {
         }
     }
 
+    #[inline]
     fn record_enabled(&self, mut kind: EventKind) {
         if let EventKind::Resource {
             packet: packet @ None,
@@ -289,9 +290,18 @@ impl Ledger {
         owner: Owner,
         dims: Option<Dims>,
     ) {
-        self.record(EventKind::Resource {
+        if self.is_enabled() {
+            self.record_resource(action, Resource { id, ty, owner }, dims);
+        }
+    }
+
+    // Out of line, taking scalars: the event is only built once the switch says so,
+    // which keeps a disabled call site to one load and a branch.
+    #[inline(never)]
+    fn record_resource(&self, action: ResourceAction, resource: Resource, dims: Option<Dims>) {
+        self.record_enabled(EventKind::Resource {
             action,
-            resource: Resource { id, ty, owner },
+            resource,
             dims,
             packet: None,
         });
@@ -324,7 +334,10 @@ impl Ledger {
     /// Records a pool hit, miss, release or eviction.
     #[inline]
     pub fn pool(&self, action: PoolAction, ty: ResourceType, pool: Owner, dims: Option<Dims>) {
-        self.record(EventKind::Pool {
+        if !self.is_enabled() {
+            return;
+        }
+        self.record_enabled(EventKind::Pool {
             action,
             ty,
             owner: pool,
@@ -335,7 +348,9 @@ impl Ledger {
     /// Records that `packet` reached `stage`.
     #[inline]
     pub fn packet(&self, packet: PacketRef, stage: PacketStage) {
-        self.record(EventKind::Packet { packet, stage });
+        if self.is_enabled() {
+            self.record_enabled(EventKind::Packet { packet, stage });
+        }
     }
 
     /// Records that `packet` used resource `id`.
@@ -350,6 +365,9 @@ impl Ledger {
     /// Records that the thread's current packet used resource `id`; nothing outside a packet.
     #[inline]
     pub fn touch(&self, id: ResourceId) {
+        if !self.is_enabled() {
+            return;
+        }
         if let Some(packet) = current_packet() {
             self.touched(packet, id);
         }
