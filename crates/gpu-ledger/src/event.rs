@@ -110,7 +110,7 @@ macro_rules! open_set {
             }
 
             /// Resolves the value to a string, looking names up in `names`.
-            pub fn resolve<'a>(self, names: &'a Names) -> &'a str {
+            pub fn resolve(self, names: &Names) -> &str {
                 match self {
                     $ty::Other(name) => names.get(name).unwrap_or("<unnamed>"),
                     known => known.well_known_name().unwrap_or("<unnamed>"),

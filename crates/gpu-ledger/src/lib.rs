@@ -23,7 +23,9 @@
 //! - [`record`]: the [`Ledger`], a lock-free per-thread recorder drained into a sink.
 //! - [`format`]: the binary trace format and its JSON Lines twin, streaming readers.
 //! - [`analysis`]: the pure fold over events that produces the churn report.
+//! - [`import`]: events from logs renderers already print (the Omega formats).
 //! - [`synth`]: a realistic synthetic workload, recorded through the real ledger.
+//! - [`toggle`]: the `GPU_LEDGER_*` environment switches (prefix renameable).
 //!
 //! # Feature flags
 //! - `json`: JSON Lines traces and the JSON report (pulls in serde and serde_json).
@@ -31,8 +33,10 @@
 pub mod analysis;
 pub mod event;
 pub mod format;
+pub mod import;
 pub mod record;
 pub mod synth;
+pub mod toggle;
 
 pub use event::{
     Collected, Dims, Event, EventKind, EventSink, LaneId, Marker, Name, Names, Owner, OwnerKind,

@@ -2,3 +2,6 @@
 
 // The recorder: ordering, loss accounting, packet context, toggles.
 mod record;
+
+// Omega log import: fixture logs to exact event streams.
+mod import;
