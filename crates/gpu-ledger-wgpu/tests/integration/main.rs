@@ -1,0 +1,12 @@
+//! The integration tests of gpu-ledger-wgpu, all on a real wgpu adapter (Mesa's
+//! software Vulkan driver in CI): none is ignored, none passes without a device.
+
+#[path = "../util.rs"]
+mod util;
+
+// Create / destroy / clone / resize_rebuild of textures, buffers and plain resources.
+mod lifecycle;
+// Packet attribution: resource events inside packet scopes, submissions and completions.
+mod packets;
+// A real render pass into a tracked texture, read back through a tracked buffer.
+mod render;

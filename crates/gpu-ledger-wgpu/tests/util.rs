@@ -1,0 +1,45 @@
+//! Shared helpers for the integration tests: a real device on the first adapter,
+//! and the events a test's ledger collected.
+
+use std::sync::Arc;
+
+use gpu_ledger::{Collected, Event, EventKind, Ledger, LedgerConfig};
+use gpu_ledger_wgpu::TrackedDevice;
+
+/// A fresh collecting ledger and a real device on the first adapter wgpu finds.
+///
+/// Fails the test, never skips it, when there is no adapter: these tests exist to
+/// prove the wrappers drive a real GPU API.
+pub(crate) fn device() -> (TrackedDevice, Arc<Ledger>) {
+    let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()));
+    match pollster::block_on(TrackedDevice::request(ledger.clone())) {
+        Ok((device, info)) => {
+            static ANNOUNCED: std::sync::Once = std::sync::Once::new();
+            ANNOUNCED.call_once(|| {
+                eprintln!(
+                    "gpu tests on {} ({:?}, {:?}, driver {} {})",
+                    info.name, info.backend, info.device_type, info.driver, info.driver_info
+                )
+            });
+            (device, ledger)
+        }
+        Err(err) => panic!(
+            "the GPU tests need a real wgpu adapter and will not skip without one \
+             (GPU_LEDGER_REQUIRE_ADAPTER={:?}): {err}. On Debian/Ubuntu install Mesa's \
+             software Vulkan driver with `apt-get install mesa-vulkan-drivers`; \
+             `WGPU_BACKEND=vulkan` picks its backend.",
+            std::env::var("GPU_LEDGER_REQUIRE_ADAPTER").ok()
+        ),
+    }
+}
+
+/// Finishes `ledger` and returns what it recorded, in stream order, without the
+/// timestamps and thread indices (which no test can predict).
+pub(crate) fn finish(ledger: &Ledger) -> Vec<EventKind> {
+    let finished = ledger.finish();
+    assert_eq!(finished.lost, 0, "the ledger dropped events");
+    let collected = finished
+        .into_sink::<Collected>()
+        .expect("the ledger was started with a Collected sink");
+    collected.events.iter().map(|e: &Event| e.kind).collect()
+}
