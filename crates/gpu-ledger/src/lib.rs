@@ -21,7 +21,7 @@
 //! # Overview
 //! - [`event`]: the facts ([`Event`]) and the [`EventSink`] they flow into.
 //! - [`record`]: the [`Ledger`], a lock-free per-thread recorder drained into a sink.
-//! - [`format`]: the binary trace format and its JSON Lines twin, streaming readers.
+//! - [`format`](mod@format): the binary trace format and its JSON Lines twin, streaming readers.
 //! - [`analysis`]: the pure fold over events that produces the churn report.
 //! - [`import`]: events from logs renderers already print (the Omega formats).
 //! - [`synth`]: a realistic synthetic workload, recorded through the real ledger.
@@ -31,6 +31,7 @@
 //! - `json`: JSON Lines traces and the JSON report (pulls in serde and serde_json).
 
 pub mod analysis;
+pub mod error;
 pub mod event;
 pub mod format;
 pub mod import;
@@ -38,6 +39,7 @@ pub mod record;
 pub mod synth;
 pub mod toggle;
 
+pub use error::{Error, ErrorKind};
 pub use event::{
     Collected, Dims, Event, EventKind, EventSink, LaneId, Marker, Name, Names, Owner, OwnerKind,
     PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId,

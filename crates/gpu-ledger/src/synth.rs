@@ -100,7 +100,8 @@ struct Synth<'a> {
 /// Records a synthetic workload through a new [`Ledger`] streaming into `sink`,
 /// and returns the generator's own counts with the finished ledger.
 ///
-/// The ledger runs on a simulated clock (`config.clock` is replaced), so the same
+/// The ledger runs on a simulated clock (`ledger.clock`, `start_unix_ns` and `source`
+/// are replaced), so the same
 /// `synth` config gives the same stream, times included. Runs one at a time per
 /// process. Flushes the ledger as it goes, so nothing is lost however fast it records.
 ///
@@ -127,6 +128,9 @@ pub fn record<S: EventSink + 'static>(
     let ledger = Ledger::start(
         LedgerConfig {
             clock: Clock::from_fn(simulated_now),
+            // Simulated time has no wall clock: 0 says "unknown", and keeps traces reproducible.
+            start_unix_ns: Some(0),
+            source: format!("gpu-ledger synth (seed {})", config.seed),
             ..ledger
         },
         sink,

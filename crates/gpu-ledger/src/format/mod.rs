@@ -1,1 +1,194 @@
-//! Trace file formats (stub: being written).
+//! Trace files: the binary trace format and its JSON Lines twin, with
+//! streaming writers (as [`EventSink`](crate::EventSink)s), streaming readers,
+//! and detection by content.
+//!
+//! A trace is an event stream at rest: a writer is a sink, a reader replays
+//! into a sink, and what comes out is exactly what went in ([`Name`](crate::Name)
+//! indices included). Both formats are append-only and survive crashes: a
+//! file cut off anywhere reads back up to its last whole block (binary) or
+//! line (JSON Lines), and the loss is reported in a [`ReadSummary`], never as
+//! an error. Readers use constant memory whatever the trace length, and never
+//! panic on any input. This module doc is the file specification.
+//!
+//! ```
+//! use gpu_ledger::format::{replay_path, BinaryWriter};
+//! use gpu_ledger::{Collected, Event, EventKind, EventSink, Marker, StreamInfo};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let dir = tempfile::tempdir()?;
+//! # let path = dir.path().join("run.trace");
+//! let mut writer = BinaryWriter::new(std::fs::File::create(&path)?);
+//! writer.on_start(&StreamInfo { start_unix_ns: 0, source: "demo".into() });
+//! writer.on_event(&Event { time_ns: 10, thread: 0, kind: EventKind::Marker(Marker::ShutdownBegins) });
+//! writer.finish()?;
+//!
+//! let mut events = Collected::default();
+//! let summary = replay_path(&path, &mut events)?; // binary or JSON Lines, by content
+//! assert!(summary.is_clean());
+//! assert_eq!(events.events.len(), 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # The binary format (version 1)
+//!
+//! All fixed-width integers are **little-endian**. A *varint* is unsigned
+//! LEB128: 7 bits per byte, least significant group first, high bit set on
+//! every byte but the last, at most 10 bytes for a `u64`. A *delta* is the
+//! wrapping difference `value - base` as a two's-complement `i64`, zigzag-encoded
+//! (`(d << 1) ^ (d >> 63)`) and written as a varint, so small steps either
+//! way take one byte.
+//!
+//! A file is a header followed by zero or more blocks:
+//!
+//! ```text
+//! header | block 0 | block 1 | ... | block n
+//! ```
+//!
+//! ## Header
+//!
+//! | offset | size | field | meaning |
+//! |-------:|-----:|-------|---------|
+//! | 0 | 8 | magic | `89 47 4c 44 0d 0a 1a 0a` (`\x89GLD\r\n\x1a\n`): non-ASCII first byte, and the line endings catch text-mode mangling |
+//! | 8 | 2 | version | `u16`, the format version: `1`. Readers refuse newer versions, asking for an upgrade |
+//! | 10 | 2 | flags | `u16`, `0` in version 1 |
+//! | 12 | 4 | body length *L* | `u32`, 8 ≤ *L* ≤ 4104 |
+//! | 16 | 8 | `start_unix_ns` | `u64`: [`StreamInfo::start_unix_ns`](crate::StreamInfo::start_unix_ns) |
+//! | 24 | *L* − 8 | `source` | UTF-8, [`StreamInfo::source`](crate::StreamInfo::source), at most 4096 bytes (cut at a character boundary) |
+//! | 16 + *L* | 4 | header crc | `u32`, CRC-32 (IEEE, as `crc32fast` computes it) of bytes 0 .. 16 + *L* |
+//!
+//! The magic and version stay at these offsets in every future version.
+//!
+//! ## Blocks
+//!
+//! | offset | size | field | meaning |
+//! |-------:|-----:|-------|---------|
+//! | 0 | 4 | sync | `f1 47 4c 42` (`\xf1GLB`): where a reader resumes after damage |
+//! | 4 | 4 | length *P* | `u32`, payload bytes, 1 ≤ *P* ≤ 4 MiB |
+//! | 8 | 4 | crc | `u32`, CRC-32 of the 4 length bytes followed by the payload |
+//! | 12 | *P* | payload | a varint block sequence number (0, 1, 2, ... in file order), then records until the end |
+//!
+//! The writer cuts a block when its payload reaches 64 KiB, and at a flush
+//! once at least 4 KiB are pending or 250 ms have passed since the last block
+//! ([`BlockPolicy`]). Every block is **self-contained**: all delta bases are 0
+//! and all tables are empty at its start, and every [`Name`](crate::Name) it
+//! uses is declared in it before first use. A reader can decode any valid
+//! block alone, so damage loses only the blocks it touches.
+//!
+//! ## Records
+//!
+//! Each record starts with a tag byte: bits 0–4 are the opcode, bits 5–7 are
+//! flags. The flags are `0x20` *thread* (a varint thread index follows the
+//! tag; otherwise the event's thread is the previous event's, initially 0),
+//! `0x40` *dims* and `0x80` *packet*, allowed only where the table says so.
+//! Every event record then carries the event time as a delta from the previous
+//! event's time (base 0), and its body:
+//!
+//! | opcode | record | flags | body after tag, \[thread\] and time delta |
+//! |-------:|--------|-------|------|
+//! | 0 | name | none | *(no thread, no time)* varint name index (below [`MAX_NAMES`]), varint byte length, UTF-8 text (at most 4096 bytes) |
+//! | 1–5 | resource event, described | thread, dims, packet | id delta, varint type code, owner ref, \[dims\], \[packet ref\] |
+//! | 6–10 | resource event, cached | thread, dims, packet | varint back-reference, \[dims\], \[packet ref\] |
+//! | 11–14 | pool event | thread, dims | varint type code, owner ref, \[dims\] |
+//! | 15–21 | packet stage | thread | packet ref, then for *queued* only: command id delta |
+//! | 22 | touched | thread | packet ref, id delta |
+//! | 23 | marker | thread | varint marker code |
+//! | 24 | lost | thread | varint count |
+//!
+//! - Resource actions are numbered Create 0, Destroy 1, ResizeRebuild 2,
+//!   Bind 3, Unbind 4; pool actions Hit 0, Miss 1, Release 2, Evict 3; packet
+//!   stages Queued 0, Submitted 1, Completed 2, Presented 3, Dropped 4, NoOp 5,
+//!   Failed 6. The opcode is the first opcode of its row plus that number.
+//! - Type, owner-kind and marker codes are [`ResourceType::code`](crate::ResourceType::code)
+//!   and friends: well-known values below 64, `64 + name index` for others.
+//! - *Id delta*: the resource id as a delta from the previous resource id of
+//!   any record in the block (base 0); cached records update that base too.
+//! - *Resource table*: each described resource event appends (id, type,
+//!   owner) to the block's resource table. A cached event repeats the entry
+//!   `back` places before the table's end (0: the last one) — the writer uses it
+//!   when the block already described this resource with the same type and owner.
+//! - *Owner ref*: a varint slot in the block's owner table. A slot equal to the
+//!   table's size adds an owner, followed by its varint kind code and its key
+//!   as a delta from the previously added owner's key (base 0).
+//! - *Packet ref*: a varint slot in the block's lane table. A slot equal to the
+//!   table's size adds a lane, followed by its varint lane id. Then the packet
+//!   id as a delta from the last packet id of that lane in the block (base 0).
+//! - *Command id delta*: from the previous queued packet's command id in the
+//!   block (base 0).
+//! - *Dims*: varint width, varint height, and the scale's `f32` bits with
+//!   their bit order reversed, as a varint (so 1.0 and 2.0 take 2 and 1 bytes).
+//! - A name record may be repeated (each block re-declares what it uses);
+//!   readers give a name to their sink again only when its text changed.
+//!
+//! ## Reading damaged files
+//!
+//! After the header, nothing is fatal. A reader checks each block's sync
+//! marker, length and crc. A block that fails starts a corrupt region: the
+//! reader scans for the next sync marker that begins a valid block, reports
+//! the region ([`CorruptRegion`]: offset, length, and blocks lost, known
+//! exactly from the sequence numbers) and goes on. An input that ends inside
+//! a block is a cut-off write ([`Truncation`]). A valid block whose records
+//! do not decode is reported as a corrupt region too; the events before the
+//! bad record are kept.
+//!
+//! On a realistic compositor mix (resource create/destroy/bind with
+//! pointer-like owner keys, packet stages, touched events) the format costs
+//! 7–8 bytes per event (6.9 on the [`synth`](crate::synth) workload); the
+//! integration tests pin it at ≤ 24. Writing runs at about 40 and reading at
+//! about 55 million events per second on one core of the development machine.
+//!
+//! ## Version history
+//!
+//! - **1**: the format above.
+//!
+//! # The JSON Lines format (version 1, feature `json`)
+//!
+//! UTF-8, one JSON object per line, each with a `type`. The first line is
+//! the header; `name` and `event` records follow in stream order:
+//!
+//! ```text
+//! {"type":"header","format":"gpu-ledger-trace","version":1,"start_unix_ns":1700000000000000000,"source":"demo"}
+//! {"type":"name","name":0,"text":"BlurScratch"}
+//! {"type":"event","t_ns":1200,"thread":0,"event":"create","id":7,"resource_type":"BlurScratch","owner_kind":"EffectPipeline","owner_key":140234567,"lane":1,"packet":3,"width":800,"height":600,"scale":2.0}
+//! {"type":"event","t_ns":1300,"thread":0,"event":"packet","stage":"queued","lane":1,"packet":4,"command_id":17}
+//! ```
+//!
+//! | `event` | fields besides `t_ns` and `thread` |
+//! |---------|--------|
+//! | `create`, `destroy`, `resize_rebuild`, `bind`, `unbind` | `id`, `resource_type`, `owner_kind`, `owner_key`, optional `lane` + `packet`, optional `width` + `height` + `scale` |
+//! | `pool_hit`, `pool_miss`, `pool_release`, `pool_evict` | `resource_type`, `owner_kind`, `owner_key`, optional `width` + `height` + `scale` |
+//! | `packet` | `stage` (`queued`, `submitted`, `completed`, `presented`, `dropped`, `noop`, `failed`), `lane`, `packet`; `command_id` when queued |
+//! | `touched` | `lane`, `packet`, `id` |
+//! | `marker` | `marker` |
+//! | `lost` | `count` |
+//!
+//! `resource_type`, `owner_kind` and `marker` are strings: a well-known value
+//! as its variant name (`"CommandQueue"`), any other as the text of its name
+//! when that is unambiguous, else `{"name": index}`. A reader interns a string
+//! it does not know as the next free name, so hand-written traces need no
+//! name records. Non-finite scales are the strings `"nan"`, `"inf"`, `"-inf"`.
+//! Unknown fields are ignored. Malformed lines are counted and skipped
+//! ([`MalformedLine`]); a last line cut off before its newline is a
+//! [`Truncation`].
+//!
+//! ## Version history
+//!
+//! - **1**: the format above.
+
+/// Name indices must be below this to be stored: writers drop name
+/// definitions at or above it and readers reject them (as a corrupt block or a
+/// malformed line), because sinks size their name tables by index. Events may
+/// still refer to any index.
+pub const MAX_NAMES: u32 = 1 << 16;
+
+mod binary;
+mod detect;
+#[cfg(feature = "json")]
+mod jsonl;
+mod summary;
+
+pub use binary::{BinaryReader, BinaryWriter, BlockPolicy};
+pub use detect::{DETECT_PREFIX, InputKind, TraceReader, detect, open_trace, replay_path};
+#[cfg(feature = "json")]
+pub use jsonl::{JsonLinesReader, JsonLinesWriter};
+pub use summary::{CorruptRegion, MalformedLine, ReadSummary, Truncation};

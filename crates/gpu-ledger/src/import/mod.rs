@@ -10,4 +10,4 @@
 mod omega;
 mod wallclock;
 
-pub use omega::{ImportSummary, MalformedLine, OmegaImport, Sources};
+pub use omega::{ImportSummary, OmegaImport, Sources};

@@ -21,6 +21,7 @@ use crate::event::{
     Dims, Event, EventKind, EventSink, Name, Names, Owner, OwnerKind, PacketRef, PacketStage,
     PoolAction, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
 };
+use crate::format::MalformedLine;
 
 /// Which line families a log holds, and so which one is taken for each fact.
 ///
@@ -84,15 +85,6 @@ impl Sources {
             Family::Toolkit | Family::NsLog => {}
         }
     }
-}
-
-/// A line that looked like an Omega line but could not be read.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MalformedLine {
-    /// 1-based line number.
-    pub line: u64,
-    /// What was wrong.
-    pub reason: String,
 }
 
 /// What an import saw and did.
@@ -203,6 +195,16 @@ impl<'a> Fields<'a> {
 enum Space {
     Toolkit,
     Engine,
+}
+
+/// One lifecycle line, read.
+#[derive(Clone, Copy, Debug)]
+struct Step {
+    action: ResourceAction,
+    ty: ResourceType,
+    owner: Owner,
+    dims: Option<Dims>,
+    thread: u32,
 }
 
 /// A live imported resource.
@@ -402,17 +404,14 @@ impl OmegaImport {
     }
 
     /// A lifecycle step of resource `raw` in `space`, creating or forgetting its mapping.
-    fn lifecycle(
-        &mut self,
-        space: Space,
-        raw: u64,
-        action: ResourceAction,
-        ty: ResourceType,
-        owner: Owner,
-        dims: Option<Dims>,
-        thread: u32,
-        sink: &mut dyn EventSink,
-    ) {
+    fn lifecycle(&mut self, (space, raw): (Space, u64), step: Step, sink: &mut dyn EventSink) {
+        let Step {
+            action,
+            ty,
+            owner,
+            dims,
+            thread,
+        } = step;
         let known = self.live.get(&(space, raw)).copied();
         let resource = match (action, known) {
             (ResourceAction::Create, _) | (_, None) => {
@@ -487,7 +486,14 @@ impl OmegaImport {
             self.summary.informational += 1;
             return Ok(());
         }
-        self.lifecycle(Space::Toolkit, id, action, ty, owner, f.dims(), 0, sink);
+        let step = Step {
+            action,
+            ty,
+            owner,
+            dims: f.dims(),
+            thread: 0,
+        };
+        self.lifecycle((Space::Toolkit, id), step, sink);
         Ok(())
     }
 
@@ -510,16 +516,14 @@ impl OmegaImport {
                         queue
                     },
                 );
-                self.lifecycle(
-                    Space::Engine,
-                    id,
-                    parse_action(event)?,
+                let step = Step {
+                    action: parse_action(event)?,
                     ty,
                     owner,
-                    f.dims(),
+                    dims: f.dims(),
                     thread,
-                    sink,
-                );
+                };
+                self.lifecycle((Space::Engine, id), step, sink);
             }
             "Present" if !self.sources.sync_present => {
                 let packet = f.number("cmdBufferId").unwrap_or(id);
@@ -648,7 +652,14 @@ impl OmegaImport {
                 let (w, h) = w.split_once('x')?;
                 Some(Dims::new(w.parse().ok()?, h.parse().ok()?, 0.0))
             });
-            self.lifecycle(Space::Engine, id, action, ty, owner, dims, 0, sink);
+            let step = Step {
+                action,
+                ty,
+                owner,
+                dims,
+                thread: 0,
+            };
+            self.lifecycle((Space::Engine, id), step, sink);
         } else if message.starts_with("Present:") {
             if self.sources.sync_present || self.sources.engine_present {
                 self.summary.duplicates_skipped += 1;

@@ -66,6 +66,9 @@ pub struct LedgerConfig {
     pub clock: Clock,
     /// Who produces the stream (shown in trace headers); default the executable's name.
     pub source: String,
+    /// The wall-clock time of time zero, in Unix nanoseconds; `None` reads the system clock
+    /// at start. Replays and simulations set it so that their streams are reproducible.
+    pub start_unix_ns: Option<u64>,
 }
 
 impl Default for LedgerConfig {
@@ -78,6 +81,7 @@ impl Default for LedgerConfig {
                 .ok()
                 .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
                 .unwrap_or_default(),
+            start_unix_ns: None,
         }
     }
 }
@@ -177,9 +181,11 @@ impl Ledger {
         let passes = Arc::new(Passes::default());
         let stop = Arc::new(AtomicBool::new(false));
         let info = StreamInfo {
-            start_unix_ns: SystemTime::now()
-                .duration_since(UNIX_EPOCH)
-                .map_or(0, |d| d.as_nanos() as u64),
+            start_unix_ns: config.start_unix_ns.unwrap_or_else(|| {
+                SystemTime::now()
+                    .duration_since(UNIX_EPOCH)
+                    .map_or(0, |d| d.as_nanos() as u64)
+            }),
             source: config.source.clone(),
         };
         let thread = {

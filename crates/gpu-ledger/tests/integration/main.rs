@@ -5,3 +5,6 @@ mod record;
 
 // Omega log import: fixture logs to exact event streams.
 mod import;
+
+// Trace formats: exact round trips, crash and corruption recovery, detection, size bar.
+mod format;

@@ -56,13 +56,22 @@ fn threads_lose_nothing_with_enough_capacity_and_keep_their_order() {
         worker.join().unwrap();
     }
     let collected = finish(&ledger);
-    assert_eq!(collected.events.len() as u64, THREADS * EVENTS, "events lost or duplicated");
+    assert_eq!(
+        collected.events.len() as u64,
+        THREADS * EVENTS,
+        "events lost or duplicated"
+    );
     let mut next = [1u64; THREADS as usize];
     let mut last_time = 0;
     for event in &collected.events {
-        assert!(event.time_ns >= last_time, "time ran backwards at {event:?}");
+        assert!(
+            event.time_ns >= last_time,
+            "time ran backwards at {event:?}"
+        );
         last_time = event.time_ns;
-        let resource = event.resource().expect("only resource events were recorded");
+        let resource = event
+            .resource()
+            .expect("only resource events were recorded");
         let (t, seq) = (resource.id.0 >> 32, resource.id.0 & 0xffff_ffff);
         assert_eq!(seq, next[t as usize], "thread {t} out of order");
         next[t as usize] += 1;
@@ -98,7 +107,10 @@ fn a_destroy_never_precedes_its_create_across_threads() {
     assert_eq!(collected.events.len() as u64, 2 * RESOURCES);
     let mut live = std::collections::HashSet::new();
     for (seq, event) in collected.events.iter().enumerate() {
-        let EventKind::Resource { action, resource, .. } = event.kind else {
+        let EventKind::Resource {
+            action, resource, ..
+        } = event.kind
+        else {
             panic!("unexpected event {event:?}");
         };
         match action {
@@ -127,12 +139,21 @@ fn a_full_ring_drops_and_reports_the_exact_count() {
     let ledger = Ledger::start(config, Collected::default());
     ledger.flush(); // the drain's first pass is behind us; it now sleeps
     for i in 0..RECORDED {
-        ledger.create(ResourceId(i as u64 + 1), ResourceType::Buffer, owner(0), None);
+        ledger.create(
+            ResourceId(i as u64 + 1),
+            ResourceType::Buffer,
+            owner(0),
+            None,
+        );
     }
     let finished = ledger.finish();
     assert_eq!(finished.lost, (RECORDED - CAPACITY) as u64);
     let collected = finished.into_sink::<Collected>().unwrap();
-    let resources = collected.events.iter().filter(|e| e.resource().is_some()).count();
+    let resources = collected
+        .events
+        .iter()
+        .filter(|e| e.resource().is_some())
+        .count();
     assert_eq!(resources, CAPACITY, "the ring keeps exactly its capacity");
     let lost: Vec<u64> = collected
         .events
@@ -142,7 +163,11 @@ fn a_full_ring_drops_and_reports_the_exact_count() {
             _ => None,
         })
         .collect();
-    assert_eq!(lost, vec![(RECORDED - CAPACITY) as u64], "one Lost event with the exact count");
+    assert_eq!(
+        lost,
+        vec![(RECORDED - CAPACITY) as u64],
+        "one Lost event with the exact count"
+    );
 }
 
 #[test]
@@ -187,7 +212,10 @@ fn resource_events_carry_the_current_packet_and_scopes_nest() {
             _ => panic!("unexpected {e:?}"),
         })
         .collect();
-    assert_eq!(packets, vec![None, Some(outer), Some(inner), Some(inner), Some(outer)]);
+    assert_eq!(
+        packets,
+        vec![None, Some(outer), Some(inner), Some(inner), Some(outer)]
+    );
 }
 
 #[test]
@@ -216,7 +244,10 @@ fn names_reach_the_sink_before_the_events_that_use_them() {
     let ledger = Ledger::start(LedgerConfig::default(), Checker::default());
     let blur = ledger.resource_type("BlurScratch");
     let scratch = ledger.owner_kind("LayerBlurScratch");
-    assert_eq!(ledger.resource_type("CommandQueue"), ResourceType::CommandQueue);
+    assert_eq!(
+        ledger.resource_type("CommandQueue"),
+        ResourceType::CommandQueue
+    );
     ledger.create(ResourceId(1), blur, Owner::new(scratch, 9), None);
     let named = ledger.marker_named("first-layout");
     ledger.marker(named);

@@ -1,0 +1,646 @@
+//! [`BinaryReader`]: streams a binary trace into an [`EventSink`], in constant memory.
+//!
+//! The reader holds one buffer of 512 KiB (growing to at most one 4 MiB block;
+//! [`super::BinaryWriter`] writes 64 KiB blocks) and never loads the whole input. After the header,
+//! nothing in the input is fatal: a block whose frame or checksum is wrong
+//! starts a corrupt region, the reader scans forward for the next sync marker
+//! that begins a valid block and resumes there, and an input that ends inside a
+//! block is reported as cut off. Only I/O errors end a replay early.
+
+use std::collections::HashMap;
+use std::io::{self, Read};
+
+use super::decode::{Decoder, get_varint};
+use super::{
+    FRAME_HEADER, HEADER_BODY_MIN, HEADER_FIXED, MAGIC, MAX_HEADER_BODY, MAX_PAYLOAD, SYNC, VERSION,
+};
+use crate::error::{Error, ErrorKind};
+use crate::event::{EventSink, StreamInfo};
+use crate::format::{CorruptRegion, ReadSummary, Truncation};
+
+/// Reads a binary trace (see the [`format`](crate::format) module doc) from any
+/// [`Read`], streaming its events into a sink.
+///
+/// [`new`](Self::new) reads and checks the header; [`replay`](Self::replay)
+/// reads the blocks. The input needs no extra buffering: the reader reads in
+/// large chunks into its own buffer.
+///
+/// # Example
+///
+/// ```
+/// use gpu_ledger::format::{BinaryReader, BinaryWriter};
+/// use gpu_ledger::{Collected, ErrorKind, Event, EventKind, EventSink, Marker, StreamInfo};
+///
+/// # fn main() -> Result<(), gpu_ledger::Error> {
+/// let mut writer = BinaryWriter::new(Vec::new());
+/// writer.on_start(&StreamInfo { start_unix_ns: 42, source: "demo".into() });
+/// writer.on_event(&Event { time_ns: 9, thread: 1, kind: EventKind::Marker(Marker::ShutdownBegins) });
+/// let bytes = writer.finish()?;
+///
+/// let mut reader = BinaryReader::new(&bytes[..])?;
+/// assert_eq!(reader.info().source, "demo");
+/// let mut events = Collected::default();
+/// let summary = reader.replay(&mut events)?;
+/// assert_eq!(summary.events, 1);
+/// assert_eq!(events.events[0].kind, EventKind::Marker(Marker::ShutdownBegins));
+///
+/// // A newer format version asks for an upgrade.
+/// let mut newer = bytes.clone();
+/// newer[8] = 7;
+/// let err = BinaryReader::new(&newer[..]).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::UnsupportedVersion);
+/// assert_eq!(
+///     err.to_string(),
+///     "trace format version 7 is newer than this gpu-ledger understands (max 1): upgrade gpu-ledger"
+/// );
+/// # Ok(())
+/// # }
+/// ```
+pub struct BinaryReader<R> {
+    input: Input<R>,
+    info: StreamInfo,
+    version: u16,
+    names: HashMap<u32, String>,
+    decoder: Decoder,
+    expected_seq: u64,
+}
+
+/// A block frame check's outcome.
+enum Frame {
+    /// A whole block with a valid checksum and this payload length.
+    Valid(usize),
+    /// Not a valid block at this offset.
+    Bad {
+        reason: String,
+        /// The input ended inside what may be a block (a cut-off write).
+        incomplete: bool,
+        /// The offset starts with a whole sync marker.
+        sync: bool,
+    },
+}
+
+/// A corrupt region being skipped.
+struct Bad {
+    start: u64,
+    reason: String,
+    first_incomplete: bool,
+    incomplete_at: Option<u64>,
+    candidates: u64,
+}
+
+impl<R: Read> BinaryReader<R> {
+    /// Reads and checks the header of the binary trace in `input`.
+    ///
+    /// # Errors
+    ///
+    /// - [`ErrorKind::BadMagic`]: the input does not start with the magic tag;
+    /// - [`ErrorKind::UnsupportedVersion`]: the format version is newer than
+    ///   this build understands (upgrade gpu-ledger), or 0;
+    /// - [`ErrorKind::Truncated`]: the input ends inside the header;
+    /// - [`ErrorKind::Corrupt`]: the header fails its checksum or holds
+    ///   impossible values;
+    /// - [`ErrorKind::Io`]: reading failed.
+    pub fn new(input: R) -> Result<Self, Error> {
+        let mut input = Input::new(input);
+        let n = input.fill(HEADER_FIXED).map_err(read_error(0))?;
+        let head = input.available();
+        let m = n.min(MAGIC.len());
+        if head[..m] != MAGIC[..m] {
+            return Err(Error::new(
+                ErrorKind::BadMagic,
+                format!(
+                    "not a gpu-ledger binary trace: expected magic {} at byte 0, found {}",
+                    hex(&MAGIC),
+                    hex(&head[..m])
+                ),
+            )
+            .at(0));
+        }
+        if n >= 10 {
+            let version = u16::from_le_bytes([head[8], head[9]]);
+            check_version(version)?;
+        }
+        if n < HEADER_FIXED {
+            return Err(truncated_header(n, HEADER_FIXED));
+        }
+        let version = u16::from_le_bytes([head[8], head[9]]);
+        let flags = u16::from_le_bytes([head[10], head[11]]);
+        if flags != 0 {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!("unknown trace header flags {flags:#06x} at byte 10"),
+            )
+            .at(10));
+        }
+        let body_len = u32::from_le_bytes([head[12], head[13], head[14], head[15]]) as usize;
+        if !(HEADER_BODY_MIN..=MAX_HEADER_BODY).contains(&body_len) {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "trace header body length {body_len} at byte 12 is out of range \
+                     ({HEADER_BODY_MIN}..={MAX_HEADER_BODY})"
+                ),
+            )
+            .at(12));
+        }
+        let crc_at = HEADER_FIXED + body_len;
+        let total = crc_at + 4;
+        let n = input.fill(total).map_err(read_error(0))?;
+        if n < total {
+            return Err(truncated_header(n, total));
+        }
+        let head = &input.available()[..total];
+        let stored = u32::from_le_bytes([
+            head[crc_at],
+            head[crc_at + 1],
+            head[crc_at + 2],
+            head[crc_at + 3],
+        ]);
+        let computed = crc32fast::hash(&head[..crc_at]);
+        if stored != computed {
+            return Err(Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "trace header checksum mismatch over bytes 0..{crc_at}: \
+                     stored {stored:08x}, computed {computed:08x}"
+                ),
+            )
+            .at(crc_at as u64));
+        }
+        let mut start = [0; 8];
+        start.copy_from_slice(&head[HEADER_FIXED..HEADER_FIXED + 8]);
+        let info = StreamInfo {
+            start_unix_ns: u64::from_le_bytes(start),
+            source: String::from_utf8_lossy(&head[HEADER_FIXED + 8..crc_at]).into_owned(),
+        };
+        input.consume(total);
+        Ok(Self {
+            input,
+            info,
+            version,
+            names: HashMap::new(),
+            decoder: Decoder::default(),
+            expected_seq: 0,
+        })
+    }
+
+    /// What the trace says about itself (from its header).
+    pub fn info(&self) -> &StreamInfo {
+        &self.info
+    }
+
+    /// The trace's format version (from its header).
+    pub fn version(&self) -> u16 {
+        self.version
+    }
+
+    /// Streams the rest of the trace into `sink`.
+    ///
+    /// The sink gets [`on_start`](EventSink::on_start) with the header's
+    /// [`StreamInfo`], each name before the first event that uses it, the
+    /// events of each whole, valid block followed by
+    /// [`on_flush`](EventSink::on_flush), and [`on_finish`](EventSink::on_finish)
+    /// at the end. Corrupt regions are skipped and a cut-off tail is dropped;
+    /// both are reported in the returned [`ReadSummary`].
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`] when reading fails, naming the byte offset. Damaged
+    /// content is never an error here.
+    pub fn replay(&mut self, sink: &mut dyn EventSink) -> Result<ReadSummary, Error> {
+        let mut summary = ReadSummary {
+            version: self.version,
+            ..ReadSummary::default()
+        };
+        sink.on_start(&self.info);
+        let mut bad: Option<Bad> = None;
+        loop {
+            let offset = self.input.offset;
+            let n = self.input.fill(FRAME_HEADER).map_err(read_error(offset))?;
+            if n == 0 {
+                break;
+            }
+            match self.check_frame()? {
+                Frame::Valid(len) => {
+                    self.block(len, bad.take(), sink, &mut summary);
+                    self.input.consume(FRAME_HEADER + len);
+                }
+                Frame::Bad {
+                    reason,
+                    incomplete,
+                    sync,
+                } => {
+                    let region = bad.get_or_insert(Bad {
+                        start: offset,
+                        reason,
+                        first_incomplete: incomplete,
+                        incomplete_at: None,
+                        candidates: 0,
+                    });
+                    if incomplete {
+                        region.incomplete_at.get_or_insert(offset);
+                    } else if sync {
+                        region.candidates += 1;
+                    }
+                    self.input.consume(1);
+                    self.skip_to_sync()?;
+                }
+            }
+        }
+        let end = self.input.offset;
+        if let Some(region) = bad {
+            let cut = if region.first_incomplete {
+                Some(region.start)
+            } else {
+                let corrupt_end = region.incomplete_at.unwrap_or(end);
+                summary.add_corrupt(CorruptRegion {
+                    offset: region.start,
+                    len: corrupt_end - region.start,
+                    blocks_skipped: region.candidates.max(1),
+                    reason: region.reason,
+                });
+                region.incomplete_at
+            };
+            summary.truncated = cut.map(|offset| Truncation {
+                offset,
+                lost_bytes: end - offset,
+            });
+        }
+        summary.bytes = end;
+        sink.on_finish();
+        Ok(summary)
+    }
+
+    /// Decodes the valid block at the current offset, closing the corrupt
+    /// region before it, if any.
+    fn block(
+        &mut self,
+        len: usize,
+        bad: Option<Bad>,
+        sink: &mut dyn EventSink,
+        summary: &mut ReadSummary,
+    ) {
+        let offset = self.input.offset;
+        let payload = &self.input.available()[FRAME_HEADER..FRAME_HEADER + len];
+        let seq = get_varint(payload, 0);
+        if let Some(region) = bad {
+            let blocks_skipped = match seq {
+                Some((seq, _)) => seq.saturating_sub(self.expected_seq),
+                None => region.candidates.max(1),
+            };
+            summary.add_corrupt(CorruptRegion {
+                offset: region.start,
+                len: offset - region.start,
+                blocks_skipped,
+                reason: region.reason,
+            });
+        }
+        let Some((seq, start)) = seq else {
+            summary.add_corrupt(CorruptRegion {
+                offset,
+                len: (FRAME_HEADER + len) as u64,
+                blocks_skipped: 1,
+                reason: format!("block at byte {offset} has no valid sequence number"),
+            });
+            sink.on_flush();
+            return;
+        };
+        self.expected_seq = seq.saturating_add(1);
+        let events_before = summary.events;
+        match self
+            .decoder
+            .decode(payload, start, &mut self.names, sink, summary)
+        {
+            Ok(()) => summary.blocks += 1,
+            Err(e) => summary.add_corrupt(CorruptRegion {
+                offset,
+                len: (FRAME_HEADER + len) as u64,
+                blocks_skipped: 1,
+                reason: format!(
+                    "block {seq}: record {} at byte {} cannot be decoded: {}; \
+                     the block's {} earlier events were kept",
+                    e.record,
+                    offset + (FRAME_HEADER + e.at) as u64,
+                    e.message,
+                    summary.events - events_before
+                ),
+            }),
+        }
+        sink.on_flush();
+    }
+
+    /// Checks whether a whole, valid block frame starts at the current offset.
+    fn check_frame(&mut self) -> Result<Frame, Error> {
+        let offset = self.input.offset;
+        let n = self.input.fill(FRAME_HEADER).map_err(read_error(offset))?;
+        let head = self.input.available();
+        let m = n.min(SYNC.len());
+        if head[..m] != SYNC[..m] {
+            return Ok(Frame::Bad {
+                reason: format!(
+                    "expected a block sync marker {} at byte {offset}, found {}",
+                    hex(&SYNC),
+                    hex(&head[..m])
+                ),
+                incomplete: false,
+                sync: false,
+            });
+        }
+        if n < FRAME_HEADER {
+            return Ok(Frame::Bad {
+                reason: format!("block header at byte {offset} is cut off after {n} bytes"),
+                incomplete: true,
+                sync: n == SYNC.len(),
+            });
+        }
+        let len = u32::from_le_bytes([head[4], head[5], head[6], head[7]]) as usize;
+        if len == 0 || len > MAX_PAYLOAD {
+            return Ok(Frame::Bad {
+                reason: format!(
+                    "block length {len} at byte {} is out of range (1..={MAX_PAYLOAD})",
+                    offset + 4
+                ),
+                incomplete: false,
+                sync: true,
+            });
+        }
+        let total = FRAME_HEADER + len;
+        let n = self.input.fill(total).map_err(read_error(offset))?;
+        if n < total {
+            return Ok(Frame::Bad {
+                reason: format!(
+                    "block at byte {offset} declares {len} payload bytes but the input \
+                     ends after {}",
+                    n - FRAME_HEADER
+                ),
+                incomplete: true,
+                sync: true,
+            });
+        }
+        let frame = &self.input.available()[..total];
+        let stored = u32::from_le_bytes([frame[8], frame[9], frame[10], frame[11]]);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&frame[4..8]);
+        crc.update(&frame[FRAME_HEADER..]);
+        let computed = crc.finalize();
+        if stored != computed {
+            return Ok(Frame::Bad {
+                reason: format!(
+                    "block checksum mismatch at byte {offset}: stored {stored:08x}, \
+                     computed {computed:08x}"
+                ),
+                incomplete: false,
+                sync: true,
+            });
+        }
+        Ok(Frame::Valid(len))
+    }
+
+    /// Skips to the next offset that starts with the sync marker (or with a
+    /// prefix of it at the very end of the input), or to the end.
+    fn skip_to_sync(&mut self) -> Result<(), Error> {
+        loop {
+            let offset = self.input.offset;
+            let n = self.input.fill(SYNC.len()).map_err(read_error(offset))?;
+            if n == 0 {
+                return Ok(());
+            }
+            let avail = self.input.available();
+            if let Some(i) = find_sync(avail) {
+                self.input.consume(i);
+                return Ok(());
+            }
+            self.input.consume(avail.len());
+        }
+    }
+}
+
+impl<R> std::fmt::Debug for BinaryReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BinaryReader")
+            .field("info", &self.info)
+            .field("version", &self.version)
+            .field("offset", &self.input.offset)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The first position in `buf` that starts a sync marker, or a prefix of one
+/// running to the end of `buf`.
+fn find_sync(buf: &[u8]) -> Option<usize> {
+    let mut from = 0;
+    while let Some(i) = buf[from..].iter().position(|&b| b == SYNC[0]) {
+        let at = from + i;
+        let rest = &buf[at..];
+        let m = rest.len().min(SYNC.len());
+        if rest[..m] == SYNC[..m] {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+fn check_version(version: u16) -> Result<(), Error> {
+    if version > VERSION {
+        return Err(Error::new(
+            ErrorKind::UnsupportedVersion,
+            format!(
+                "trace format version {version} is newer than this gpu-ledger understands \
+                 (max {VERSION}): upgrade gpu-ledger"
+            ),
+        )
+        .at(8));
+    }
+    if version == 0 {
+        return Err(Error::new(
+            ErrorKind::UnsupportedVersion,
+            "trace format version 0 at byte 8 is not a valid version: the header is corrupt",
+        )
+        .at(8));
+    }
+    Ok(())
+}
+
+fn truncated_header(len: usize, expected: usize) -> Error {
+    Error::new(
+        ErrorKind::Truncated,
+        format!(
+            "trace header cut off at byte {len}: expected at least {expected} header bytes, \
+             so the trace holds no events"
+        ),
+    )
+    .at(len as u64)
+}
+
+fn read_error(offset: u64) -> impl FnOnce(io::Error) -> Error {
+    move |e| Error::io(format!("cannot read trace at byte {offset}"), e).at(offset)
+}
+
+/// Bytes as lowercase hex pairs separated by spaces; `nothing` when empty.
+fn hex(bytes: &[u8]) -> String {
+    if bytes.is_empty() {
+        return "nothing".to_owned();
+    }
+    let mut out = String::with_capacity(bytes.len() * 3);
+    for (i, b) in bytes.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
+}
+
+/// A read buffer that tracks the stream offset of its first unread byte.
+struct Input<R> {
+    inner: R,
+    buf: Vec<u8>,
+    pos: usize,
+    end: usize,
+    /// Stream offset of `buf[pos]`.
+    offset: u64,
+    eof: bool,
+}
+
+impl<R: Read> Input<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            buf: vec![0; 512 << 10],
+            pos: 0,
+            end: 0,
+            offset: 0,
+            eof: false,
+        }
+    }
+
+    fn available(&self) -> &[u8] {
+        &self.buf[self.pos..self.end]
+    }
+
+    /// Reads until at least `need` bytes are available or the input ends;
+    /// returns how many are available.
+    fn fill(&mut self, need: usize) -> io::Result<usize> {
+        while self.end - self.pos < need && !self.eof {
+            if self.buf.len() - self.pos < need {
+                self.buf.copy_within(self.pos..self.end, 0);
+                self.end -= self.pos;
+                self.pos = 0;
+                if self.buf.len() < need {
+                    self.buf.resize(need, 0);
+                }
+            }
+            match self.inner.read(&mut self.buf[self.end..]) {
+                Ok(0) => self.eof = true,
+                Ok(n) => self.end += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(self.end - self.pos)
+    }
+
+    fn consume(&mut self, n: usize) {
+        let n = n.min(self.end - self.pos);
+        self.pos += n;
+        self.offset += n as u64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn find_sync_sees_whole_and_tail_markers() {
+        assert_eq!(find_sync(&[1, 2, 0xf1, b'G', b'L', b'B', 0]), Some(2));
+        assert_eq!(find_sync(&[0xf1, 0, 0xf1, b'G']), Some(2), "tail prefix");
+        assert_eq!(find_sync(&[0xf1, b'G', b'X', 0]), None);
+        assert_eq!(find_sync(&[]), None);
+    }
+
+    #[test]
+    fn empty_input_is_a_truncated_header() {
+        let err = BinaryReader::new(&[][..]).expect_err("no header");
+        assert_eq!(err.kind(), ErrorKind::Truncated);
+        assert_eq!(
+            err.to_string(),
+            "trace header cut off at byte 0: expected at least 16 header bytes, so the trace \
+             holds no events"
+        );
+    }
+
+    #[test]
+    fn version_zero_is_rejected() {
+        let mut head = MAGIC.to_vec();
+        head.extend_from_slice(&[0, 0]);
+        let err = BinaryReader::new(&head[..]).expect_err("bad version");
+        assert_eq!(err.kind(), ErrorKind::UnsupportedVersion);
+        assert_eq!(err.offset(), Some(8));
+    }
+
+    #[test]
+    fn undecodable_block_keeps_its_earlier_events_and_is_reported() {
+        let mut bytes = crate::format::BinaryWriter::new(Vec::new())
+            .finish()
+            .expect("in memory");
+        let header = bytes.len();
+        // Sequence 0, a lost event (opcode 24, time 2, count 3), then opcode 31.
+        let payload = [0u8, 24, 4, 3, 31];
+        let len = (payload.len() as u32).to_le_bytes();
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&len);
+        crc.update(&payload);
+        bytes.extend_from_slice(&SYNC);
+        bytes.extend_from_slice(&len);
+        bytes.extend_from_slice(&crc.finalize().to_le_bytes());
+        bytes.extend_from_slice(&payload);
+
+        let mut sink = crate::event::Collected::default();
+        let summary = BinaryReader::new(&bytes[..])
+            .and_then(|mut r| r.replay(&mut sink))
+            .expect("valid header");
+        assert_eq!(sink.events.len(), 1);
+        assert_eq!(summary.events, 1);
+        assert_eq!(summary.blocks, 0);
+        assert_eq!(
+            summary.corrupt,
+            vec![CorruptRegion {
+                offset: header as u64,
+                len: 17,
+                blocks_skipped: 1,
+                reason: format!(
+                    "block 0: record 1 at byte {} cannot be decoded: unknown record opcode 31; \
+                     the block's 1 earlier events were kept",
+                    header + 16
+                ),
+            }]
+        );
+    }
+
+    #[test]
+    fn input_reads_short_chunks() {
+        /// Hands out one byte per read.
+        struct Trickle<'a>(&'a [u8]);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                match (self.0.split_first(), buf.first_mut()) {
+                    (Some((b, rest)), Some(slot)) => {
+                        *slot = *b;
+                        self.0 = rest;
+                        Ok(1)
+                    }
+                    _ => Ok(0),
+                }
+            }
+        }
+        let data: Vec<u8> = (0..200u8).collect();
+        let mut input = Input::new(Trickle(&data));
+        assert_eq!(input.fill(100).expect("reads"), 100);
+        input.consume(60);
+        assert_eq!(input.offset, 60);
+        assert_eq!(input.fill(500).expect("reads"), 140);
+        assert_eq!(input.available()[0], 60);
+    }
+}

@@ -1,0 +1,1070 @@
+//! Trace formats end to end: exact round trips, crash and corruption recovery,
+//! pinned error texts, malformed JSON Lines, detection, and the size bar.
+
+use std::time::Duration;
+
+use gpu_ledger::format::{
+    BinaryReader, BinaryWriter, BlockPolicy, CorruptRegion, InputKind, JsonLinesReader,
+    JsonLinesWriter, MalformedLine, ReadSummary, Truncation, open_trace, replay_path,
+};
+use gpu_ledger::{
+    Collected, Dims, ErrorKind, Event, EventKind, EventSink, Marker, Name, Owner, OwnerKind,
+    PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType,
+    StreamInfo,
+};
+use proptest::prelude::*;
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+fn write_binary(stream: &Collected, policy: BlockPolicy) -> Vec<u8> {
+    let mut writer = BinaryWriter::with_policy(Vec::new(), policy);
+    stream.replay(&mut writer);
+    writer.finish().expect("writing to memory cannot fail")
+}
+
+fn read_binary(bytes: &[u8]) -> (ReadSummary, Collected) {
+    let mut sink = Collected::default();
+    let summary = BinaryReader::new(bytes)
+        .and_then(|mut reader| reader.replay(&mut sink))
+        .expect("the header is intact");
+    (summary, sink)
+}
+
+fn write_jsonl(stream: &Collected) -> Vec<u8> {
+    let mut writer = JsonLinesWriter::new(Vec::new());
+    stream.replay(&mut writer);
+    writer.finish().expect("writing to memory cannot fail")
+}
+
+fn read_jsonl(bytes: &[u8]) -> (ReadSummary, Collected) {
+    let mut sink = Collected::default();
+    let summary = JsonLinesReader::new(bytes)
+        .and_then(|mut reader| reader.replay(&mut sink))
+        .expect("the header is intact");
+    (summary, sink)
+}
+
+/// Small blocks, cut by size only, so tests get many blocks deterministically.
+fn small_blocks(target_bytes: usize) -> BlockPolicy {
+    BlockPolicy {
+        target_bytes,
+        min_flush_bytes: usize::MAX,
+        max_flush_delay: Duration::from_secs(3600),
+    }
+}
+
+/// A binary trace with its block boundaries: `(end offset, events before it)`
+/// for the header and each block, in order.
+struct Blocks {
+    bytes: Vec<u8>,
+    ends: Vec<(usize, usize)>,
+}
+
+fn write_blocks(stream: &Collected, target_bytes: usize) -> Blocks {
+    let mut writer = BinaryWriter::with_policy(Vec::new(), small_blocks(target_bytes));
+    writer.on_start(&stream.info);
+    for (name, text) in stream.names.iter() {
+        writer.on_name(name, text);
+    }
+    let mut ends = vec![(writer.bytes_written() as usize, 0)];
+    let mut mark = |w: &BinaryWriter<Vec<u8>>| {
+        let end = (w.bytes_written() as usize, w.events_written() as usize);
+        if ends.last() != Some(&end) {
+            ends.push(end);
+        }
+    };
+    for event in &stream.events {
+        writer.on_event(event);
+        mark(&writer);
+    }
+    writer.on_finish();
+    mark(&writer);
+    Blocks {
+        bytes: writer.finish().expect("in memory"),
+        ends,
+    }
+}
+
+fn clean_summary(events: usize, names: usize, blocks: usize, bytes: usize) -> ReadSummary {
+    let mut s = ReadSummary::default();
+    s.version = 1;
+    s.events = events as u64;
+    s.names = names as u64;
+    s.blocks = blocks as u64;
+    s.bytes = bytes as u64;
+    s
+}
+
+// ---------------------------------------------------------------------------
+// A deterministic, realistic compositor mix
+
+/// xorshift64*: deterministic on every platform.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// A compositor at 60 Hz on two lanes: startup builds visuals with pointer-keyed
+/// owners, each frame queues, submits, touches, completes and presents a packet
+/// with a transient command buffer, and some frames resize, replace or hit pools.
+fn realistic_mix(frames: u64) -> Collected {
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut out = Collected {
+        info: StreamInfo {
+            start_unix_ns: 1_781_982_131_501_000_000,
+            source: "realistic-mix".into(),
+        },
+        ..Collected::default()
+    };
+    let blur = out.names.intern("BlurScratch");
+    let scratch = out.names.intern("LayerBlurScratch");
+    let mut t = 0u64;
+    let mut next_id = 0u64;
+    let mut command = 0u64;
+    let push = |out: &mut Collected, t: &mut u64, rng: &mut Rng, thread: u32, kind| {
+        *t += 1_000 + rng.below(40_000);
+        out.events.push(Event {
+            time_ns: *t,
+            thread,
+            kind,
+        });
+    };
+    let res = |action, resource, dims, packet| EventKind::Resource {
+        action,
+        resource,
+        dims,
+        packet,
+    };
+    // Per lane: a root visual, its native target and queue, 24 child visuals
+    // with texture targets, and a blur scratch.
+    let mut lanes: Vec<(u64, Vec<Resource>, u64)> = Vec::new();
+    for lane in 1..=2u64 {
+        let root = Owner::new(OwnerKind::RootVisual, 0x7f8a_3c00_0000 + lane * 0x4000);
+        let mut live = Vec::new();
+        for ty in [ResourceType::NativeTarget, ResourceType::CommandQueue] {
+            next_id += 1;
+            let r = Resource {
+                id: ResourceId(next_id),
+                ty,
+                owner: root,
+            };
+            push(
+                &mut out,
+                &mut t,
+                &mut rng,
+                0,
+                res(
+                    ResourceAction::Create,
+                    r,
+                    Some(Dims::new(2000, 1400, 2.0)),
+                    None,
+                ),
+            );
+            live.push(r);
+        }
+        for _ in 0..24 {
+            let owner = Owner::new(
+                OwnerKind::ChildVisual,
+                0x6000_0000_0000 + rng.below(1 << 32) * 16,
+            );
+            for ty in [ResourceType::Visual, ResourceType::TextureTarget] {
+                next_id += 1;
+                let r = Resource {
+                    id: ResourceId(next_id),
+                    ty,
+                    owner,
+                };
+                let dims = (ty == ResourceType::TextureTarget).then(|| {
+                    Dims::new(100 + rng.below(900) as u32, 50 + rng.below(500) as u32, 2.0)
+                });
+                push(
+                    &mut out,
+                    &mut t,
+                    &mut rng,
+                    0,
+                    res(ResourceAction::Create, r, dims, None),
+                );
+                push(
+                    &mut out,
+                    &mut t,
+                    &mut rng,
+                    0,
+                    res(ResourceAction::Bind, r, None, None),
+                );
+                live.push(r);
+            }
+        }
+        next_id += 1;
+        let effect = Owner::new(OwnerKind::Other(scratch), 0x6000_1000_0000 + lane * 64);
+        let r = Resource {
+            id: ResourceId(next_id),
+            ty: ResourceType::Other(blur),
+            owner: effect,
+        };
+        push(
+            &mut out,
+            &mut t,
+            &mut rng,
+            0,
+            res(ResourceAction::Create, r, None, None),
+        );
+        live.push(r);
+        lanes.push((lane, live, 0));
+    }
+    for frame in 0..frames {
+        let frame_start = frame * 16_666_667;
+        t = t.max(frame_start);
+        for (lane, live, packet) in &mut lanes {
+            *packet += 1;
+            command += 1;
+            let p = PacketRef::new(*lane, *packet);
+            let stage = |stage| EventKind::Packet { packet: p, stage };
+            push(
+                &mut out,
+                &mut t,
+                &mut rng,
+                1,
+                stage(PacketStage::Queued {
+                    command_id: command,
+                }),
+            );
+            let cb = Resource {
+                id: ResourceId({
+                    next_id += 1;
+                    next_id
+                }),
+                ty: ResourceType::CommandBuffer,
+                owner: Owner::new(OwnerKind::Transient, *lane),
+            };
+            push(
+                &mut out,
+                &mut t,
+                &mut rng,
+                0,
+                res(ResourceAction::Create, cb, None, Some(p)),
+            );
+            for _ in 0..2 + rng.below(5) {
+                let touched = live[rng.below(live.len() as u64) as usize].id;
+                push(
+                    &mut out,
+                    &mut t,
+                    &mut rng,
+                    0,
+                    EventKind::Touched {
+                        packet: p,
+                        resource: touched,
+                    },
+                );
+            }
+            if rng.below(10) == 0 {
+                // A layout pass resizes a child's target.
+                let i = 2 + 2 * rng.below(24) as usize + 1;
+                let dims = Dims::new(100 + rng.below(900) as u32, 50 + rng.below(500) as u32, 2.0);
+                push(
+                    &mut out,
+                    &mut t,
+                    &mut rng,
+                    0,
+                    res(ResourceAction::ResizeRebuild, live[i], Some(dims), Some(p)),
+                );
+            }
+            if rng.below(25) == 0 {
+                // A child's target is replaced: unbind, destroy, create, bind.
+                let i = 2 + 2 * rng.below(24) as usize + 1;
+                let old = live[i];
+                push(
+                    &mut out,
+                    &mut t,
+                    &mut rng,
+                    0,
+                    res(ResourceAction::Unbind, old, None, Some(p)),
+                );
+                push(
+                    &mut out,
+                    &mut t,
+                    &mut rng,
+                    0,
+                    res(ResourceAction::Destroy, old, None, Some(p)),
+                );
+                next_id += 1;
+                let new = Resource {
+                    id: ResourceId(next_id),
+                    ..old
+                };
+                let dims = Dims::new(100 + rng.below(900) as u32, 50 + rng.below(500) as u32, 2.0);
+                push(
+                    &mut out,
+                    &mut t,
+                    &mut rng,
+                    0,
+                    res(ResourceAction::Create, new, Some(dims), Some(p)),
+                );
+                push(
+                    &mut out,
+                    &mut t,
+                    &mut rng,
+                    0,
+                    res(ResourceAction::Bind, new, None, Some(p)),
+                );
+                live[i] = new;
+            }
+            if rng.below(8) == 0 {
+                let action = if rng.below(4) == 0 {
+                    PoolAction::Miss
+                } else {
+                    PoolAction::Hit
+                };
+                let pool = EventKind::Pool {
+                    action,
+                    ty: ResourceType::Buffer,
+                    owner: Owner::new(OwnerKind::Other(scratch), 0x6000_2000_0000),
+                    dims: Some(Dims::bytes(4096 << rng.below(4))),
+                };
+                push(&mut out, &mut t, &mut rng, 0, pool);
+            }
+            push(&mut out, &mut t, &mut rng, 0, stage(PacketStage::Submitted));
+            push(&mut out, &mut t, &mut rng, 2, stage(PacketStage::Completed));
+            push(
+                &mut out,
+                &mut t,
+                &mut rng,
+                2,
+                res(ResourceAction::Destroy, cb, None, Some(p)),
+            );
+            push(&mut out, &mut t, &mut rng, 0, stage(PacketStage::Presented));
+        }
+    }
+    push(
+        &mut out,
+        &mut t,
+        &mut rng,
+        0,
+        EventKind::Marker(Marker::ShutdownBegins),
+    );
+    for (_, live, _) in &lanes {
+        for r in live.iter().rev() {
+            push(
+                &mut out,
+                &mut t,
+                &mut rng,
+                0,
+                res(ResourceAction::Destroy, *r, None, None),
+            );
+        }
+    }
+    out.finished = true;
+    out
+}
+
+// ---------------------------------------------------------------------------
+// Arbitrary streams
+
+const TEXTS: &[&str] = &[
+    "BlurScratch",
+    "Texture",
+    "Twin",
+    "Twin",
+    "",
+    "é \"quoted\"\n\tline",
+];
+
+fn arb_name(names: u32) -> BoxedStrategy<Name> {
+    // Mostly declared names, sometimes an undeclared one.
+    prop_oneof![9 => (0..names.max(1)).prop_map(Name), 1 => (0u32..1000).prop_map(Name)].boxed()
+}
+
+fn arb_type(names: u32) -> impl Strategy<Value = ResourceType> {
+    prop_oneof![
+        proptest::sample::select(ResourceType::WELL_KNOWN),
+        arb_name(names).prop_map(ResourceType::Other),
+    ]
+}
+
+fn arb_owner(names: u32) -> impl Strategy<Value = Owner> {
+    let kind = prop_oneof![
+        proptest::sample::select(OwnerKind::WELL_KNOWN),
+        arb_name(names).prop_map(OwnerKind::Other),
+    ];
+    let key = prop_oneof![
+        0u64..4,
+        any::<u64>(),
+        (0u64..1 << 20).prop_map(|k| 0x7f00_0000_0000 + k * 16)
+    ];
+    (kind, key).prop_map(|(kind, key)| Owner::new(kind, key))
+}
+
+fn arb_dims() -> impl Strategy<Value = Option<Dims>> {
+    let scale = prop_oneof![
+        Just(1.0f32),
+        Just(2.0f32),
+        Just(f32::INFINITY),
+        any::<f32>().prop_filter("NaN never equals itself", |s| !s.is_nan()),
+    ];
+    proptest::option::of(
+        (any::<u32>(), any::<u32>(), scale).prop_map(|(w, h, s)| Dims::new(w, h, s)),
+    )
+}
+
+fn arb_packet() -> impl Strategy<Value = PacketRef> {
+    (
+        prop_oneof![1u64..4, any::<u64>()],
+        prop_oneof![0u64..50, any::<u64>()],
+    )
+        .prop_map(|(lane, packet)| PacketRef::new(lane, packet))
+}
+
+fn arb_kind(names: u32) -> impl Strategy<Value = EventKind> {
+    let id = prop_oneof![1u64..20, any::<u64>()].prop_map(ResourceId);
+    let resource = (id.clone(), arb_type(names), arb_owner(names))
+        .prop_map(|(id, ty, owner)| Resource { id, ty, owner });
+    let resource_action = proptest::sample::select(vec![
+        ResourceAction::Create,
+        ResourceAction::Destroy,
+        ResourceAction::ResizeRebuild,
+        ResourceAction::Bind,
+        ResourceAction::Unbind,
+    ]);
+    let pool_action = proptest::sample::select(vec![
+        PoolAction::Hit,
+        PoolAction::Miss,
+        PoolAction::Release,
+        PoolAction::Evict,
+    ]);
+    let stage = prop_oneof![
+        any::<u64>().prop_map(|command_id| PacketStage::Queued { command_id }),
+        Just(PacketStage::Submitted),
+        Just(PacketStage::Completed),
+        Just(PacketStage::Presented),
+        Just(PacketStage::Dropped),
+        Just(PacketStage::NoOp),
+        Just(PacketStage::Failed),
+    ];
+    let marker = prop_oneof![
+        Just(Marker::ShutdownBegins),
+        arb_name(names).prop_map(Marker::Other),
+    ];
+    prop_oneof![
+        4 => (resource_action, resource, arb_dims(), proptest::option::of(arb_packet())).prop_map(
+            |(action, resource, dims, packet)| EventKind::Resource { action, resource, dims, packet }
+        ),
+        1 => (pool_action, arb_type(names), arb_owner(names), arb_dims())
+            .prop_map(|(action, ty, owner, dims)| EventKind::Pool { action, ty, owner, dims }),
+        2 => (arb_packet(), stage).prop_map(|(packet, stage)| EventKind::Packet { packet, stage }),
+        1 => (arb_packet(), id).prop_map(|(packet, resource)| EventKind::Touched { packet, resource }),
+        1 => marker.prop_map(EventKind::Marker),
+        1 => any::<u64>().prop_map(|count| EventKind::Lost { count }),
+    ]
+}
+
+fn arb_event(names: u32) -> impl Strategy<Value = Event> {
+    let time = prop_oneof![0u64..1_000_000, any::<u64>()];
+    let thread = prop_oneof![0u32..3, any::<u32>()];
+    (time, thread, arb_kind(names)).prop_map(|(time_ns, thread, kind)| Event {
+        time_ns,
+        thread,
+        kind,
+    })
+}
+
+/// A finished stream: a header, 0–5 names (texts with duplicates, a
+/// well-known text and JSON escapes), then up to 120 events.
+fn arb_stream() -> impl Strategy<Value = Collected> {
+    (0usize..=TEXTS.len(), any::<u64>(), ".{0,12}").prop_flat_map(|(names, start, source)| {
+        proptest::collection::vec(arb_event(names as u32), 0..120).prop_map(move |events| {
+            let mut stream = Collected {
+                info: StreamInfo {
+                    start_unix_ns: start,
+                    source: source.clone(),
+                },
+                ..Collected::default()
+            };
+            for (i, text) in TEXTS[..names].iter().enumerate() {
+                stream.names.define(Name(i as u32), text);
+            }
+            stream.events = events;
+            stream.finished = true;
+            stream
+        })
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Round trips
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
+
+    #[test]
+    fn binary_round_trip_is_exact(
+        stream in arb_stream(),
+        target in prop_oneof![Just(1usize), Just(40), Just(64 << 10)],
+    ) {
+        let bytes = write_binary(&stream, small_blocks(target));
+        let (summary, copy) = read_binary(&bytes);
+        prop_assert_eq!(&copy, &stream);
+        prop_assert!(summary.is_clean(), "{}", summary);
+        prop_assert_eq!(summary.events, stream.events.len() as u64);
+        prop_assert_eq!(summary.bytes, bytes.len() as u64);
+    }
+
+    #[test]
+    fn jsonl_round_trip_is_exact(stream in arb_stream()) {
+        let bytes = write_jsonl(&stream);
+        let (summary, copy) = read_jsonl(&bytes);
+        prop_assert_eq!(&copy, &stream);
+        prop_assert!(summary.is_clean(), "{}", summary);
+        prop_assert_eq!(summary.events, stream.events.len() as u64);
+        prop_assert_eq!(summary.lines, 1 + stream.names.len() as u64 + stream.events.len() as u64);
+    }
+
+    #[test]
+    fn binary_through_jsonl_and_back_is_exact(stream in arb_stream()) {
+        let (_, from_binary) = read_binary(&write_binary(&stream, BlockPolicy::default()));
+        let (_, from_jsonl) = read_jsonl(&write_jsonl(&from_binary));
+        prop_assert_eq!(&from_jsonl, &stream);
+    }
+
+    #[test]
+    fn random_damage_never_panics_and_keeps_untouched_blocks(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 1..6),
+    ) {
+        let stream = realistic_mix(8);
+        let blocks = write_blocks(&stream, 300);
+        let header = blocks.ends[0].0;
+        let mut bytes = blocks.bytes.clone();
+        let mut touched = Vec::new();
+        for (at, xor) in &flips {
+            let at = header + at.index(bytes.len() - header);
+            bytes[at] ^= xor;
+            touched.push(at);
+        }
+        let (summary, copy) = read_binary(&bytes);
+        // Every block no flip touched is read back whole, in order.
+        let mut expected = Vec::new();
+        for pair in blocks.ends.windows(2) {
+            let ((start, first), (end, last)) = (pair[0], pair[1]);
+            if !touched.iter().any(|&at| (start..end).contains(&at)) {
+                expected.extend_from_slice(&stream.events[first..last]);
+            }
+        }
+        prop_assert_eq!(copy.events, expected);
+        prop_assert!(summary.corrupt_regions + u64::from(summary.truncated.is_some()) >= 1);
+        prop_assert_eq!(summary.bytes, bytes.len() as u64);
+    }
+
+    #[test]
+    fn arbitrary_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..2000)) {
+        let mut bytes = write_binary(&Collected::default(), BlockPolicy::default());
+        bytes.extend_from_slice(&body);
+        let (summary, _) = read_binary(&bytes);
+        prop_assert_eq!(summary.bytes, bytes.len() as u64);
+        // The same bytes as a whole input, and as JSON Lines, must not panic either.
+        let _ = BinaryReader::new(&body[..]).map(|mut r| r.replay(&mut Collected::default()));
+        let _ = JsonLinesReader::new(&body[..]).map(|mut r| r.replay(&mut Collected::default()));
+    }
+}
+
+#[test]
+fn round_trip_of_the_realistic_mix_is_exact_in_both_formats() {
+    let stream = realistic_mix(1_500);
+    let bytes = write_binary(&stream, BlockPolicy::default());
+    let (summary, copy) = read_binary(&bytes);
+    assert_eq!(copy, stream);
+    assert_eq!(
+        summary,
+        summary_of(&stream, &bytes, summary.blocks as usize)
+    );
+    assert!(
+        summary.blocks >= 2,
+        "64 KiB blocks: {} blocks",
+        summary.blocks
+    );
+
+    let text = write_jsonl(&stream);
+    let (summary, copy) = read_jsonl(&text);
+    assert_eq!(copy, stream);
+    assert_eq!(summary.lines, 1 + 2 + stream.events.len() as u64);
+}
+
+fn summary_of(stream: &Collected, bytes: &[u8], blocks: usize) -> ReadSummary {
+    clean_summary(stream.events.len(), stream.names.len(), blocks, bytes.len())
+}
+
+// ---------------------------------------------------------------------------
+// Crashes: a trace cut anywhere
+
+#[test]
+fn cut_at_every_offset_of_the_last_blocks_keeps_exactly_the_whole_blocks() {
+    let stream = realistic_mix(6);
+    let blocks = write_blocks(&stream, 200);
+    assert!(
+        blocks.ends.len() > 8,
+        "enough blocks: {}",
+        blocks.ends.len()
+    );
+    let first_cut = blocks.ends[blocks.ends.len() - 5].0;
+    for cut in first_cut..=blocks.bytes.len() {
+        let (summary, copy) = read_binary(&blocks.bytes[..cut]);
+        let whole = blocks
+            .ends
+            .iter()
+            .rev()
+            .find(|(end, _)| *end <= cut)
+            .copied();
+        let (end, events) = whole.expect("the header is whole");
+        assert_eq!(copy.events, stream.events[..events], "cut at {cut}");
+        assert_eq!(copy.names, stream.names, "names are declared in block 0");
+        assert!(copy.finished);
+        let mut expected = clean_summary(
+            events,
+            2,
+            blocks.ends.iter().filter(|e| e.0 <= cut).count() - 1,
+            cut,
+        );
+        expected.truncated = (end < cut).then_some(Truncation {
+            offset: end as u64,
+            lost_bytes: (cut - end) as u64,
+        });
+        assert_eq!(summary, expected, "cut at {cut}");
+    }
+}
+
+#[test]
+fn cut_inside_the_header_is_a_truncation_error() {
+    let bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
+    for cut in [0, 5, 15, 20, 40] {
+        let err = BinaryReader::new(&bytes[..cut]).expect_err("no whole header");
+        assert_eq!(err.kind(), ErrorKind::Truncated, "cut at {cut}");
+        assert_eq!(err.offset(), Some(cut as u64));
+    }
+    let err = BinaryReader::new(&bytes[..20]).expect_err("no whole header");
+    assert_eq!(
+        err.to_string(),
+        "trace header cut off at byte 20: expected at least 41 header bytes, so the trace holds \
+         no events"
+    );
+}
+
+#[test]
+fn jsonl_cut_mid_line_keeps_every_whole_line() {
+    let stream = realistic_mix(2);
+    let text = write_jsonl(&stream);
+    let line_ends: Vec<usize> = text
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b == b'\n')
+        .map(|(i, _)| i + 1)
+        .collect();
+    for cut in line_ends[line_ends.len() - 3]..text.len() {
+        let (summary, copy) = read_jsonl(&text[..cut]);
+        let whole = line_ends.iter().filter(|&&end| end <= cut).count();
+        let last_end = line_ends[whole - 1];
+        // Header + 2 names come first; a complete last line without its
+        // newline still parses, so only a partial line is lost.
+        let complete = whole + usize::from(cut == line_ends.get(whole).map_or(0, |e| e - 1));
+        assert_eq!(copy.events, stream.events[..complete - 3], "cut at {cut}");
+        let lost = (complete == whole && cut > last_end).then_some(Truncation {
+            offset: last_end as u64,
+            lost_bytes: (cut - last_end) as u64,
+        });
+        assert_eq!(summary.truncated, lost, "cut at {cut}");
+        assert_eq!(summary.malformed_lines, 0);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Corruption in the middle
+
+fn crc_reason(bytes: &[u8], start: usize, end: usize) -> String {
+    let stored = u32::from_le_bytes(bytes[start + 8..start + 12].try_into().expect("4 bytes"));
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(&bytes[start + 4..start + 8]);
+    crc.update(&bytes[start + 12..end]);
+    format!(
+        "block checksum mismatch at byte {start}: stored {stored:08x}, computed {:08x}",
+        crc.finalize()
+    )
+}
+
+#[test]
+fn flipped_byte_in_a_middle_block_loses_only_that_block() {
+    let stream = realistic_mix(6);
+    let blocks = write_blocks(&stream, 300);
+    let k = blocks.ends.len() / 2;
+    let ((start, first), (end, last)) = (blocks.ends[k - 1], blocks.ends[k]);
+    let mut bytes = blocks.bytes.clone();
+    bytes[start + 20] ^= 0x5a;
+
+    let (summary, copy) = read_binary(&bytes);
+    let mut expected_events = stream.events[..first].to_vec();
+    expected_events.extend_from_slice(&stream.events[last..]);
+    assert_eq!(copy.events, expected_events);
+
+    let mut expected = clean_summary(expected_events.len(), 2, blocks.ends.len() - 2, bytes.len());
+    expected.corrupt = vec![CorruptRegion {
+        offset: start as u64,
+        len: (end - start) as u64,
+        blocks_skipped: 1,
+        reason: crc_reason(&bytes, start, end),
+    }];
+    expected.corrupt_regions = 1;
+    expected.corrupt_bytes = (end - start) as u64;
+    expected.blocks_skipped = 1;
+    assert_eq!(summary, expected);
+}
+
+#[test]
+fn broken_sync_and_length_fields_resync_at_the_next_block() {
+    let stream = realistic_mix(6);
+    let blocks = write_blocks(&stream, 300);
+    let (b1, b2, b3) = (blocks.ends[2], blocks.ends[3], blocks.ends[4]);
+    let mut bytes = blocks.bytes.clone();
+    bytes[b1.0] = 0; // block 2's sync marker
+    bytes[b2.0 + 6] = 0x7f; // block 3's length: about 8 MiB, out of range
+    let (summary, copy) = read_binary(&bytes);
+    let mut expected_events = stream.events[..b1.1].to_vec();
+    expected_events.extend_from_slice(&stream.events[b3.1..]);
+    assert_eq!(copy.events, expected_events);
+    assert_eq!(
+        summary.corrupt,
+        vec![CorruptRegion {
+            offset: b1.0 as u64,
+            len: (b3.0 - b1.0) as u64,
+            blocks_skipped: 2,
+            reason: format!(
+                "expected a block sync marker f1 47 4c 42 at byte {}, found 00 47 4c 42",
+                b1.0
+            ),
+        }]
+    );
+    assert_eq!(summary.blocks_skipped, 2);
+    assert!(summary.truncated.is_none());
+}
+
+#[test]
+fn garbage_between_blocks_is_skipped_without_losing_a_block() {
+    let stream = realistic_mix(3);
+    let blocks = write_blocks(&stream, 300);
+    let at = blocks.ends[2].0;
+    let mut bytes = blocks.bytes[..at].to_vec();
+    let garbage = b"\xf1GLB garbage from a concatenation";
+    bytes.extend_from_slice(garbage);
+    bytes.extend_from_slice(&blocks.bytes[at..]);
+    let (summary, copy) = read_binary(&bytes);
+    assert_eq!(copy.events, stream.events);
+    assert_eq!(summary.corrupt_regions, 1);
+    assert_eq!(summary.corrupt_bytes, garbage.len() as u64);
+    assert_eq!(summary.blocks_skipped, 0);
+    assert_eq!(summary.corrupt[0].offset, at as u64);
+}
+
+#[test]
+fn corrupt_last_block_is_corruption_not_truncation() {
+    let stream = realistic_mix(3);
+    let blocks = write_blocks(&stream, 300);
+    let (start, first) = blocks.ends[blocks.ends.len() - 2];
+    let mut bytes = blocks.bytes.clone();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let (summary, copy) = read_binary(&bytes);
+    assert_eq!(copy.events, stream.events[..first]);
+    assert_eq!(summary.truncated, None);
+    assert_eq!(
+        summary.corrupt,
+        vec![CorruptRegion {
+            offset: start as u64,
+            len: (bytes.len() - start) as u64,
+            blocks_skipped: 1,
+            reason: crc_reason(&bytes, start, bytes.len()),
+        }]
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Versions and headers
+
+#[test]
+fn newer_binary_version_asks_for_an_upgrade() {
+    let mut bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
+    bytes[8..10].copy_from_slice(&2u16.to_le_bytes());
+    let err = BinaryReader::new(&bytes[..]).expect_err("newer version");
+    assert_eq!(err.kind(), ErrorKind::UnsupportedVersion);
+    assert_eq!(err.offset(), Some(8));
+    assert_eq!(
+        err.to_string(),
+        "trace format version 2 is newer than this gpu-ledger understands (max 1): upgrade \
+         gpu-ledger"
+    );
+}
+
+#[test]
+fn newer_jsonl_version_asks_for_an_upgrade() {
+    let text = "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":2}\n";
+    let err = JsonLinesReader::new(text.as_bytes()).expect_err("newer version");
+    assert_eq!(err.kind(), ErrorKind::UnsupportedVersion);
+    assert_eq!(
+        err.to_string(),
+        "trace format version 2 is newer than this gpu-ledger understands (max 1): upgrade \
+         gpu-ledger"
+    );
+}
+
+#[test]
+fn bad_magic_names_the_offset_and_the_bytes() {
+    let err = BinaryReader::new(&b"GIF89a and more"[..]).expect_err("not a trace");
+    assert_eq!(err.kind(), ErrorKind::BadMagic);
+    assert_eq!(err.offset(), Some(0));
+    assert_eq!(
+        err.to_string(),
+        "not a gpu-ledger binary trace: expected magic 89 47 4c 44 0d 0a 1a 0a at byte 0, found \
+         47 49 46 38 39 61 20 61"
+    );
+}
+
+#[test]
+fn corrupt_header_is_an_error() {
+    let mut bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
+    bytes[30] ^= 1; // inside `source`
+    let err = BinaryReader::new(&bytes[..]).expect_err("corrupt header");
+    assert_eq!(err.kind(), ErrorKind::Corrupt);
+    assert!(
+        err.to_string()
+            .starts_with("trace header checksum mismatch over bytes 0..37: stored "),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Malformed JSON Lines
+
+#[test]
+fn malformed_jsonl_lines_are_counted_with_line_numbers() {
+    let mut text = b"{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1,\"start_unix_ns\":3,\"source\":\"x\"}\n".to_vec();
+    text.extend_from_slice(
+        b"{\"type\":\"event\",\"t_ns\":1,\"thread\":0,\"event\":\"lost\",\"count\":2}\n",
+    );
+    text.extend_from_slice(b"not json at all\n");
+    text.extend_from_slice(b"\n");
+    text.extend_from_slice(b"{\"type\":\"event\",\"t_ns\":2,\"event\":\"explode\"}\n");
+    text.extend_from_slice(b"{\"type\":\"event\",\"t_ns\":3,\"event\":\"create\",\"resource_type\":\"Texture\",\"owner_kind\":\"Transient\",\"owner_key\":1}\n");
+    text.extend_from_slice(
+        b"{\"type\":\"event\",\"t_ns\":\"soon\",\"event\":\"lost\",\"count\":1}\n",
+    );
+    text.extend_from_slice(b"\xff\xfe{}\n");
+    text.extend_from_slice(b"{\"type\":\"gossip\"}\r\n");
+    text.extend_from_slice(b"{\"type\":\"event\",\"t_ns\":4,\"event\":\"packet\",\"stage\":\"warp\",\"lane\":1,\"packet\":1}\n");
+    text.extend_from_slice(b"{\"type\":\"name\",\"name\":4000000000,\"text\":\"huge\"}\n");
+    text.extend_from_slice(b"{\"type\":\"event\",\"t_ns\":5,\"thread\":1,\"event\":\"marker\",\"marker\":\"ShutdownBegins\"}");
+    let (summary, copy) = read_jsonl(&text);
+    assert_eq!(
+        copy.events,
+        vec![
+            Event {
+                time_ns: 1,
+                thread: 0,
+                kind: EventKind::Lost { count: 2 }
+            },
+            Event {
+                time_ns: 5,
+                thread: 1,
+                kind: EventKind::Marker(Marker::ShutdownBegins)
+            },
+        ]
+    );
+    let line = |line, reason: &str| MalformedLine {
+        line,
+        reason: reason.into(),
+    };
+    assert_eq!(
+        summary.malformed,
+        vec![
+            line(3, "invalid record at column 2: expected ident"),
+            line(5, "unknown event \"explode\""),
+            line(6, "missing `id` for a create event"),
+            line(
+                7,
+                "invalid record at column 29: invalid type: string \"soon\", expected u64"
+            ),
+            line(8, "line is not valid utf-8 (byte 0)"),
+            line(9, "unknown record type \"gossip\""),
+            line(10, "unknown packet stage \"warp\""),
+            line(11, "name index 4000000000 is beyond the limit of 65535"),
+        ]
+    );
+    assert_eq!(summary.malformed_lines, 8);
+    assert_eq!(summary.lines, 12);
+    assert_eq!(summary.events, 2);
+    assert_eq!(
+        summary.truncated, None,
+        "a whole last line without newline is fine"
+    );
+    assert_eq!(summary.bytes, text.len() as u64);
+}
+
+// ---------------------------------------------------------------------------
+// Detection and paths
+
+#[test]
+fn open_trace_detects_both_formats_by_content() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let stream = realistic_mix(20);
+    for (name, bytes, kind) in [
+        (
+            "a.bin",
+            write_binary(&stream, BlockPolicy::default()),
+            InputKind::BinaryTrace,
+        ),
+        ("a.bin.json", write_jsonl(&stream), InputKind::JsonLines),
+    ] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).expect("write trace");
+        let mut trace = open_trace(&path).expect("opens");
+        assert_eq!(trace.kind(), kind);
+        let mut copy = Collected::default();
+        let summary = trace.replay(&mut copy).expect("reads");
+        assert_eq!(copy, stream, "{name}");
+        assert_eq!(summary.bytes, bytes.len() as u64);
+        let mut again = Collected::default();
+        replay_path(&path, &mut again).expect("reads");
+        assert_eq!(again, stream);
+    }
+}
+
+#[test]
+fn log_input_is_unsupported_and_names_the_path() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("renderer.log");
+    std::fs::write(
+        &path,
+        "[OmegaWTKGPU] ts=1781982131501 event=Create type=TextureTarget id=1\n",
+    )
+    .expect("write log");
+    let err = replay_path(&path, &mut Collected::default()).expect_err("a log");
+    assert_eq!(err.kind(), ErrorKind::Unsupported);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: input is neither a binary nor a JSON Lines gpu-ledger trace, and log import is \
+             not available yet",
+            path.display()
+        )
+    );
+}
+
+// ---------------------------------------------------------------------------
+// The size bar: ≤ 24 bytes per event on disk
+
+#[test]
+fn realistic_mix_costs_at_most_24_bytes_per_event() {
+    let stream = realistic_mix(3_000);
+    // The recorder flushes every few ms: flush after every packet's worth of events.
+    let mut writer = BinaryWriter::with_policy(
+        Vec::new(),
+        BlockPolicy {
+            max_flush_delay: Duration::from_secs(3600),
+            ..BlockPolicy::default()
+        },
+    );
+    writer.on_start(&stream.info);
+    for (name, text) in stream.names.iter() {
+        writer.on_name(name, text);
+    }
+    for (i, event) in stream.events.iter().enumerate() {
+        writer.on_event(event);
+        if i % 8 == 0 {
+            writer.on_flush();
+        }
+    }
+    let bytes = writer.finish().expect("in memory");
+    let per_event = bytes.len() as f64 / stream.events.len() as f64;
+    println!(
+        "realistic mix: {} events, {} bytes, {per_event:.2} bytes/event",
+        stream.events.len(),
+        bytes.len()
+    );
+    assert!(
+        stream.events.len() > 60_000,
+        "{} events",
+        stream.events.len()
+    );
+    assert!(per_event <= 24.0, "{per_event:.2} bytes/event");
+    // Pinned tighter than the bar, so that a regression shows long before it fails.
+    assert!(
+        per_event <= 10.0,
+        "{per_event:.2} bytes/event: the encoding regressed"
+    );
+    let (_, copy) = read_binary(&bytes);
+    assert_eq!(copy, stream);
+}
+
+#[test]
+fn synth_workload_through_the_recorder_costs_at_most_24_bytes_per_event() {
+    use gpu_ledger::LedgerConfig;
+    use gpu_ledger::synth::{self, SynthConfig};
+
+    let config = SynthConfig {
+        events: 200_000,
+        ..SynthConfig::default()
+    };
+    let (_, finished) = synth::record(
+        &config,
+        LedgerConfig::default(),
+        BinaryWriter::new(Vec::new()),
+    );
+    let events = finished.events;
+    let writer = finished
+        .into_sink::<BinaryWriter<Vec<u8>>>()
+        .expect("the ledger was started with a binary writer");
+    let bytes = writer.finish().expect("in memory");
+    let per_event = bytes.len() as f64 / events as f64;
+    println!(
+        "synth workload: {events} events, {} bytes, {per_event:.2} bytes/event",
+        bytes.len()
+    );
+    assert!(per_event <= 24.0, "{per_event:.2} bytes/event");
+    let (summary, _) = read_binary(&bytes);
+    assert_eq!(summary.events, events);
+    assert!(summary.is_clean(), "{summary}");
+}
+
+// ---------------------------------------------------------------------------
+// The documentation's example
+
+#[test]
+fn documented_jsonl_example_reads_cleanly() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/trace-format.md"
+    ))
+    .expect("docs/trace-format.md");
+    let lines: String = doc
+        .lines()
+        .filter(|line| line.starts_with("{\"type\":"))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    let (summary, copy) = read_jsonl(lines.as_bytes());
+    assert!(summary.is_clean(), "{summary}");
+    assert_eq!(summary.events, 5);
+    assert_eq!(copy.names.get(Name(0)), Some("BlurScratch"));
+    assert_eq!(
+        copy.events[0].resource(),
+        Some(&Resource {
+            id: ResourceId(7),
+            ty: ResourceType::Other(Name(0)),
+            owner: Owner::new(OwnerKind::EffectPipeline, 140_234_567),
+        })
+    );
+    // And the same stream survives the binary format.
+    let (_, again) = read_binary(&write_binary(&copy, BlockPolicy::default()));
+    assert_eq!(again, copy);
+}
