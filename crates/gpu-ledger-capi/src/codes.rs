@@ -1,0 +1,259 @@
+//! Identities for C: resource ids, and resource types and owner kinds as `u32` codes.
+//!
+//! The codes are the core's own ([`ResourceType::code`], [`OwnerKind::code`]):
+//! well-known values are small constants (`GL_TYPE_*`, `GL_OWNER_*`), other
+//! names are interned once per call site with [`gl_resource_type`] or
+//! [`gl_owner_kind`] and come back as codes from [`GL_FIRST_NAME_CODE`] up.
+//! Interning takes a lock; translating a code on the hot path is a compare.
+
+use std::ffi::c_char;
+
+use gpu_ledger::event::FIRST_NAME_CODE;
+use gpu_ledger::{OwnerKind, ResourceType};
+
+use crate::ledger::{GlLedger, handle};
+use crate::status::{GlStatus, c_str, guard, invalid, write_out};
+
+/// A resource type code: a `GL_TYPE_*` constant or one from [`gl_resource_type`].
+pub type GlTypeCode = u32;
+/// An owner kind code: a `GL_OWNER_*` constant or one from [`gl_owner_kind`].
+pub type GlOwnerCode = u32;
+
+/// A native render target (a swapchain, a layer's drawable).
+pub const GL_TYPE_NATIVE_TARGET: GlTypeCode = 0;
+/// A command queue.
+pub const GL_TYPE_COMMAND_QUEUE: GlTypeCode = 1;
+/// A texture render target (an offscreen target owned by a render-target context).
+pub const GL_TYPE_TEXTURE_TARGET: GlTypeCode = 2;
+/// A texture.
+pub const GL_TYPE_TEXTURE: GlTypeCode = 3;
+/// A command buffer: per-frame (transient) by default in the analysis.
+pub const GL_TYPE_COMMAND_BUFFER: GlTypeCode = 4;
+/// A buffer.
+pub const GL_TYPE_BUFFER: GlTypeCode = 5;
+/// A fence.
+pub const GL_TYPE_FENCE: GlTypeCode = 6;
+/// A compositor visual.
+pub const GL_TYPE_VISUAL: GlTypeCode = 7;
+
+/// The root visual of a window or layer tree.
+pub const GL_OWNER_ROOT_VISUAL: GlOwnerCode = 0;
+/// A child visual.
+pub const GL_OWNER_CHILD_VISUAL: GlOwnerCode = 1;
+/// An effect pipeline (shadows, blurs).
+pub const GL_OWNER_EFFECT_PIPELINE: GlOwnerCode = 2;
+/// Expected to come and go every frame; never breaks stability.
+pub const GL_OWNER_TRANSIENT: GlOwnerCode = 3;
+
+/// Codes at or above this value are interned names; below it, well-known values.
+pub const GL_FIRST_NAME_CODE: u32 = 64;
+
+const _: () = assert!(GL_FIRST_NAME_CODE == FIRST_NAME_CODE);
+
+/// Writes a fresh resource id into `*out`: monotonic, never 0, never reused by
+/// this ledger. Works on a disabled ledger too, so instrumented code behaves
+/// the same with tracing off.
+///
+/// # Errors
+/// `GL_ERR_NULL_POINTER` if `ledger` or `out` is NULL; `GL_ERR_FINISHED` after
+/// `gl_ledger_finish` (`*out` is left untouched).
+///
+/// # Safety
+/// `ledger` must be NULL or a live handle; `out` NULL or valid for writing a `uint64_t`.
+///
+/// # Threading
+/// Thread-safe and lock-free (one atomic add).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gl_next_resource_id(ledger: *const GlLedger, out: *mut u64) -> GlStatus {
+    const F: &str = "gl_next_resource_id";
+    // SAFETY: the caller promises `ledger` is NULL or a live handle.
+    match unsafe { handle(ledger, F) } {
+        // SAFETY: the caller promises `out` is NULL or valid for the write.
+        Ok(handle) => unsafe { write_out(out, handle.ledger().next_resource_id().0, F, "out") },
+        Err(status) => status,
+    }
+}
+
+/// Writes the code of the resource type called `name` into `*out`: the
+/// `GL_TYPE_*` value for a well-known name (`"CommandQueue"`), otherwise a code
+/// interned in this ledger (`"BlurScratch"`), the same for every call with the
+/// same name. The name goes into the trace with the first event that uses it.
+///
+/// # Errors
+/// - `GL_ERR_NULL_POINTER`: `ledger`, `name` or `out` is NULL;
+/// - `GL_ERR_INVALID_UTF8`: `name` is not UTF-8;
+/// - `GL_ERR_INVALID_ARGUMENT`: `name` is empty;
+/// - `GL_ERR_FINISHED`: after `gl_ledger_finish`.
+///
+/// # Safety
+/// `ledger` must be NULL or a live handle; `name` NULL or NUL-terminated (read
+/// during the call only, gpu-ledger keeps a copy); `out` NULL or valid for
+/// writing a `uint32_t`.
+///
+/// # Threading
+/// Thread-safe. Takes a lock: call it once per call site (at startup) and keep
+/// the code.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gl_resource_type(
+    ledger: *const GlLedger,
+    name: *const c_char,
+    out: *mut GlTypeCode,
+) -> GlStatus {
+    const F: &str = "gl_resource_type";
+    // SAFETY: forwarded from the caller's promises.
+    unsafe {
+        intern(ledger, name, out, F, |h, n| {
+            h.ledger().resource_type(n).code()
+        })
+    }
+}
+
+/// Writes the code of the owner kind called `name` into `*out`: the
+/// `GL_OWNER_*` value for a well-known name (`"RootVisual"`), otherwise a code
+/// interned in this ledger, the same for every call with the same name.
+///
+/// # Errors
+/// - `GL_ERR_NULL_POINTER`: `ledger`, `name` or `out` is NULL;
+/// - `GL_ERR_INVALID_UTF8`: `name` is not UTF-8;
+/// - `GL_ERR_INVALID_ARGUMENT`: `name` is empty;
+/// - `GL_ERR_FINISHED`: after `gl_ledger_finish`.
+///
+/// # Safety
+/// As for [`gl_resource_type`].
+///
+/// # Threading
+/// Thread-safe. Takes a lock: call it once per call site and keep the code.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gl_owner_kind(
+    ledger: *const GlLedger,
+    name: *const c_char,
+    out: *mut GlOwnerCode,
+) -> GlStatus {
+    const F: &str = "gl_owner_kind";
+    // SAFETY: forwarded from the caller's promises.
+    unsafe { intern(ledger, name, out, F, |h, n| h.ledger().owner_kind(n).code()) }
+}
+
+/// Checks the arguments of an interning call and runs it.
+///
+/// # Safety
+/// `ledger` must be NULL or a live handle, `name` NULL or NUL-terminated, `out`
+/// NULL or valid for writing a `u32`.
+unsafe fn intern(
+    ledger: *const GlLedger,
+    name: *const c_char,
+    out: *mut u32,
+    func: &'static str,
+    code: impl FnOnce(&GlLedger, &str) -> u32,
+) -> GlStatus {
+    // SAFETY: the caller promises `ledger` is NULL or a live handle.
+    let handle = match unsafe { handle(ledger, func) } {
+        Ok(handle) => handle,
+        Err(status) => return status,
+    };
+    // SAFETY: the caller promises `name` is NULL or NUL-terminated.
+    let name = match unsafe { c_str(name, func, "name") } {
+        Ok("") => return invalid(func, format_args!("name is empty")),
+        Ok(name) => name,
+        Err(status) => return status,
+    };
+    if out.is_null() {
+        return crate::status::null_arg(func, "out");
+    }
+    guard(func, || {
+        let code = code(handle, name);
+        // SAFETY: checked non-NULL; the caller promises it is valid for the write.
+        unsafe { write_out(out, code, func, "out") }
+    })
+}
+
+/// The resource type with code `code`, or `GL_ERR_INVALID_ARGUMENT`.
+#[inline]
+pub(crate) fn type_from_code(
+    code: GlTypeCode,
+    func: &'static str,
+) -> Result<ResourceType, GlStatus> {
+    ResourceType::from_code(code).ok_or_else(|| unknown_code(func, "resource type", code))
+}
+
+/// The owner kind with code `code`, or `GL_ERR_INVALID_ARGUMENT`.
+#[inline]
+pub(crate) fn owner_from_code(
+    code: GlOwnerCode,
+    func: &'static str,
+) -> Result<OwnerKind, GlStatus> {
+    OwnerKind::from_code(code).ok_or_else(|| unknown_code(func, "owner kind", code))
+}
+
+#[cold]
+#[inline(never)]
+fn unknown_code(func: &str, what: &str, code: u32) -> GlStatus {
+    invalid(
+        func,
+        format_args!(
+            "unknown {what} code {code}: use a GL_* constant or a code from gl_{}",
+            what.replace(' ', "_")
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn constants_are_the_core_codes() {
+        let types = [
+            (GL_TYPE_NATIVE_TARGET, ResourceType::NativeTarget),
+            (GL_TYPE_COMMAND_QUEUE, ResourceType::CommandQueue),
+            (GL_TYPE_TEXTURE_TARGET, ResourceType::TextureTarget),
+            (GL_TYPE_TEXTURE, ResourceType::Texture),
+            (GL_TYPE_COMMAND_BUFFER, ResourceType::CommandBuffer),
+            (GL_TYPE_BUFFER, ResourceType::Buffer),
+            (GL_TYPE_FENCE, ResourceType::Fence),
+            (GL_TYPE_VISUAL, ResourceType::Visual),
+        ];
+        assert_eq!(
+            ResourceType::WELL_KNOWN.len(),
+            types.len(),
+            "a well-known type has no GL_TYPE_*"
+        );
+        for (code, ty) in types {
+            assert_eq!(ty.code(), code, "GL_TYPE_* code of {ty:?}");
+        }
+        let owners = [
+            (GL_OWNER_ROOT_VISUAL, OwnerKind::RootVisual),
+            (GL_OWNER_CHILD_VISUAL, OwnerKind::ChildVisual),
+            (GL_OWNER_EFFECT_PIPELINE, OwnerKind::EffectPipeline),
+            (GL_OWNER_TRANSIENT, OwnerKind::Transient),
+        ];
+        assert_eq!(
+            OwnerKind::WELL_KNOWN.len(),
+            owners.len(),
+            "a well-known owner kind has no GL_OWNER_*"
+        );
+        for (code, kind) in owners {
+            assert_eq!(kind.code(), code, "GL_OWNER_* code of {kind:?}");
+        }
+    }
+
+    #[test]
+    fn unknown_codes_are_named_in_the_error() {
+        assert_eq!(
+            Err(crate::status::GL_ERR_INVALID_ARGUMENT),
+            type_from_code(9, "gl_create")
+        );
+        assert_eq!(
+            "gl_create: unknown resource type code 9: use a GL_* constant or a code from gl_resource_type",
+            crate::status::last_message()
+        );
+        assert_eq!(
+            Err(crate::status::GL_ERR_INVALID_ARGUMENT),
+            owner_from_code(63, "gl_pool")
+        );
+        assert_eq!(
+            "gl_pool: unknown owner kind code 63: use a GL_* constant or a code from gl_owner_kind",
+            crate::status::last_message()
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! The integration tests of the C API: one binary, one module per concern.
+
+// The tests call the C entry points directly, as C would.
+#![allow(unsafe_code)]
+
+#[path = "../util.rs"]
+mod util;
+
+// The committed header matches what cbindgen generates from the sources.
+mod header;
+// Every bad call returns its error code and a message naming the problem.
+mod errors;
+// Calls made through the C ABI land in the trace exactly, in order.
+mod recording;
+// The C and C++ examples compile warning-free against the header and the built
+// libraries, run, and write the expected trace.
+mod examples;
