@@ -141,6 +141,9 @@ impl Drain {
             if count > 0 {
                 let thread = self.rings[index].thread;
                 self.lost += count;
+                self.shared
+                    .lost_reported
+                    .fetch_add(count, Ordering::Relaxed);
                 // Stamped with the latest released time so the stream stays in time order.
                 let event = Event {
                     time_ns: self.last_ns,

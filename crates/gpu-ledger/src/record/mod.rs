@@ -111,6 +111,8 @@ struct Shared {
     names: Mutex<Names>,
     /// Events that could not even reach a ring (recorded during thread teardown).
     orphan_lost: AtomicU64,
+    /// Events the drain has reported lost so far.
+    lost_reported: AtomicU64,
 }
 
 impl Shared {
@@ -425,6 +427,13 @@ impl Ledger {
         }
     }
 
+    /// Events dropped so far because a ring was full, as of the drain's last pass
+    /// (call [`Ledger::flush`] first for an up-to-date count).
+    pub fn lost_events(&self) -> u64 {
+        self.shared.lost_reported.load(Ordering::Relaxed)
+            + self.shared.orphan_lost.load(Ordering::Relaxed)
+    }
+
     fn is_finished(&self) -> bool {
         self.worker
             .lock()
@@ -435,6 +444,10 @@ impl Ledger {
     /// Stops recording, drains everything recorded so far into the sink, calls
     /// its `on_finish`, and hands it back. Later calls record nothing and return
     /// an empty [`Finished`].
+    ///
+    /// Finish once the threads that record have stopped: an event another thread
+    /// is recording while `finish` runs may miss the last drain pass, and is then
+    /// neither delivered nor counted as lost.
     pub fn finish(&self) -> Finished {
         self.enabled.store(false, Ordering::SeqCst);
         let worker = self.worker.lock().unwrap_or_else(|e| e.into_inner()).take();
@@ -481,6 +494,7 @@ impl Shared {
             new_rings: Mutex::new(Vec::new()),
             names: Mutex::new(Names::new()),
             orphan_lost: AtomicU64::new(0),
+            lost_reported: AtomicU64::new(0),
         }
     }
 }

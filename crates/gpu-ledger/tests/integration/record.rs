@@ -146,6 +146,13 @@ fn a_full_ring_drops_and_reports_the_exact_count() {
             None,
         );
     }
+    assert_eq!(
+        ledger.lost_events(),
+        0,
+        "not reported before the drain notices"
+    );
+    ledger.flush();
+    assert_eq!(ledger.lost_events(), (RECORDED - CAPACITY) as u64);
     let finished = ledger.finish();
     assert_eq!(finished.lost, (RECORDED - CAPACITY) as u64);
     let collected = finished.into_sink::<Collected>().unwrap();
