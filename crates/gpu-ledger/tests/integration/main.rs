@@ -8,3 +8,6 @@ mod import;
 
 // Trace formats: exact round trips, crash and corruption recovery, detection, size bar.
 mod format;
+
+// Analysis: hand-worked reports, every definition at its edges, properties, text snapshots.
+mod analysis;

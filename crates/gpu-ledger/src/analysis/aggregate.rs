@@ -1,0 +1,216 @@
+//! What the analyzer counts per window: events, packet stages, per-type lifecycle
+//! counts, lifetimes, destroy causes and destroy bursts.
+//!
+//! A [`WindowAgg`] covers one stretch of the stream (a segment, or a whole window)
+//! and merges with the next stretch, so windows can be decided after the fact. It
+//! holds counters only: its size depends on the number of resource types, never on
+//! the number of events.
+
+use super::bursts::Bursts;
+use super::windows::Part;
+
+/// Intrinsic destroy causes, in the order [`TypeStats::causes`] counts them.
+pub(crate) const CAUSES: usize = 4;
+
+/// Packet stages seen in a stretch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct PacketCounts {
+    pub(crate) queued: u64,
+    pub(crate) submitted: u64,
+    pub(crate) completed: u64,
+    pub(crate) presented: u64,
+    pub(crate) dropped: u64,
+    pub(crate) noop: u64,
+    pub(crate) failed: u64,
+}
+
+impl PacketCounts {
+    fn merge(&mut self, o: &Self) {
+        self.queued += o.queued;
+        self.submitted += o.submitted;
+        self.completed += o.completed;
+        self.presented += o.presented;
+        self.dropped += o.dropped;
+        self.noop += o.noop;
+        self.failed += o.failed;
+    }
+}
+
+/// Lifecycle counts of one resource type in a stretch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct TypeStats {
+    pub(crate) created: u64,
+    pub(crate) destroyed: u64,
+    /// Sum of lifetimes of destroyed resources whose create was seen.
+    pub(crate) lifetime_sum_ns: u128,
+    /// How many destroys `lifetime_sum_ns` covers.
+    pub(crate) lifetimes: u64,
+    pub(crate) short_lived: u64,
+    pub(crate) rebuilds: u64,
+    /// Destroys by intrinsic cause: rebuild, replaced, owner-removed, unknown.
+    pub(crate) causes: [u64; CAUSES],
+    /// Destroys whose cause is still being looked for.
+    pub(crate) pending: u64,
+}
+
+impl TypeStats {
+    fn merge(&mut self, o: &Self) {
+        self.created += o.created;
+        self.destroyed += o.destroyed;
+        self.lifetime_sum_ns += o.lifetime_sum_ns;
+        self.lifetimes += o.lifetimes;
+        self.short_lived += o.short_lived;
+        self.rebuilds += o.rebuilds;
+        for (a, b) in self.causes.iter_mut().zip(o.causes) {
+            *a += b;
+        }
+        self.pending += o.pending;
+    }
+}
+
+/// Everything counted in one stretch of the stream.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct WindowAgg {
+    pub(crate) events: u64,
+    /// Time of the stretch's first event.
+    pub(crate) first_ns: Option<u64>,
+    /// Time of the stretch's last event.
+    pub(crate) last_ns: u64,
+    pub(crate) packets: PacketCounts,
+    /// Per type, by dense type index.
+    pub(crate) types: Vec<TypeStats>,
+    pub(crate) bursts: Bursts,
+    pub(crate) lost: u64,
+    pub(crate) markers: u64,
+    pub(crate) touches: u64,
+    pub(crate) binds: u64,
+    pub(crate) unbinds: u64,
+    pub(crate) pool_events: u64,
+}
+
+impl WindowAgg {
+    /// Empty, keeping `top_bursts` destroy-burst buckets.
+    pub(crate) fn new(top_bursts: usize) -> Self {
+        Self {
+            bursts: Bursts::new(top_bursts),
+            ..Self::default()
+        }
+    }
+
+    /// Counts one event at `time_ns`.
+    #[inline]
+    pub(crate) fn on_event(&mut self, time_ns: u64) {
+        self.events += 1;
+        if self.first_ns.is_none() {
+            self.first_ns = Some(time_ns);
+        }
+        self.last_ns = time_ns;
+    }
+
+    /// The counters of type `ty`.
+    #[inline]
+    pub(crate) fn ty(&mut self, ty: u16) -> &mut TypeStats {
+        let i = ty as usize;
+        if self.types.len() <= i {
+            self.types.resize(i + 1, TypeStats::default());
+        }
+        &mut self.types[i]
+    }
+
+    /// All creates and destroys.
+    pub(crate) fn churn(&self) -> u64 {
+        self.types.iter().map(|t| t.created + t.destroyed).sum()
+    }
+}
+
+impl Part for WindowAgg {
+    fn merge(&mut self, o: &Self) {
+        if o.events == 0 && o.types.is_empty() {
+            return;
+        }
+        self.events += o.events;
+        if self.first_ns.is_none() {
+            self.first_ns = o.first_ns;
+        }
+        if o.first_ns.is_some() {
+            self.last_ns = o.last_ns;
+        }
+        self.packets.merge(&o.packets);
+        if self.types.len() < o.types.len() {
+            self.types.resize(o.types.len(), TypeStats::default());
+        }
+        for (a, b) in self.types.iter_mut().zip(&o.types) {
+            a.merge(b);
+        }
+        self.bursts.merge(&o.bursts);
+        self.lost = self.lost.saturating_add(o.lost);
+        self.markers += o.markers;
+        self.touches += o.touches;
+        self.binds += o.binds;
+        self.unbinds += o.unbinds;
+        self.pool_events += o.pool_events;
+    }
+
+    fn reset(&mut self) {
+        self.events = 0;
+        self.first_ns = None;
+        self.last_ns = 0;
+        self.packets = PacketCounts::default();
+        self.types
+            .iter_mut()
+            .for_each(|t| *t = TypeStats::default());
+        self.bursts.reset();
+        self.lost = 0;
+        self.markers = 0;
+        self.touches = 0;
+        self.binds = 0;
+        self.unbinds = 0;
+        self.pool_events = 0;
+    }
+}
+
+/// Per-owner counts in one stretch of the stream.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct OwnerCounts {
+    pub(crate) created: u64,
+    pub(crate) destroyed: u64,
+    pub(crate) short_lived: u64,
+    /// Creates and destroys of transient resources.
+    pub(crate) transient: u64,
+}
+
+impl Part for OwnerCounts {
+    fn merge(&mut self, o: &Self) {
+        self.created += o.created;
+        self.destroyed += o.destroyed;
+        self.short_lived += o.short_lived;
+        self.transient += o.transient;
+    }
+
+    fn reset(&mut self) {
+        *self = Self::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn merge_adds_counts_and_keeps_first_and_last_times() {
+        let mut a = WindowAgg::new(3);
+        a.on_event(10);
+        a.ty(1).created += 2;
+        let mut b = WindowAgg::new(3);
+        b.on_event(20);
+        b.on_event(30);
+        b.ty(0).destroyed += 1;
+        b.packets.presented += 1;
+        a.merge(&b);
+        assert_eq!((a.events, a.first_ns, a.last_ns), (3, Some(10), 30));
+        assert_eq!((a.ty(1).created, a.ty(0).destroyed, a.churn()), (2, 1, 3));
+        assert_eq!(a.packets.presented, 1);
+        a.reset();
+        assert_eq!((a.events, a.churn(), a.first_ns), (0, 0, None));
+    }
+}

@@ -1,0 +1,816 @@
+//! The [`Analyzer`]: the streaming fold that turns events into a [`Report`].
+//!
+//! It is an [`EventSink`], so the same code serves the live, in-process report (fed
+//! by the recorder) and the offline CLI (fed by a trace reader): same events in,
+//! same report out, byte for byte. It never reads a file, a clock or the
+//! environment, never allocates per event once warm, and keeps state for live
+//! resources, owners, lanes, packets in flight and a bounded look-ahead only —
+//! never for every event of the stream.
+
+use crate::event::{
+    Dims, Event, EventKind, EventSink, Marker, Name, Names, PacketRef, PacketStage, Resource,
+    ResourceAction, ResourceType, StreamInfo,
+};
+
+use super::aggregate::WindowAgg;
+use super::anomalies::{AnomalyKind, AnomalyLog, AnomalyRecord};
+use super::attribution::{Attribution, DestroyRecord, Evidence, EvidenceKind, OwnerNow, Settled};
+use super::definitions::Definitions;
+use super::hashing::FxHashMap;
+use super::lanes::{Finished, LaneTable};
+use super::owners::{LastCreate, LoopMark, OwnerTable, RebuildMark};
+use super::packets::{PacketTracker, StageOutcome};
+use super::recent::RecentSet;
+use super::report::Report;
+use super::reuse::ReuseTracker;
+use super::types::TypeTable;
+use super::windows::{Boundaries, Segmented};
+
+/// "No index": an untracked key, class or lane.
+pub(super) const NONE: u32 = u32::MAX;
+
+/// A live resource.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Live {
+    pub(super) create_seq: u64,
+    pub(super) create_ns: u64,
+    pub(super) packets_at_create: u64,
+    pub(super) presents_at_create: u64,
+    pub(super) owner: u32,
+    pub(super) key: u32,
+    pub(super) class: u32,
+    pub(super) lane: u32,
+    pub(super) ty: u16,
+    pub(super) transient: bool,
+    pub(super) dims: Option<(u32, u32)>,
+    pub(super) binds: u32,
+}
+
+/// The streaming analyzer: feed it events through [`EventSink`], ask for a
+/// [`Report`] at any time.
+///
+/// [`report`](Self::report) describes the stream *as if it ended now*, so a live
+/// host can print it mid-run and the offline report of the same events is the same.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::{Analyzer, Definitions};
+/// use gpu_ledger::{Event, EventKind, EventSink, PacketRef, PacketStage};
+///
+/// let mut analyzer = Analyzer::new(Definitions::default());
+/// for (i, packet) in (1..=3).enumerate() {
+///     let kind = EventKind::Packet { packet: PacketRef::new(1, packet), stage: PacketStage::Presented };
+///     analyzer.on_event(&Event { time_ns: i as u64 * 16_000_000, thread: 0, kind });
+/// }
+/// analyzer.on_finish();
+/// assert!(analyzer.is_startup_complete());
+/// let report = analyzer.report();
+/// assert_eq!(report.totals.presented, 3);
+/// assert_eq!(report.startup.frames_presented, 0);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Analyzer {
+    pub(super) defs: Definitions,
+    pub(super) info: StreamInfo,
+    pub(super) names: Names,
+    pub(super) types: TypeTable,
+    pub(super) bounds: Boundaries,
+    pub(super) windows: Segmented<WindowAgg>,
+    pub(super) events: u64,
+    pub(super) first_ns: Option<u64>,
+    pub(super) last_ns: u64,
+    pub(super) live: FxHashMap<u64, Live>,
+    pub(super) owners: OwnerTable,
+    pub(super) lanes: LaneTable,
+    pub(super) packets: PacketTracker,
+    pub(super) attribution: Attribution,
+    pub(super) reuse: ReuseTracker,
+    pub(super) anomalies: AnomalyLog,
+    recently_destroyed: RecentSet<u64>,
+    global_dirty_seq: Option<u64>,
+    pub(super) presents: u64,
+    finished_packets: u64,
+    packet_seen: bool,
+    pub(super) lost: u64,
+    pub(super) watch: Option<(u64, Option<Settled>)>,
+}
+
+impl Default for Analyzer {
+    fn default() -> Self {
+        Self::new(Definitions::default())
+    }
+}
+
+impl Analyzer {
+    /// An analyzer applying `defs`.
+    pub fn new(defs: Definitions) -> Self {
+        Self {
+            types: TypeTable::default(),
+            bounds: Boundaries::default(),
+            windows: Segmented::new(WindowAgg::new(defs.top_bursts)),
+            events: 0,
+            first_ns: None,
+            last_ns: 0,
+            live: FxHashMap::default(),
+            owners: OwnerTable::new(defs.max_owners, defs.r()),
+            lanes: LaneTable::new(defs.lane_window_packets, defs.max_lanes),
+            packets: PacketTracker::new(defs.max_live_packets),
+            attribution: Attribution::new(
+                defs.horizon_ns(),
+                defs.rebuild_window_ns,
+                defs.replace_window_ns,
+                defs.max_examples,
+            ),
+            reuse: ReuseTracker::default(),
+            anomalies: AnomalyLog::new(defs.max_examples),
+            recently_destroyed: RecentSet::new(defs.recent_destroys),
+            global_dirty_seq: None,
+            presents: 0,
+            finished_packets: 0,
+            packet_seen: false,
+            lost: 0,
+            watch: None,
+            info: StreamInfo::default(),
+            names: Names::new(),
+            defs,
+        }
+    }
+
+    /// The definitions this analyzer applies.
+    pub fn definitions(&self) -> &Definitions {
+        &self.defs
+    }
+
+    /// The report on everything seen so far, as if the stream ended now.
+    ///
+    /// Cheap enough to call now and then (it costs about one pass over owners and
+    /// live resources); calling it never changes what later reports say.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::Analyzer;
+    /// use gpu_ledger::{Event, EventKind, EventSink, Marker};
+    ///
+    /// let mut analyzer = Analyzer::default();
+    /// let before = analyzer.report();
+    /// assert_eq!(before.totals.events, 0);
+    /// analyzer.on_event(&Event { time_ns: 5, thread: 0, kind: EventKind::Marker(Marker::ShutdownBegins) });
+    /// let after = analyzer.report();
+    /// assert_eq!(after.window(gpu_ledger::analysis::Window::Shutdown).unwrap().events, 1);
+    /// ```
+    pub fn report(&self) -> Report {
+        super::assemble::build(self)
+    }
+
+    /// Whether the first stable present window has been reached: startup is over
+    /// and the startup summary can be printed (once).
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::{Analyzer, Window};
+    /// use gpu_ledger::{Event, EventKind, EventSink, PacketRef, PacketStage};
+    ///
+    /// let mut analyzer = Analyzer::default();
+    /// let mut printed = false;
+    /// for packet in 1..=5u64 {
+    ///     let kind = EventKind::Packet { packet: PacketRef::new(1, packet), stage: PacketStage::Presented };
+    ///     analyzer.on_event(&Event { time_ns: packet * 16_000_000, thread: 0, kind });
+    ///     if !printed && analyzer.is_startup_complete() {
+    ///         printed = true; // a live host prints the startup summary here, once
+    ///         let startup = analyzer.report().restrict(Window::Startup);
+    ///         assert_eq!(startup.startup.frames_presented, 0);
+    ///         assert_eq!(analyzer.startup_end_ns(), Some(16_000_000));
+    ///     }
+    /// }
+    /// assert!(printed);
+    /// ```
+    pub fn is_startup_complete(&self) -> bool {
+        self.bounds.stable.is_some()
+    }
+
+    /// When startup ended (the first present of the first stable present window),
+    /// in stream nanoseconds; `None` until then.
+    pub fn startup_end_ns(&self) -> Option<u64> {
+        self.bounds.stable.map(|m| m.time_ns)
+    }
+
+    /// How many events have been seen.
+    pub fn events_seen(&self) -> u64 {
+        self.events
+    }
+
+    /// The names the stream announced.
+    pub fn names(&self) -> &Names {
+        &self.names
+    }
+
+    /// Follows resource `id` so [`Self::watched`] can tell how its destroy was settled.
+    pub(crate) fn watch(&mut self, id: u64) {
+        self.watch = Some((id, None));
+    }
+
+    /// How the watched resource's destroy was (or, as if the stream ended now, would be) settled.
+    pub(crate) fn watched(&self) -> Option<Settled> {
+        let (id, settled) = self.watch?;
+        settled.or_else(|| {
+            self.attribution
+                .waiting()
+                .find(|r| r.resource == id)
+                .map(|r| self.attribution.decide(r, self.owner_now(r.owner)))
+        })
+    }
+
+    /// What the owner at index `owner` looks like now, for settling a destroy.
+    pub(super) fn owner_now(&self, owner: u32) -> OwnerNow {
+        let o = &self.owners.owners[owner as usize];
+        OwnerNow {
+            live: o.live,
+            last_destroy_seq: o.last_destroy_seq,
+            overflow: self.owners.is_overflow(owner),
+        }
+    }
+
+    /// The current segment's aggregate, with the event at `time_ns` counted.
+    #[inline]
+    fn count(&mut self, time_ns: u64) -> &mut WindowAgg {
+        let agg = self.windows.current(&self.bounds);
+        agg.on_event(time_ns);
+        agg
+    }
+
+    #[cold]
+    fn anomaly(&mut self, kind: AnomalyKind, seq: u64, time_ns: u64, subject: u64, lane: u64) {
+        self.anomalies.record(AnomalyRecord {
+            kind,
+            seq,
+            time_ns,
+            subject,
+            lane,
+        });
+    }
+
+    /// A resource event in packet `packet` (or outside one): lane churn and dirtiness.
+    #[inline]
+    fn packet_context(
+        &mut self,
+        packet: Option<PacketRef>,
+        created: bool,
+        transient: bool,
+        seq: u64,
+    ) -> u32 {
+        match packet {
+            Some(p) => {
+                let l = self.packets.on_resource(p, created, seq, &mut self.lanes);
+                let lane = &mut self.lanes.lanes[l as usize];
+                if created {
+                    lane.created += 1;
+                } else {
+                    lane.destroyed += 1;
+                }
+                if !transient {
+                    lane.dirty = true;
+                }
+                l
+            }
+            None => {
+                self.packets.on_outside(created);
+                if !transient {
+                    self.global_dirty_seq = Some(seq);
+                }
+                NONE
+            }
+        }
+    }
+
+    fn on_create(
+        &mut self,
+        seq: u64,
+        t: u64,
+        r: Resource,
+        dims: Option<Dims>,
+        packet: Option<PacketRef>,
+    ) {
+        let ty = self.types.index(r.ty);
+        let transient = self.defs.is_transient(r.owner.kind, r.ty);
+        let owner = self.owners.owner(r.owner);
+        let key = if self.owners.is_overflow(owner) {
+            NONE
+        } else {
+            self.owners.key(owner, ty)
+        };
+        let lane = self.packet_context(packet, true, transient, seq);
+        let class = self.reuse.class(ty, dims);
+        let packets_at_create = match self.lanes.lanes.get(lane as usize) {
+            Some(l) => l.finished,
+            None => self.finished_packets,
+        };
+        let live = Live {
+            create_seq: seq,
+            create_ns: t,
+            packets_at_create,
+            presents_at_create: self.presents,
+            owner,
+            key,
+            class: class.unwrap_or(NONE),
+            lane,
+            ty,
+            transient,
+            dims: dims.map(|d| (d.width, d.height)),
+            binds: 0,
+        };
+        if let Some(old) = self.live.insert(r.id.0, live) {
+            let o = &mut self.owners.owners[old.owner as usize];
+            o.live = o.live.saturating_sub(1);
+            self.anomaly(AnomalyKind::CreateLiveId, seq, t, r.id.0, 0);
+        }
+        let o = &mut self.owners.owners[owner as usize];
+        o.live += 1;
+        let oc = o.windows.current(&self.bounds);
+        oc.created += 1;
+        oc.transient += u64::from(transient);
+        self.count(t).ty(ty).created += 1;
+        let mut recreated = false;
+        if let Some(k) = self.owners.keys.get_mut(key as usize) {
+            recreated = k.unmatched_destroys > 0;
+            if k.on_create(t, self.defs.recreate_loop_window_ns) && k.first_loop.is_none() {
+                k.first_loop = Some(LoopMark {
+                    seq,
+                    time_ns: t,
+                    seg: self.bounds.seg,
+                });
+            }
+            let mut claimed = false;
+            while let Some(abs) = k.waiting_head {
+                let next = match self.attribution.get_mut(abs) {
+                    Some(rec) if rec.time_ns.abs_diff(t) <= self.defs.replace_window_ns => {
+                        rec.replaced = Some(Evidence {
+                            kind: EvidenceKind::Replacement,
+                            seq,
+                            resource: r.id.0,
+                        });
+                        claimed = true;
+                        rec.next_waiting
+                    }
+                    Some(rec) => rec.next_waiting,
+                    None => None,
+                };
+                k.waiting_head = next;
+                if next.is_none() {
+                    k.waiting_tail = None;
+                }
+                if claimed {
+                    break;
+                }
+            }
+            k.last_create = Some(LastCreate {
+                seq,
+                time_ns: t,
+                resource: r.id.0,
+                packet,
+                claimed,
+            });
+        }
+        self.reuse.on_create(class, ty, recreated);
+    }
+
+    fn on_destroy(&mut self, seq: u64, t: u64, r: Resource, packet: Option<PacketRef>) {
+        let id = r.id.0;
+        let event_ty = self.types.index(r.ty);
+        let found = self.live.remove(&id);
+        if found.is_none() && self.recently_destroyed.contains(&id) {
+            self.anomaly(AnomalyKind::DoubleDestroy, seq, t, id, 0);
+            self.count(t);
+            return;
+        }
+        self.recently_destroyed.insert(id);
+        let (ty, owner, key, transient) = match found {
+            Some(l) => {
+                if l.ty != event_ty {
+                    self.anomaly(AnomalyKind::DestroyTypeMismatch, seq, t, id, 0);
+                }
+                (l.ty, l.owner, l.key, l.transient)
+            }
+            None => {
+                self.anomaly(AnomalyKind::DestroyUnknownId, seq, t, id, 0);
+                let owner = self.owners.owner(r.owner);
+                let key = if self.owners.is_overflow(owner) {
+                    NONE
+                } else {
+                    self.owners.key(owner, event_ty)
+                };
+                (
+                    event_ty,
+                    owner,
+                    key,
+                    self.defs.is_transient(r.owner.kind, r.ty),
+                )
+            }
+        };
+        self.packet_context(packet, false, transient, seq);
+        let mut lifetime = None;
+        let mut short = false;
+        if let Some(l) = found {
+            let life = t.saturating_sub(l.create_ns);
+            let now_packets = match self.lanes.lanes.get(l.lane as usize) {
+                Some(lane) => lane.finished,
+                None => self.finished_packets,
+            };
+            let packets = now_packets.saturating_sub(l.packets_at_create);
+            short = life <= self.defs.short_lived_ns
+                || (self.packet_seen && packets <= self.defs.short_lived_packets);
+            lifetime = Some(life);
+            let reused = self.presents.saturating_sub(l.presents_at_create) >= 2 || l.binds >= 2;
+            let class = (l.class != NONE).then_some(l.class);
+            self.reuse.on_destroy(class, ty, reused);
+        }
+        let o = &mut self.owners.owners[owner as usize];
+        if found.is_some() {
+            o.live = o.live.saturating_sub(1);
+            o.last_destroy_seq = Some(seq);
+        }
+        let oc = o.windows.current(&self.bounds);
+        oc.destroyed += 1;
+        oc.short_lived += u64::from(short);
+        oc.transient += u64::from(transient);
+        let last_rebuild = o.last_rebuild;
+        let bucket = t / self.defs.bucket_ns();
+        let agg = self.count(t);
+        let ts = agg.ty(ty);
+        ts.destroyed += 1;
+        ts.pending += 1;
+        ts.short_lived += u64::from(short);
+        if let Some(life) = lifetime {
+            ts.lifetime_sum_ns += u128::from(life);
+            ts.lifetimes += 1;
+        }
+        agg.bursts.add(bucket, 1);
+        if self.types.get(ty) == ResourceType::Visual {
+            self.attribution
+                .on_visual_destroyed(id, r.owner.key, seq, t);
+        }
+        let mut rec = DestroyRecord {
+            seq,
+            time_ns: t,
+            seg: self.bounds.seg,
+            resource: id,
+            ty,
+            owner,
+            owner_key: r.owner.key,
+            key: (key != NONE).then_some(key),
+            packet,
+            create_seq: found.map(|l| l.create_seq),
+            lifetime_ns: lifetime,
+            short_lived: short,
+            next_waiting: None,
+            rebuild: None,
+            replaced: None,
+        };
+        if let Some(rb) = last_rebuild
+            && (self.attribution.within_rebuild(t, rb.time_ns)
+                || (packet.is_some() && rb.packet == packet))
+        {
+            rec.rebuild = Some(Evidence {
+                kind: EvidenceKind::Rebuild,
+                seq: rb.seq,
+                resource: rb.resource,
+            });
+        }
+        let Some(k) = self.owners.keys.get_mut(key as usize) else {
+            self.attribution.push(rec);
+            return;
+        };
+        k.unmatched_destroys += 1;
+        if let Some(lc) = k.last_create.as_mut()
+            && !lc.claimed
+            && lc.resource != id
+            && rec.create_seq.is_none_or(|c| lc.seq > c)
+            && (self.attribution.within_rebuild(t, lc.time_ns)
+                || (packet.is_some() && lc.packet == packet))
+        {
+            lc.claimed = true;
+            rec.replaced = Some(Evidence {
+                kind: EvidenceKind::Replacement,
+                seq: lc.seq,
+                resource: lc.resource,
+            });
+        }
+        let replaced = rec.replaced.is_some();
+        let abs = self.attribution.push(rec);
+        if replaced {
+            return;
+        }
+        match k
+            .waiting_tail
+            .and_then(|tail| self.attribution.get_mut(tail))
+        {
+            Some(tail) => tail.next_waiting = Some(abs),
+            None => k.waiting_head = Some(abs),
+        }
+        k.waiting_tail = Some(abs);
+    }
+
+    fn on_rebuild(
+        &mut self,
+        seq: u64,
+        t: u64,
+        r: Resource,
+        dims: Option<Dims>,
+        packet: Option<PacketRef>,
+    ) {
+        let ty = self.types.index(r.ty);
+        let owner = self.owners.owner(r.owner);
+        self.owners.owners[owner as usize].last_rebuild = Some(RebuildMark {
+            seq,
+            time_ns: t,
+            resource: r.id.0,
+            packet,
+        });
+        self.attribution.on_rebuild(owner, r.id.0, seq, t);
+        self.count(t).ty(ty).rebuilds += 1;
+        let new = dims.map(|d| (d.width, d.height));
+        match self.live.get_mut(&r.id.0) {
+            Some(l) => {
+                let old = l.dims;
+                if new.is_some() {
+                    l.dims = new;
+                }
+                let lty = l.ty;
+                self.reuse.on_rebuild(lty, old, new);
+            }
+            None => {
+                self.reuse.on_rebuild(ty, None, new);
+                self.anomaly(AnomalyKind::EventUnknownId, seq, t, r.id.0, 0);
+            }
+        }
+    }
+
+    fn on_bind(&mut self, seq: u64, t: u64, id: u64, bind: bool) {
+        let agg = self.count(t);
+        if bind {
+            agg.binds += 1;
+        } else {
+            agg.unbinds += 1;
+        }
+        match self.live.get_mut(&id) {
+            Some(l) if bind => l.binds = l.binds.saturating_add(1),
+            Some(_) => {}
+            None => self.anomaly(AnomalyKind::EventUnknownId, seq, t, id, 0),
+        }
+    }
+
+    fn on_stage(&mut self, seq: u64, t: u64, p: PacketRef, stage: PacketStage) {
+        self.packet_seen = true;
+        let (lane, finished) = match self.packets.on_stage(p, stage, seq, t, &mut self.lanes) {
+            StageOutcome::Accepted { lane, finished } => (lane, finished),
+            StageOutcome::LateCompletion { .. } => {
+                self.count(t);
+                return;
+            }
+            StageOutcome::Anomaly { kind, .. } => {
+                self.count(t);
+                self.anomaly(kind, seq, t, p.packet.0, p.lane.0);
+                return;
+            }
+        };
+        if stage == PacketStage::Presented {
+            self.bounds.begin_present();
+            let l = &mut self.lanes.lanes[lane as usize];
+            let clean = l.is_clean(self.global_dirty_seq);
+            l.dirty = false;
+            l.last_present_seq = Some(seq);
+            l.presented += 1;
+            self.bounds.on_present(clean, seq, t, self.defs.k());
+            self.presents += 1;
+            self.count(t).packets.presented += 1;
+        } else {
+            let l = &mut self.lanes.lanes[lane as usize];
+            let counts = &mut self.windows.current(&self.bounds).packets;
+            let (lane_count, window_count) = match stage {
+                PacketStage::Queued { .. } => (&mut l.queued, &mut counts.queued),
+                PacketStage::Submitted => (&mut l.submitted, &mut counts.submitted),
+                PacketStage::Completed => (&mut l.completed, &mut counts.completed),
+                PacketStage::Dropped => (&mut l.dropped, &mut counts.dropped),
+                PacketStage::NoOp => (&mut l.noop, &mut counts.noop),
+                PacketStage::Failed | PacketStage::Presented => (&mut l.failed, &mut counts.failed),
+            };
+            *lane_count += 1;
+            *window_count += 1;
+            self.count(t);
+        }
+        if let Some(f) = finished {
+            self.finished_packets += 1;
+            let l = &mut self.lanes.lanes[lane as usize];
+            l.finished += 1;
+            l.recent_packets.push(Finished {
+                churn: f.created.saturating_add(f.destroyed),
+                presented: stage == PacketStage::Presented,
+            });
+            if let Some(latency) = f.latency_ns {
+                l.on_latency(latency);
+            }
+        }
+        if stage == PacketStage::Presented {
+            self.bounds.end_present();
+        }
+    }
+
+    /// Settles every waiting destroy whose look-ahead is over at `now_ns` (or all).
+    fn settle_due(&mut self, now_ns: u64, all: bool) {
+        while let Some((abs, rec)) = self.attribution.pop_due(now_ns, all) {
+            if let Some(k) = rec.key.and_then(|k| self.owners.keys.get_mut(k as usize))
+                && k.waiting_head == Some(abs)
+            {
+                k.waiting_head = rec.next_waiting;
+                if k.waiting_head.is_none() {
+                    k.waiting_tail = None;
+                }
+            }
+            let settled = self.attribution.decide(&rec, self.owner_now(rec.owner));
+            let ts = self.windows.at(rec.seg, &self.bounds).ty(rec.ty);
+            ts.pending = ts.pending.saturating_sub(1);
+            ts.causes[settled.cause.intrinsic_index()] += 1;
+            self.attribution.keep_example(settled);
+            if let Some((id, slot)) = self.watch.as_mut()
+                && *id == rec.resource
+            {
+                *slot = Some(settled);
+            }
+        }
+    }
+}
+
+impl EventSink for Analyzer {
+    fn on_start(&mut self, info: &StreamInfo) {
+        self.info = info.clone();
+    }
+
+    fn on_name(&mut self, name: Name, text: &str) {
+        self.names.define(name, text);
+    }
+
+    fn on_event(&mut self, event: &Event) {
+        let seq = self.events;
+        let t = event.time_ns;
+        self.events += 1;
+        if self.first_ns.is_none() {
+            self.first_ns = Some(t);
+        }
+        self.last_ns = t;
+        if self.attribution.has_due(t) {
+            self.settle_due(t, false);
+        }
+        match event.kind {
+            EventKind::Resource {
+                action,
+                resource,
+                dims,
+                packet,
+            } => match action {
+                ResourceAction::Create => self.on_create(seq, t, resource, dims, packet),
+                ResourceAction::Destroy => self.on_destroy(seq, t, resource, packet),
+                ResourceAction::ResizeRebuild => self.on_rebuild(seq, t, resource, dims, packet),
+                ResourceAction::Bind => self.on_bind(seq, t, resource.id.0, true),
+                ResourceAction::Unbind => self.on_bind(seq, t, resource.id.0, false),
+            },
+            EventKind::Pool {
+                action, ty, owner, ..
+            } => {
+                let ty = self.types.index(ty);
+                self.reuse.on_pool(action, owner, ty);
+                self.count(t).pool_events += 1;
+            }
+            EventKind::Packet { packet, stage } => self.on_stage(seq, t, packet, stage),
+            EventKind::Touched { resource, .. } => {
+                self.count(t).touches += 1;
+                if !self.live.contains_key(&resource.0) {
+                    self.anomaly(AnomalyKind::EventUnknownId, seq, t, resource.0, 0);
+                }
+            }
+            EventKind::Marker(marker) => {
+                if marker == Marker::ShutdownBegins {
+                    self.bounds.on_shutdown(seq, t);
+                }
+                self.count(t).markers += 1;
+            }
+            EventKind::Lost { count } => {
+                self.lost = self.lost.saturating_add(count);
+                let agg = self.count(t);
+                agg.lost = agg.lost.saturating_add(count);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Owner, OwnerKind, ResourceId};
+
+    fn resource(id: u64, ty: ResourceType, key: u64) -> Resource {
+        Resource {
+            id: ResourceId(id),
+            ty,
+            owner: Owner::new(OwnerKind::ChildVisual, key),
+        }
+    }
+
+    fn res(
+        a: &mut Analyzer,
+        t: u64,
+        action: ResourceAction,
+        r: Resource,
+        packet: Option<PacketRef>,
+    ) {
+        let kind = EventKind::Resource {
+            action,
+            resource: r,
+            dims: None,
+            packet,
+        };
+        a.on_event(&Event {
+            time_ns: t,
+            thread: 0,
+            kind,
+        });
+    }
+
+    #[test]
+    fn memory_stays_bounded_on_a_long_stream() {
+        let mut a = Analyzer::default();
+        let mut next_id = 1u64;
+        let mut targets = [0u64; 10];
+        for (key, slot) in targets.iter_mut().enumerate() {
+            *slot = next_id;
+            res(
+                &mut a,
+                0,
+                ResourceAction::Create,
+                resource(next_id, ResourceType::TextureTarget, key as u64),
+                None,
+            );
+            next_id += 1;
+        }
+        for frame in 0..50_000u64 {
+            let t = frame * 16_666_667;
+            let packet = PacketRef::new(1, frame);
+            for stage in [
+                PacketStage::Queued { command_id: frame },
+                PacketStage::Submitted,
+            ] {
+                a.on_event(&Event {
+                    time_ns: t,
+                    thread: 0,
+                    kind: EventKind::Packet { packet, stage },
+                });
+            }
+            let cb = resource(next_id, ResourceType::CommandBuffer, 99);
+            next_id += 1;
+            res(&mut a, t + 1, ResourceAction::Create, cb, Some(packet));
+            res(&mut a, t + 2, ResourceAction::Destroy, cb, Some(packet));
+            if frame % 10 == 0 {
+                // A child replaces its target: steady churn that never ends.
+                let key = (frame / 10) % 10;
+                let old = resource(targets[key as usize], ResourceType::TextureTarget, key);
+                res(&mut a, t + 3, ResourceAction::Destroy, old, Some(packet));
+                targets[key as usize] = next_id;
+                res(
+                    &mut a,
+                    t + 4,
+                    ResourceAction::Create,
+                    resource(next_id, ResourceType::TextureTarget, key),
+                    Some(packet),
+                );
+                next_id += 1;
+            }
+            a.on_event(&Event {
+                time_ns: t + 5,
+                thread: 0,
+                kind: EventKind::Packet {
+                    packet,
+                    stage: PacketStage::Presented,
+                },
+            });
+        }
+        assert!(a.is_startup_complete());
+        assert_eq!(a.live.len(), 10);
+        assert!(
+            a.windows.pending_len() <= 2,
+            "pending segments: {}",
+            a.windows.pending_len()
+        );
+        assert!(
+            a.attribution.waiting().count() <= 32,
+            "waiting destroys: {}",
+            a.attribution.waiting().count()
+        );
+        assert!(a.packets.live.is_empty());
+        assert_eq!((a.owners.owners.len(), a.owners.keys.len()), (11, 11));
+        for o in &a.owners.owners {
+            assert!(o.windows.pending_len() <= 2);
+        }
+        let r = a.report();
+        assert_eq!(r.totals.presented, 50_000);
+        // At most the first and last 3 of each (type, cause): 2 types x 4 causes.
+        assert!(r.destroy_causes.examples.len() <= 2 * 4 * 6);
+    }
+}

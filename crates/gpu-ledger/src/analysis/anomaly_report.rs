@@ -1,0 +1,82 @@
+//! The anomalies and definitions sections of a report, as plain data.
+//!
+//! Part of the JSON contract (`docs/report-schema.md`): owned, sorted values only.
+
+use std::collections::BTreeMap;
+
+#[cfg(feature = "json")]
+use serde::Serialize;
+
+/// One anomaly, as an example.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct AnomalyExample {
+    /// The kind (a key of [`AnomalyReport::by_kind`]).
+    pub kind: String,
+    /// Sequence number of the offending event.
+    pub seq: u64,
+    /// Its stream time, ns.
+    pub time_ns: u64,
+    /// The resource id, for resource anomalies.
+    pub resource_id: Option<u64>,
+    /// The lane, for packet anomalies.
+    pub lane: Option<u64>,
+    /// The packet, for packet anomalies.
+    pub packet: Option<u64>,
+}
+
+/// Input the ledger could not balance.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct AnomalyReport {
+    /// All anomalies.
+    pub total: u64,
+    /// Per kind, every kind listed.
+    pub by_kind: BTreeMap<String, u64>,
+    /// The first few of each kind, by sequence number.
+    pub examples: Vec<AnomalyExample>,
+}
+
+/// The definitions a report was computed with.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct DefinitionsReport {
+    /// K.
+    pub stable_presents: u32,
+    /// Owner kinds whose resources are transient.
+    pub transient_owner_kinds: Vec<String>,
+    /// Types that are per-frame (transient).
+    pub per_frame_types: Vec<String>,
+    /// N.
+    pub short_lived_packets: u64,
+    /// X, ms.
+    pub short_lived_ms: f64,
+    /// R.
+    pub recreate_loop_count: u32,
+    /// T, ms.
+    pub recreate_loop_window_ms: f64,
+    /// Destroy-burst bucket width, ms.
+    pub burst_bucket_ms: f64,
+    /// Buckets listed per window.
+    pub top_bursts: usize,
+    /// W.
+    pub lane_window_packets: usize,
+    /// Contributors listed.
+    pub top_contributors: usize,
+    /// Rebuild evidence window, ms.
+    pub rebuild_window_ms: f64,
+    /// Replace evidence window and cause look-ahead, ms.
+    pub replace_window_ms: f64,
+    /// Would-be hits that make a candidate pool.
+    pub pool_candidate_min_hits: u64,
+    /// Examples kept per anomaly kind and per (type, cause).
+    pub max_examples: usize,
+    /// Memory cap: owners.
+    pub max_owners: usize,
+    /// Memory cap: packets in flight.
+    pub max_live_packets: usize,
+    /// Memory cap: lanes.
+    pub max_lanes: usize,
+    /// Memory cap: recent destroys remembered.
+    pub recent_destroys: usize,
+}

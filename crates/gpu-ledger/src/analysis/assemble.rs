@@ -1,0 +1,534 @@
+//! Builds a [`Report`] from the analyzer's state, as if the stream ended now.
+//!
+//! This is the only place where internal indices become names and where order is
+//! imposed: every list is sorted by a stable key and every map is a `BTreeMap`, so
+//! hash-map iteration order never reaches a report. It reads the analyzer and never
+//! changes it.
+
+use std::collections::BTreeMap;
+
+use crate::event::{Names, Owner, OwnerKind};
+
+use super::aggregate::{OwnerCounts, WindowAgg};
+use super::analyzer::Analyzer;
+use super::anomaly_report::DefinitionsReport;
+use super::attribution::{DestroyCause, EvidenceKind, Settled, keep_example};
+use super::definitions::Definitions;
+use super::headline::headline;
+use super::numbers::{mean_ms, ms, ratio};
+use super::owners::OVERFLOW_OWNER;
+use super::packets::PacketMax;
+use super::report::{REPORT_FORMAT, REPORT_VERSION, Report};
+use super::sections::{
+    Burst, CauseCounts, Contributor, DestroyCauses, DestroyExample, EvidenceItem, OwnerCount,
+    PacketCount, PacketLabel, PacketReport, PerPacket, RecreateLoop, ShortLived, StartupSummary,
+    StreamSummary, Totals, WindowReport, Windows,
+};
+use super::types::type_name;
+use super::windows::Window;
+
+/// The display name of an owner kind.
+pub(crate) fn kind_name(kind: OwnerKind, names: &Names) -> String {
+    match kind {
+        k if k == OVERFLOW_OWNER.kind => "(other owners)".to_owned(),
+        OwnerKind::Other(name) => names
+            .get(name)
+            .map_or_else(|| format!("#{}", name.0), str::to_owned),
+        known => known.resolve(names).to_owned(),
+    }
+}
+
+/// Everything the sections need that is computed once.
+struct Ctx<'a> {
+    a: &'a Analyzer,
+    type_names: Vec<String>,
+    wins: [WindowAgg; 3],
+    owners: Vec<(Owner, [OwnerCounts; 3])>,
+}
+
+/// The report on `a` as if its stream ended now.
+pub(crate) fn build(a: &Analyzer) -> Report {
+    let b = &a.bounds;
+    let mut wins = a.windows.view(b);
+    let mut examples = a.attribution.examples.clone();
+    for rec in a.attribution.waiting() {
+        let settled = a.attribution.decide(rec, a.owner_now(rec.owner));
+        let ts = wins[b.window_now(rec.seg).index()].ty(rec.ty);
+        ts.pending = ts.pending.saturating_sub(1);
+        ts.causes[settled.cause.intrinsic_index()] += 1;
+        keep_example(&mut examples, a.attribution.max_examples(), settled);
+    }
+    let type_names = (0..a.types.len())
+        .map(|i| type_name(a.types.get(i as u16), &a.names))
+        .collect();
+    let owners = a
+        .owners
+        .owners
+        .iter()
+        .map(|o| (o.owner, o.windows.view(b)))
+        .collect();
+    let ctx = Ctx {
+        a,
+        type_names,
+        wins,
+        owners,
+    };
+    let windows = ctx.windows();
+    let [startup, steady, shutdown] = &windows;
+    let recreate_loops = ctx.recreate_loops();
+    let totals = ctx.totals(&windows, recreate_loops.1);
+    let mut report = Report {
+        format: REPORT_FORMAT.to_owned(),
+        version: REPORT_VERSION,
+        stream: StreamSummary {
+            source: a.info.source.clone(),
+            start_unix_ns: a.info.start_unix_ns,
+        },
+        window_filter: None,
+        headline: Vec::new(),
+        startup: ctx.startup(startup),
+        per_packet: ctx.per_packet(),
+        short_lived: ctx.short_lived(),
+        top_contributors: ctx.contributors(None),
+        recreate_loops: recreate_loops.0,
+        destroy_causes: DestroyCauses {
+            by_type: causes_by_type(&windows),
+            examples: ctx.examples(&examples),
+        },
+        lanes: a.lanes.report(&a.packets),
+        reuse: a.reuse.report(
+            a.live.values().map(|l| {
+                let reused = a.presents.saturating_sub(l.presents_at_create) >= 2 || l.binds >= 2;
+                (l.ty, reused)
+            }),
+            &ctx.type_names,
+            &a.names,
+            &a.defs,
+        ),
+        anomalies: a.anomalies.report(),
+        lost_events: a.lost,
+        definitions: definitions_report(&a.defs, &a.names),
+        totals,
+        windows: Windows {
+            startup: Some(startup.clone()),
+            steady: Some(steady.clone()),
+            shutdown: Some(shutdown.clone()),
+        },
+    };
+    report.headline = headline(&report);
+    report
+}
+
+fn causes_by_type(windows: &[WindowReport; 3]) -> BTreeMap<String, CauseCounts> {
+    let mut out: BTreeMap<String, CauseCounts> = BTreeMap::new();
+    for w in windows {
+        for (ty, c) in &w.destroy_causes {
+            let e = out.entry(ty.clone()).or_default();
+            for cause in DestroyCause::ALL {
+                e.add(cause, c.get(cause));
+            }
+        }
+    }
+    out
+}
+
+fn packets(p: &super::aggregate::PacketCounts) -> PacketReport {
+    PacketReport {
+        queued: p.queued,
+        submitted: p.submitted,
+        completed: p.completed,
+        presented: p.presented,
+        dropped: p.dropped,
+        noop: p.noop,
+        failed: p.failed,
+    }
+}
+
+fn packet_count(m: PacketMax) -> Option<PacketCount> {
+    m.packet.map(|p| PacketCount {
+        lane: p.lane.0,
+        packet: p.packet.0,
+        count: m.count,
+    })
+}
+
+impl Ctx<'_> {
+    fn windows(&self) -> [WindowReport; 3] {
+        let starts = self.wins.each_ref().map(|w| w.first_ns);
+        Window::ALL.map(|w| {
+            let next = starts[w.index() + 1..].iter().find_map(|s| *s);
+            self.window(w, next)
+        })
+    }
+
+    fn window(&self, window: Window, next_start: Option<u64>) -> WindowReport {
+        let agg = &self.wins[window.index()];
+        let shutdown = window == Window::Shutdown;
+        let mut created = BTreeMap::new();
+        let mut destroyed = BTreeMap::new();
+        let mut short = BTreeMap::new();
+        let mut rebuilds = BTreeMap::new();
+        let mut lifetimes: BTreeMap<String, (u128, u64)> = BTreeMap::new();
+        let mut causes: BTreeMap<String, CauseCounts> = BTreeMap::new();
+        for (i, name) in self.type_names.iter().enumerate() {
+            let t = agg.types.get(i).copied().unwrap_or_default();
+            *created.entry(name.clone()).or_insert(0) += t.created;
+            *destroyed.entry(name.clone()).or_insert(0) += t.destroyed;
+            *short.entry(name.clone()).or_insert(0) += t.short_lived;
+            *rebuilds.entry(name.clone()).or_insert(0) += t.rebuilds;
+            let l = lifetimes.entry(name.clone()).or_insert((0, 0));
+            l.0 += t.lifetime_sum_ns;
+            l.1 += t.lifetimes;
+            if t.destroyed > 0 {
+                let c = causes.entry(name.clone()).or_default();
+                for (index, n) in t.causes.iter().enumerate() {
+                    c.add(DestroyCause::from_intrinsic(index).in_window(shutdown), *n);
+                }
+                c.add(DestroyCause::Unknown.in_window(shutdown), t.pending);
+            }
+        }
+        let start_ns = agg.first_ns;
+        let end_ns = start_ns.map(|_| next_start.unwrap_or(agg.last_ns));
+        let bucket = self.a.defs.bucket_ns();
+        WindowReport {
+            start_ns,
+            end_ns,
+            duration_ms: start_ns.zip(end_ns).map(|(s, e)| ms(e.saturating_sub(s))),
+            events: agg.events,
+            packets: packets(&agg.packets),
+            avg_destroyed_lifetime_ms: lifetimes
+                .into_iter()
+                .map(|(name, (sum, n))| (name, mean_ms(sum, n)))
+                .collect(),
+            created,
+            destroyed,
+            short_lived: short,
+            rebuilds,
+            destroy_causes: causes,
+            destroy_bursts: agg
+                .bursts
+                .top(self.a.defs.top_bursts)
+                .into_iter()
+                .map(|(b, count)| Burst {
+                    bucket_start_ns: b.saturating_mul(bucket),
+                    count,
+                })
+                .collect(),
+            churn_ratio: ratio(agg.churn(), agg.packets.presented),
+            lost_events: agg.lost,
+            top_contributors: self.contributors(Some(window)),
+        }
+    }
+
+    /// Owners by churn in `window` (or overall), most first.
+    fn contributors(&self, window: Option<Window>) -> Vec<Contributor> {
+        let mut list: Vec<Contributor> = self
+            .owners
+            .iter()
+            .map(|(owner, w)| {
+                let c = match window {
+                    Some(win) => w[win.index()],
+                    None => w.iter().fold(OwnerCounts::default(), |mut acc, c| {
+                        acc.created += c.created;
+                        acc.destroyed += c.destroyed;
+                        acc.short_lived += c.short_lived;
+                        acc.transient += c.transient;
+                        acc
+                    }),
+                };
+                Contributor {
+                    owner_kind: kind_name(owner.kind, &self.a.names),
+                    owner_key: owner.key,
+                    created: c.created,
+                    destroyed: c.destroyed,
+                    short_lived: c.short_lived,
+                    transient: c.transient,
+                }
+            })
+            .filter(|c| c.created + c.destroyed > 0)
+            .collect();
+        let solid = |c: &Contributor| (c.created + c.destroyed).saturating_sub(c.transient);
+        list.sort_by(|x, y| {
+            solid(y)
+                .cmp(&solid(x))
+                .then((y.created + y.destroyed).cmp(&(x.created + x.destroyed)))
+                .then(y.created.cmp(&x.created))
+                .then(x.owner_kind.cmp(&y.owner_kind))
+                .then(x.owner_key.cmp(&y.owner_key))
+        });
+        list.truncate(self.a.defs.top_contributors);
+        list
+    }
+
+    fn totals(&self, windows: &[WindowReport; 3], loop_keys: u64) -> Totals {
+        let created = windows.iter().map(WindowReport::created_total).sum();
+        let destroyed = windows.iter().map(WindowReport::destroyed_total).sum();
+        let presented = windows.iter().map(|w| w.packets.presented).sum();
+        Totals {
+            events: self.a.events,
+            created,
+            destroyed,
+            presented,
+            churn_ratio: ratio(created + destroyed, presented),
+            live_at_end: self.a.live.len() as u64,
+            short_lived: windows.iter().flat_map(|w| w.short_lived.values()).sum(),
+            rebuilds: windows.iter().flat_map(|w| w.rebuilds.values()).sum(),
+            recreate_loop_keys: loop_keys,
+        }
+    }
+
+    fn startup(&self, w: &WindowReport) -> StartupSummary {
+        let a = self.a;
+        let k = a.defs.k();
+        let first = a.first_ns.unwrap_or(0);
+        let stable = a.bounds.stable;
+        let frames = w.packets.presented;
+        let note = match (stable, a.bounds.shutdown, a.presents) {
+            (Some(s), ..) => format!(
+                "stabilised after {frames} presented frames in {:.3} ms ({k} consecutive clean presents from event #{})",
+                ms(s.time_ns.saturating_sub(first)),
+                s.seq
+            ),
+            (None, _, 0) => {
+                "no presented packets: this stream has no packet information".to_owned()
+            }
+            (None, Some(_), _) => {
+                format!("never stabilised: shutdown began before {k} consecutive clean presents")
+            }
+            (None, None, _) => {
+                format!("never stabilised: no run of {k} consecutive clean presents")
+            }
+        };
+        StartupSummary {
+            stabilised: stable.is_some(),
+            frames_presented: frames,
+            stabilisation_ms: stable.map(|s| ms(s.time_ns.saturating_sub(first))),
+            end_ns: stable.map(|s| s.time_ns),
+            stable_present_seq: stable.map(|s| s.seq),
+            created: w.created_total(),
+            destroyed: w.destroyed_total(),
+            churn_ratio: w.churn_ratio,
+            note,
+        }
+    }
+
+    fn per_packet(&self) -> PerPacket {
+        let s = self.a.packets.stats;
+        let (mut max_c, mut max_d) = (s.max_created, s.max_destroyed);
+        for (p, st) in &self.a.packets.live {
+            max_c.offer(u64::from(st.created), *p);
+            max_d.offer(u64::from(st.destroyed), *p);
+        }
+        PerPacket {
+            packets_finished: s.finished,
+            packets_with_churn: s.with_resources,
+            created_in_packets: s.created_in,
+            destroyed_in_packets: s.destroyed_in,
+            created_outside_packets: s.created_outside,
+            destroyed_outside_packets: s.destroyed_outside,
+            late_resource_events: s.late,
+            packets_evicted: s.evicted,
+            created_per_presented: ratio(s.created_in, self.a.presents),
+            destroyed_per_presented: ratio(s.destroyed_in, self.a.presents),
+            max_created: packet_count(max_c),
+            max_destroyed: packet_count(max_d),
+        }
+    }
+
+    fn short_lived(&self) -> ShortLived {
+        let mut by_type: BTreeMap<String, u64> = BTreeMap::new();
+        for w in &self.wins {
+            for (i, name) in self.type_names.iter().enumerate() {
+                let n = w.types.get(i).map_or(0, |t| t.short_lived);
+                *by_type.entry(name.clone()).or_insert(0) += n;
+            }
+        }
+        let mut top_owners: Vec<OwnerCount> = self
+            .owners
+            .iter()
+            .map(|(o, w)| OwnerCount {
+                owner_kind: kind_name(o.kind, &self.a.names),
+                owner_key: o.key,
+                count: w.iter().map(|c| c.short_lived).sum(),
+            })
+            .filter(|o| o.count > 0)
+            .collect();
+        top_owners.sort_by(|x, y| {
+            y.count
+                .cmp(&x.count)
+                .then(x.owner_kind.cmp(&y.owner_kind))
+                .then(x.owner_key.cmp(&y.owner_key))
+        });
+        top_owners.truncate(self.a.defs.top_contributors);
+        ShortLived {
+            count: by_type.values().sum(),
+            by_type,
+            top_owners,
+        }
+    }
+
+    /// The flagged keys (top ones) and how many keys are flagged.
+    fn recreate_loops(&self) -> (Vec<RecreateLoop>, u64) {
+        let a = self.a;
+        let mut list: Vec<RecreateLoop> = a
+            .owners
+            .keys
+            .iter()
+            .filter_map(|k| {
+                let first = k.first_loop?;
+                let owner = a.owners.owners.get(k.owner as usize)?.owner;
+                let ty = a.types.get(k.ty);
+                Some(RecreateLoop {
+                    transient: a.defs.is_transient(owner.kind, ty),
+                    owner_kind: kind_name(owner.kind, &a.names),
+                    owner_key: owner.key,
+                    resource_type: self
+                        .type_names
+                        .get(k.ty as usize)
+                        .cloned()
+                        .unwrap_or_default(),
+                    recreates: k.cycles,
+                    loop_cycles: k.loops,
+                    first_loop_ns: first.time_ns,
+                    first_loop_seq: first.seq,
+                    window: a.bounds.window_now(first.seg).name().to_owned(),
+                })
+            })
+            .collect();
+        let flagged = list.len() as u64;
+        list.sort_by(|x, y| {
+            x.transient
+                .cmp(&y.transient)
+                .then(y.loop_cycles.cmp(&x.loop_cycles))
+                .then(y.recreates.cmp(&x.recreates))
+                .then(x.first_loop_seq.cmp(&y.first_loop_seq))
+        });
+        list.truncate(a.defs.top_contributors);
+        (list, flagged)
+    }
+
+    fn examples(&self, slots: &[super::attribution::Examples]) -> Vec<DestroyExample> {
+        let mut all: Vec<&Settled> = Vec::new();
+        for slot in slots {
+            all.extend(slot.first.iter());
+            all.extend(slot.last.iter());
+        }
+        all.sort_by_key(|s| s.record.seq);
+        all.dedup_by_key(|s| s.record.seq);
+        let mut out: Vec<DestroyExample> = all.into_iter().map(|s| self.example(s)).collect();
+        out.sort_by(|x, y| {
+            (x.transient, &x.resource_type, x.destroy_seq).cmp(&(
+                y.transient,
+                &y.resource_type,
+                y.destroy_seq,
+            ))
+        });
+        out
+    }
+
+    fn example(&self, s: &Settled) -> DestroyExample {
+        let a = self.a;
+        let r = &s.record;
+        let window = a.bounds.window_now(r.seg);
+        let cause = s.cause.in_window(window == Window::Shutdown);
+        let owner = a
+            .owners
+            .owners
+            .get(r.owner as usize)
+            .map_or(OVERFLOW_OWNER, |o| o.owner);
+        let mut evidence: Vec<EvidenceItem> = Vec::new();
+        if cause == DestroyCause::Shutdown {
+            evidence.extend(shutdown_evidence(a));
+        }
+        evidence.extend(s.evidence.iter().map(evidence_item));
+        DestroyExample {
+            resource_id: r.resource,
+            resource_type: self
+                .type_names
+                .get(r.ty as usize)
+                .cloned()
+                .unwrap_or_default(),
+            owner_kind: kind_name(owner.kind, &a.names),
+            owner_key: owner.key,
+            cause: cause.name().to_owned(),
+            window: window.name().to_owned(),
+            destroy_seq: r.seq,
+            destroy_ns: r.time_ns,
+            create_seq: r.create_seq,
+            packet: r.packet.map(|p| PacketLabel {
+                lane: p.lane.0,
+                packet: p.packet.0,
+            }),
+            lifetime_ms: r.lifetime_ns.map(ms),
+            short_lived: r.short_lived,
+            transient: a.defs.is_transient(owner.kind, a.types.get(r.ty)),
+            evidence,
+        }
+    }
+}
+
+pub(crate) fn evidence_item(e: &super::attribution::Evidence) -> EvidenceItem {
+    let what = match e.kind {
+        EvidenceKind::Rebuild => {
+            format!("ResizeRebuild of resource {} by the same owner", e.resource)
+        }
+        EvidenceKind::Replacement => format!(
+            "create of resource {} by the same owner, same type",
+            e.resource
+        ),
+        EvidenceKind::OwnerEmptied => {
+            "the destroy that left the owner with no live resource".to_owned()
+        }
+        EvidenceKind::OwnerVisualDestroyed => {
+            format!("destroy of the owner's visual {}", e.resource)
+        }
+    };
+    EvidenceItem { seq: e.seq, what }
+}
+
+/// The event that puts a destroy in the shutdown window.
+pub(crate) fn shutdown_evidence(a: &Analyzer) -> Option<EvidenceItem> {
+    if let Some(m) = a.bounds.shutdown {
+        return Some(EvidenceItem {
+            seq: m.seq,
+            what: "shutdown marker".to_owned(),
+        });
+    }
+    a.bounds.last_present.map(|p| EvidenceItem {
+        seq: p.seq,
+        what: "after the last presented packet".to_owned(),
+    })
+}
+
+/// The definitions as a report prints them.
+pub(crate) fn definitions_report(d: &Definitions, names: &Names) -> DefinitionsReport {
+    DefinitionsReport {
+        stable_presents: d.k(),
+        transient_owner_kinds: d
+            .transient_owner_kinds
+            .iter()
+            .map(|k| kind_name(*k, names))
+            .collect(),
+        per_frame_types: d
+            .per_frame_types
+            .iter()
+            .map(|t| type_name(*t, names))
+            .collect(),
+        short_lived_packets: d.short_lived_packets,
+        short_lived_ms: ms(d.short_lived_ns),
+        recreate_loop_count: d.r() as u32,
+        recreate_loop_window_ms: ms(d.recreate_loop_window_ns),
+        burst_bucket_ms: ms(d.bucket_ns()),
+        top_bursts: d.top_bursts,
+        lane_window_packets: d.lane_window_packets,
+        top_contributors: d.top_contributors,
+        rebuild_window_ms: ms(d.rebuild_window_ns),
+        replace_window_ms: ms(d.replace_window_ns),
+        pool_candidate_min_hits: d.pool_candidate_min_hits.max(1),
+        max_examples: d.max_examples,
+        max_owners: d.max_owners,
+        max_live_packets: d.max_live_packets,
+        max_lanes: d.max_lanes,
+        recent_destroys: d.recent_destroys,
+    }
+}

@@ -1,0 +1,245 @@
+//! Per-lane state: packet outcomes, submit→present latency, churn and the rolling
+//! window of the last W packets, plus the "dirty since the last present" flag that
+//! decides whether a present is clean.
+//!
+//! A lane costs a fixed amount of memory (two rings of W entries), whatever the
+//! stream's length; lanes beyond the cap share one overflow row. It must never keep
+//! per-packet history beyond those W entries.
+
+use super::hashing::FxHashMap;
+use super::numbers::{mean_ms, ms, ratio};
+use super::packets::PacketTracker;
+use super::ring::Ring;
+use super::sections::{LaneReport, LatencyReport, PacketReport, RollingReport};
+
+/// The lane id every lane beyond the cap is counted as.
+pub(crate) const OVERFLOW_LANE: u64 = u64::MAX;
+
+/// One finished packet, as the rolling window keeps it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Finished {
+    pub(crate) churn: u32,
+    pub(crate) presented: bool,
+}
+
+/// What the analyzer knows about one lane.
+#[derive(Clone, Debug)]
+pub(crate) struct LaneState {
+    pub(crate) id: u64,
+    pub(crate) queued: u64,
+    pub(crate) submitted: u64,
+    pub(crate) completed: u64,
+    pub(crate) presented: u64,
+    pub(crate) dropped: u64,
+    pub(crate) noop: u64,
+    pub(crate) failed: u64,
+    /// Creates and destroys made in this lane's packets.
+    pub(crate) created: u64,
+    pub(crate) destroyed: u64,
+    /// Packets that reached a terminal state.
+    pub(crate) finished: u64,
+    /// A non-transient resource was created or destroyed since the last present.
+    pub(crate) dirty: bool,
+    pub(crate) last_present_seq: Option<u64>,
+    pub(crate) latency_count: u64,
+    pub(crate) latency_sum_ns: u128,
+    pub(crate) latency_max_ns: u64,
+    pub(crate) recent_latency: Ring<u64>,
+    pub(crate) recent_packets: Ring<Finished>,
+}
+
+impl LaneState {
+    fn new(id: u64, w: usize) -> Self {
+        Self {
+            id,
+            queued: 0,
+            submitted: 0,
+            completed: 0,
+            presented: 0,
+            dropped: 0,
+            noop: 0,
+            failed: 0,
+            created: 0,
+            destroyed: 0,
+            finished: 0,
+            dirty: false,
+            last_present_seq: None,
+            latency_count: 0,
+            latency_sum_ns: 0,
+            latency_max_ns: 0,
+            recent_latency: Ring::new(w),
+            recent_packets: Ring::new(w),
+        }
+    }
+
+    /// Whether a present now is clean: nothing non-transient was created or
+    /// destroyed on this lane since its previous present, nor outside any packet
+    /// (`global_dirty_seq`: the last such event) since then.
+    pub(crate) fn is_clean(&self, global_dirty_seq: Option<u64>) -> bool {
+        if self.dirty {
+            return false;
+        }
+        match (global_dirty_seq, self.last_present_seq) {
+            (None, _) => true,
+            (Some(_), None) => false,
+            (Some(dirty), Some(present)) => dirty < present,
+        }
+    }
+
+    /// Records a submit→present latency.
+    pub(crate) fn on_latency(&mut self, ns: u64) {
+        self.latency_count += 1;
+        self.latency_sum_ns += u128::from(ns);
+        self.latency_max_ns = self.latency_max_ns.max(ns);
+        self.recent_latency.push(ns);
+    }
+}
+
+/// All lanes.
+#[derive(Clone, Debug)]
+pub(crate) struct LaneTable {
+    pub(crate) lanes: Vec<LaneState>,
+    index: FxHashMap<u64, u32>,
+    window: usize,
+    max_lanes: usize,
+    overflow: Option<u32>,
+}
+
+impl LaneTable {
+    /// Empty; rolling windows of `w` packets, at most `max_lanes` lanes.
+    pub(crate) fn new(w: usize, max_lanes: usize) -> Self {
+        Self {
+            lanes: Vec::new(),
+            index: FxHashMap::default(),
+            window: w,
+            max_lanes: max_lanes.max(1),
+            overflow: None,
+        }
+    }
+
+    /// The index of lane `id`, adding it if new.
+    #[inline]
+    pub(crate) fn lane(&mut self, id: u64) -> u32 {
+        if let Some(&i) = self.index.get(&id) {
+            return i;
+        }
+        self.add(id)
+    }
+
+    #[cold]
+    fn add(&mut self, id: u64) -> u32 {
+        if self.lanes.len() >= self.max_lanes {
+            if let Some(i) = self.overflow {
+                return i;
+            }
+            self.lanes.push(LaneState::new(OVERFLOW_LANE, self.window));
+            let i = (self.lanes.len() - 1) as u32;
+            self.overflow = Some(i);
+            return i;
+        }
+        self.lanes.push(LaneState::new(id, self.window));
+        let i = (self.lanes.len() - 1) as u32;
+        self.index.insert(id, i);
+        i
+    }
+
+    /// The lanes as a report shows them, by lane id; `packets` tells which are in flight.
+    pub(crate) fn report(&self, packets: &PacketTracker) -> Vec<LaneReport> {
+        let mut in_flight = vec![0u64; self.lanes.len()];
+        for st in packets.live.values() {
+            if st.is_in_flight()
+                && let Some(n) = in_flight.get_mut(st.lane as usize)
+            {
+                *n += 1;
+            }
+        }
+        let mut out: Vec<LaneReport> = self
+            .lanes
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut recent: Vec<u64> = l.recent_latency.iter().copied().collect();
+                let (mut packets, mut presented, mut churn) = (0u64, 0u64, 0u64);
+                for f in l.recent_packets.iter() {
+                    packets += 1;
+                    presented += u64::from(f.presented);
+                    churn += u64::from(f.churn);
+                }
+                LaneReport {
+                    lane: l.id,
+                    packets: PacketReport {
+                        queued: l.queued,
+                        submitted: l.submitted,
+                        completed: l.completed,
+                        presented: l.presented,
+                        dropped: l.dropped,
+                        noop: l.noop,
+                        failed: l.failed,
+                    },
+                    in_flight: in_flight[i],
+                    created: l.created,
+                    destroyed: l.destroyed,
+                    churn_ratio: ratio(l.created + l.destroyed, l.presented),
+                    latency: LatencyReport {
+                        samples: l.latency_count,
+                        mean_ms: mean_ms(l.latency_sum_ns, l.latency_count),
+                        max_ms: (l.latency_count > 0).then(|| ms(l.latency_max_ns)),
+                        recent_samples: recent.len() as u64,
+                        p50_ms: percentile(&mut recent, 50).map(ms),
+                        p95_ms: percentile(&mut recent, 95).map(ms),
+                    },
+                    recent: RollingReport {
+                        packets,
+                        presented,
+                        churn,
+                        churn_ratio: ratio(churn, presented),
+                    },
+                }
+            })
+            .collect();
+        out.sort_by_key(|l| l.lane);
+        out
+    }
+}
+
+/// The nearest-rank percentile `p` (0–100) of `values`, `None` when empty.
+pub(crate) fn percentile(values: &mut [u64], p: u64) -> Option<u64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let n = values.len() as u64;
+    let rank = (p * n).div_ceil(100).clamp(1, n);
+    values.get((rank - 1) as usize).copied()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cleanliness_follows_lane_and_global_churn() {
+        let mut lanes = LaneTable::new(4, 8);
+        let i = lanes.lane(7) as usize;
+        let lane = &mut lanes.lanes[i];
+        assert!(lane.is_clean(None));
+        assert!(
+            !lane.is_clean(Some(3)),
+            "churn outside packets before the first present"
+        );
+        lane.last_present_seq = Some(5);
+        assert!(lane.is_clean(Some(3)));
+        assert!(!lane.is_clean(Some(6)));
+        lane.dirty = true;
+        assert!(!lane.is_clean(None));
+    }
+
+    #[test]
+    fn nearest_rank_percentiles() {
+        let mut v = vec![5, 1, 4, 2, 3];
+        assert_eq!(percentile(&mut v, 50), Some(3));
+        assert_eq!(percentile(&mut v, 95), Some(5));
+        assert_eq!(percentile(&mut v, 0), Some(1));
+        assert_eq!(percentile(&mut [], 50), None);
+    }
+}

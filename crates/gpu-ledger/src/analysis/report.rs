@@ -1,0 +1,174 @@
+//! The [`Report`]: what the analysis concludes, as plain data, JSON and text.
+//!
+//! A report is a snapshot: owned values with names resolved, keys sorted and
+//! numbers rounded, so rendering it twice gives the same bytes. It never refers
+//! back to the analyzer or the stream. JSON serialisation exists only with the
+//! `json` feature; the text rendering is always available
+//! ([`Report::render_text`]). The JSON schema is documented field by field in
+//! `docs/report-schema.md`.
+
+#[cfg(feature = "json")]
+use serde::Serialize;
+
+use super::anomaly_report::{AnomalyReport, DefinitionsReport};
+use super::reuse_report::ReuseReport;
+use super::sections::{
+    Contributor, DestroyCauses, LaneReport, PerPacket, RecreateLoop, ShortLived, StartupSummary,
+    StreamSummary, Totals, WindowReport, Windows,
+};
+use super::windows::Window;
+
+/// The value of [`Report::format`].
+pub const REPORT_FORMAT: &str = "gpu-ledger-report";
+/// The value of [`Report::version`]: bumped on any incompatible schema change.
+pub const REPORT_VERSION: u32 = 1;
+
+/// The churn report: every answer the stream supports, and the definitions used.
+///
+/// Build one with [`Analyzer::report`](super::Analyzer::report); restrict it to one
+/// window with [`Report::restrict`]; render it with [`Report::render_text`] or (with
+/// the `json` feature) [`Report::to_json_string`].
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::{Analyzer, TextOptions, Window};
+/// use gpu_ledger::{Event, EventKind, EventSink, PacketRef, PacketStage};
+///
+/// let mut analyzer = Analyzer::default();
+/// let kind = EventKind::Packet { packet: PacketRef::new(1, 1), stage: PacketStage::Presented };
+/// analyzer.on_event(&Event { time_ns: 0, thread: 0, kind });
+/// let report = analyzer.report();
+/// assert_eq!(report.format, "gpu-ledger-report");
+/// assert_eq!(report.totals.presented, 1);
+/// assert_eq!(report.startup_frames_presented(), 1); // one present never makes K = 3
+/// let startup = report.restrict(Window::Startup);
+/// assert!(startup.windows.steady.is_none());
+/// assert!(report.render_text(&TextOptions::default()).starts_with("gpu-ledger report"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct Report {
+    /// Always `"gpu-ledger-report"`.
+    pub format: String,
+    /// Schema version, 1.
+    pub version: u32,
+    /// Where the stream came from.
+    pub stream: StreamSummary,
+    /// The window this report is restricted to, if any.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
+    pub window_filter: Option<String>,
+    /// Plain sentences answering the four exit questions, and warnings.
+    pub headline: Vec<String>,
+    /// Whole-stream totals (the window's, when restricted).
+    pub totals: Totals,
+    /// How startup ended.
+    pub startup: StartupSummary,
+    /// The three windows.
+    pub windows: Windows,
+    /// Resources created and destroyed per packet.
+    pub per_packet: PerPacket,
+    /// Short-lived resources.
+    pub short_lived: ShortLived,
+    /// The owners with the most churn.
+    pub top_contributors: Vec<Contributor>,
+    /// Suspected recreate loops.
+    pub recreate_loops: Vec<RecreateLoop>,
+    /// Why resources were destroyed.
+    pub destroy_causes: DestroyCauses,
+    /// Per-lane stats, by lane id.
+    pub lanes: Vec<LaneReport>,
+    /// Optimisation readiness.
+    pub reuse: ReuseReport,
+    /// Input the ledger could not balance.
+    pub anomalies: AnomalyReport,
+    /// Events the recorder dropped.
+    pub lost_events: u64,
+    /// The definitions used.
+    pub definitions: DefinitionsReport,
+}
+
+impl Report {
+    /// The window `window`, if the report holds it.
+    pub fn window(&self, window: Window) -> Option<&WindowReport> {
+        match window {
+            Window::Startup => self.windows.startup.as_ref(),
+            Window::Steady => self.windows.steady.as_ref(),
+            Window::Shutdown => self.windows.shutdown.as_ref(),
+        }
+    }
+
+    /// How many frames startup presented: the first exit question.
+    pub fn startup_frames_presented(&self) -> u64 {
+        self.startup.frames_presented
+    }
+
+    /// The report restricted to `window`: only that window, and totals, top
+    /// contributors, recreate loops, short-lived counts and destroy causes computed
+    /// for it. Lanes, per-packet stats, reuse, anomalies, the startup summary, the
+    /// short-lived owners and the headline still describe the whole stream.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::{Analyzer, Window};
+    ///
+    /// let report = Analyzer::default().report();
+    /// let steady = report.restrict(Window::Steady);
+    /// assert_eq!(steady.window_filter.as_deref(), Some("steady"));
+    /// assert!(steady.window(Window::Steady).is_some());
+    /// assert!(steady.window(Window::Startup).is_none());
+    /// ```
+    pub fn restrict(&self, window: Window) -> Report {
+        let mut out = self.clone();
+        let w = self.window(window).cloned().unwrap_or_default();
+        out.window_filter = Some(window.name().to_owned());
+        out.windows = Windows::default();
+        match window {
+            Window::Startup => out.windows.startup = Some(w.clone()),
+            Window::Steady => out.windows.steady = Some(w.clone()),
+            Window::Shutdown => out.windows.shutdown = Some(w.clone()),
+        }
+        out.recreate_loops.retain(|l| l.window == window.name());
+        out.totals = Totals {
+            events: w.events,
+            created: w.created_total(),
+            destroyed: w.destroyed_total(),
+            presented: w.packets.presented,
+            churn_ratio: w.churn_ratio,
+            live_at_end: self.totals.live_at_end,
+            short_lived: w.short_lived.values().sum(),
+            rebuilds: w.rebuilds.values().sum(),
+            recreate_loop_keys: out.recreate_loops.len() as u64,
+        };
+        out.top_contributors = w.top_contributors.clone();
+        out.short_lived.count = out.totals.short_lived;
+        out.short_lived.by_type = w.short_lived.clone();
+        out.destroy_causes.by_type = w.destroy_causes.clone();
+        out.destroy_causes
+            .examples
+            .retain(|e| e.window == window.name());
+        out
+    }
+
+    /// The report as pretty-printed JSON (two-space indent, keys in schema order,
+    /// maps sorted): the same report always gives the same bytes. The schema is
+    /// `docs/report-schema.md`.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::Analyzer;
+    ///
+    /// let json = Analyzer::default().report().to_json_string();
+    /// assert!(json.starts_with("{\n  \"format\": \"gpu-ledger-report\",\n  \"version\": 1,"));
+    /// ```
+    #[cfg(feature = "json")]
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"format\":\"{REPORT_FORMAT}\",\"error\":\"{e}\"}}"))
+    }
+
+    /// The report as a JSON value, for hosts that embed it in their own output.
+    #[cfg(feature = "json")]
+    pub fn to_json_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}

@@ -1,0 +1,442 @@
+//! The sections of a [`Report`](super::Report): plain data, names resolved, keys sorted.
+//!
+//! These types are the JSON contract (`docs/report-schema.md` documents every
+//! field): they hold owned, already-rounded values and never refer back to the
+//! analyzer, so a report can outlive the stream and serialise byte for byte the
+//! same every time. Durations are milliseconds rounded to 3 decimals; ratios are
+//! rounded to 3 decimals; a ratio with a zero denominator is `None` (JSON `null`).
+
+use std::collections::BTreeMap;
+
+#[cfg(feature = "json")]
+use serde::Serialize;
+
+/// Counts per resource type name.
+pub type TypeCounts = BTreeMap<String, u64>;
+
+/// Where the stream came from.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct StreamSummary {
+    /// Who produced the stream (may be empty).
+    pub source: String,
+    /// Wall-clock time of stream time zero, ns since the Unix epoch; 0 when unknown.
+    pub start_unix_ns: u64,
+}
+
+/// Whole-stream totals (or one window's, in a report restricted to it).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct Totals {
+    /// Events seen, every kind.
+    pub events: u64,
+    /// Resources created.
+    pub created: u64,
+    /// Resources destroyed (double destroys excluded).
+    pub destroyed: u64,
+    /// Packets presented.
+    pub presented: u64,
+    /// (created + destroyed) / presented; `None` when nothing was presented.
+    pub churn_ratio: Option<f64>,
+    /// Resources still live at the end of the stream.
+    pub live_at_end: u64,
+    /// Short-lived destroys.
+    pub short_lived: u64,
+    /// `ResizeRebuild` events.
+    pub rebuilds: u64,
+    /// (owner, type) keys flagged as recreate loops.
+    pub recreate_loop_keys: u64,
+}
+
+/// The startup summary: the first exit question.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct StartupSummary {
+    /// Whether a stable present window was reached.
+    pub stabilised: bool,
+    /// Presents in the startup window.
+    pub frames_presented: u64,
+    /// End of startup relative to the first event, ms; `None` if never stabilised.
+    pub stabilisation_ms: Option<f64>,
+    /// Stream time of the stable window's first present, ns; `None` if never stabilised.
+    pub end_ns: Option<u64>,
+    /// Sequence number of the stable window's first present.
+    pub stable_present_seq: Option<u64>,
+    /// Creates in the startup window.
+    pub created: u64,
+    /// Destroys in the startup window.
+    pub destroyed: u64,
+    /// Startup churn ratio.
+    pub churn_ratio: Option<f64>,
+    /// One sentence: how startup ended.
+    pub note: String,
+}
+
+/// Packet stages counted in a window or on a lane.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct PacketReport {
+    /// Queued.
+    pub queued: u64,
+    /// Submitted.
+    pub submitted: u64,
+    /// Completed by the GPU.
+    pub completed: u64,
+    /// Presented.
+    pub presented: u64,
+    /// Dropped.
+    pub dropped: u64,
+    /// No-op.
+    pub noop: u64,
+    /// Failed.
+    pub failed: u64,
+}
+
+/// Destroys by cause.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct CauseCounts {
+    /// Inside a rebuild of the same owner.
+    pub rebuild: u64,
+    /// The owner created the same type again right after.
+    pub replaced: u64,
+    /// In the shutdown window.
+    pub shutdown: u64,
+    /// The owner went away.
+    #[cfg_attr(feature = "json", serde(rename = "owner-removed"))]
+    pub owner_removed: u64,
+    /// Unexplained.
+    pub unknown: u64,
+}
+
+impl CauseCounts {
+    /// All destroys counted.
+    pub fn total(&self) -> u64 {
+        self.rebuild + self.replaced + self.shutdown + self.owner_removed + self.unknown
+    }
+
+    /// The count for `cause`.
+    pub fn get(&self, cause: super::DestroyCause) -> u64 {
+        use super::DestroyCause::*;
+        match cause {
+            Rebuild => self.rebuild,
+            Replaced => self.replaced,
+            Shutdown => self.shutdown,
+            OwnerRemoved => self.owner_removed,
+            Unknown => self.unknown,
+        }
+    }
+
+    /// Adds `n` destroys of `cause`.
+    pub(crate) fn add(&mut self, cause: super::DestroyCause, n: u64) {
+        use super::DestroyCause::*;
+        match cause {
+            Rebuild => self.rebuild += n,
+            Replaced => self.replaced += n,
+            Shutdown => self.shutdown += n,
+            OwnerRemoved => self.owner_removed += n,
+            Unknown => self.unknown += n,
+        }
+    }
+}
+
+/// A destroy-burst bucket.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct Burst {
+    /// Start of the bucket, stream ns.
+    pub bucket_start_ns: u64,
+    /// Destroys in it.
+    pub count: u64,
+}
+
+/// One owner's churn.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct Contributor {
+    /// Owner kind name.
+    pub owner_kind: String,
+    /// Owner key.
+    pub owner_key: u64,
+    /// Creates.
+    pub created: u64,
+    /// Destroys.
+    pub destroyed: u64,
+    /// Short-lived destroys.
+    pub short_lived: u64,
+    /// Creates and destroys of transient resources (counted in `created` and
+    /// `destroyed` too); contributors rank by the churn that is not transient.
+    pub transient: u64,
+}
+
+/// One window of the run.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct WindowReport {
+    /// Stream time of its first event, ns; `None` when empty.
+    pub start_ns: Option<u64>,
+    /// Stream time where the next window starts, or of its last event; `None` when empty.
+    pub end_ns: Option<u64>,
+    /// `end_ns - start_ns` in ms.
+    pub duration_ms: Option<f64>,
+    /// Events in it.
+    pub events: u64,
+    /// Packet stages in it.
+    pub packets: PacketReport,
+    /// Creates per type.
+    pub created: TypeCounts,
+    /// Destroys per type.
+    pub destroyed: TypeCounts,
+    /// Mean lifetime of the destroyed resources per type (those whose create was seen), ms.
+    pub avg_destroyed_lifetime_ms: BTreeMap<String, Option<f64>>,
+    /// Short-lived destroys per type.
+    pub short_lived: TypeCounts,
+    /// `ResizeRebuild` events per type.
+    pub rebuilds: TypeCounts,
+    /// Destroys per type by cause.
+    pub destroy_causes: BTreeMap<String, CauseCounts>,
+    /// The top destroy-burst buckets, most destroys first.
+    pub destroy_bursts: Vec<Burst>,
+    /// (created + destroyed) / presented in this window.
+    pub churn_ratio: Option<f64>,
+    /// Events the recorder lost, as reported inside this window.
+    pub lost_events: u64,
+    /// The owners with the most churn in this window.
+    pub top_contributors: Vec<Contributor>,
+}
+
+impl WindowReport {
+    /// All creates in the window.
+    pub fn created_total(&self) -> u64 {
+        self.created.values().sum()
+    }
+
+    /// All destroys in the window.
+    pub fn destroyed_total(&self) -> u64 {
+        self.destroyed.values().sum()
+    }
+}
+
+/// The three windows (a restricted report keeps one).
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct Windows {
+    /// Startup.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
+    pub startup: Option<WindowReport>,
+    /// Steady state.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
+    pub steady: Option<WindowReport>,
+    /// Shutdown.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
+    pub shutdown: Option<WindowReport>,
+}
+
+/// A packet and a count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct PacketCount {
+    /// Lane id.
+    pub lane: u64,
+    /// Packet id.
+    pub packet: u64,
+    /// The count.
+    pub count: u64,
+}
+
+/// A packet, by lane and id.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct PacketLabel {
+    /// Lane id.
+    pub lane: u64,
+    /// Packet id.
+    pub packet: u64,
+}
+
+/// Resources created and destroyed per packet.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct PerPacket {
+    /// Packets that reached a terminal state.
+    pub packets_finished: u64,
+    /// Of those, packets that created or destroyed something.
+    pub packets_with_churn: u64,
+    /// Creates made inside a packet.
+    pub created_in_packets: u64,
+    /// Destroys made inside a packet.
+    pub destroyed_in_packets: u64,
+    /// Creates made outside any packet.
+    pub created_outside_packets: u64,
+    /// Destroys made outside any packet.
+    pub destroyed_outside_packets: u64,
+    /// Resource events naming a packet that had already finished.
+    pub late_resource_events: u64,
+    /// Packets forgotten at the memory cap before they finished.
+    pub packets_evicted: u64,
+    /// Creates in packets per presented packet.
+    pub created_per_presented: Option<f64>,
+    /// Destroys in packets per presented packet.
+    pub destroyed_per_presented: Option<f64>,
+    /// The packet that created the most.
+    pub max_created: Option<PacketCount>,
+    /// The packet that destroyed the most.
+    pub max_destroyed: Option<PacketCount>,
+}
+
+/// An owner and a count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct OwnerCount {
+    /// Owner kind name.
+    pub owner_kind: String,
+    /// Owner key.
+    pub owner_key: u64,
+    /// The count.
+    pub count: u64,
+}
+
+/// Short-lived resources.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct ShortLived {
+    /// Short-lived destroys.
+    pub count: u64,
+    /// Per type.
+    pub by_type: TypeCounts,
+    /// The owners with the most.
+    pub top_owners: Vec<OwnerCount>,
+}
+
+/// A suspected recreate loop.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct RecreateLoop {
+    /// Owner kind name.
+    pub owner_kind: String,
+    /// Owner key.
+    pub owner_key: u64,
+    /// Resource type name.
+    pub resource_type: String,
+    /// Recreate cycles (a destroy followed by a create) of this key in the whole stream.
+    pub recreates: u64,
+    /// Cycles that completed R cycles within T.
+    pub loop_cycles: u64,
+    /// Stream time of the first such cycle, ns.
+    pub first_loop_ns: u64,
+    /// Its create's sequence number.
+    pub first_loop_seq: u64,
+    /// The window it fell in.
+    pub window: String,
+    /// Whether the key is transient (per-frame type or transient owner): expected churn.
+    pub transient: bool,
+}
+
+/// A piece of evidence behind a destroy cause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct EvidenceItem {
+    /// Sequence number of the event that shows it.
+    pub seq: u64,
+    /// What that event shows.
+    pub what: String,
+}
+
+/// One destroy, explained.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct DestroyExample {
+    /// The resource.
+    pub resource_id: u64,
+    /// Its type.
+    pub resource_type: String,
+    /// Its owner's kind.
+    pub owner_kind: String,
+    /// Its owner's key.
+    pub owner_key: u64,
+    /// Why it was destroyed.
+    pub cause: String,
+    /// The window the destroy fell in.
+    pub window: String,
+    /// Sequence number of the destroy.
+    pub destroy_seq: u64,
+    /// Stream time of the destroy, ns.
+    pub destroy_ns: u64,
+    /// Sequence number of its create, if seen.
+    pub create_seq: Option<u64>,
+    /// Packet context of the destroy.
+    pub packet: Option<PacketLabel>,
+    /// Lifetime, ms, if the create was seen.
+    pub lifetime_ms: Option<f64>,
+    /// Whether it was short-lived.
+    pub short_lived: bool,
+    /// Whether it was transient (per-frame type or transient owner): expected churn.
+    pub transient: bool,
+    /// The events that justify the cause.
+    pub evidence: Vec<EvidenceItem>,
+}
+
+/// Why resources were destroyed.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct DestroyCauses {
+    /// Per type, all windows.
+    pub by_type: BTreeMap<String, CauseCounts>,
+    /// The first and last few destroys of each (type, cause): non-transient ones
+    /// first, then by type name and sequence number.
+    pub examples: Vec<DestroyExample>,
+}
+
+/// Submit→present latency of a lane.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct LatencyReport {
+    /// Presented packets with a submit time.
+    pub samples: u64,
+    /// Mean over all samples, ms.
+    pub mean_ms: Option<f64>,
+    /// Max over all samples, ms.
+    pub max_ms: Option<f64>,
+    /// Samples in the rolling window (the last W presented packets with a latency).
+    pub recent_samples: u64,
+    /// Median of the rolling window (nearest rank), ms.
+    pub p50_ms: Option<f64>,
+    /// 95th percentile of the rolling window (nearest rank), ms.
+    pub p95_ms: Option<f64>,
+}
+
+/// The last W packets of a lane.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct RollingReport {
+    /// Packets in the window (at most W).
+    pub packets: u64,
+    /// Of those, presented.
+    pub presented: u64,
+    /// Creates and destroys those packets made.
+    pub churn: u64,
+    /// churn / presented.
+    pub churn_ratio: Option<f64>,
+}
+
+/// One sync lane.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct LaneReport {
+    /// Lane id (`18446744073709551615` pools the lanes beyond the memory cap).
+    pub lane: u64,
+    /// Packet stages.
+    pub packets: PacketReport,
+    /// Packets queued or submitted that have not finished.
+    pub in_flight: u64,
+    /// Creates made in this lane's packets.
+    pub created: u64,
+    /// Destroys made in this lane's packets.
+    pub destroyed: u64,
+    /// (created + destroyed) / presented.
+    pub churn_ratio: Option<f64>,
+    /// Submit→present latency.
+    pub latency: LatencyReport,
+    /// The last W packets.
+    pub recent: RollingReport,
+}

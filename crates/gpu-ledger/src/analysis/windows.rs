@@ -1,0 +1,352 @@
+//! The three windows of a run (startup, steady state, shutdown) and how events are
+//! assigned to them although their boundaries are only known later.
+//!
+//! The stream is cut into *segments*: every presented packet (before shutdown) is a
+//! segment of its own, and so is each stretch of events between two presents. Both
+//! window boundaries fall on segment boundaries (steady state starts at a present;
+//! shutdown starts just after the last present, or at the shutdown marker), so a
+//! window is a contiguous range of segments. Aggregates are kept per segment while a
+//! segment's window is still undecided and folded into their window as soon as it is
+//! decided ([`Segmented`]): at most the segments of the current run of clean
+//! presents plus the tail after the last present are ever pending, so memory never
+//! depends on the length of the stream. This module must never look at events
+//! itself: the analyzer tells it about presents and markers.
+
+use std::collections::VecDeque;
+
+/// One of the three windows every event falls in.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::Window;
+///
+/// assert_eq!(Window::from_name("steady"), Some(Window::Steady));
+/// assert_eq!(Window::Shutdown.name(), "shutdown");
+/// assert_eq!(Window::from_name("teardown"), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Window {
+    /// From the first event to the first present of the first stable present window.
+    Startup,
+    /// Between startup and shutdown.
+    Steady,
+    /// From the shutdown marker, or from just after the last present, to the end.
+    Shutdown,
+}
+
+impl Window {
+    /// The three windows, in order.
+    pub const ALL: [Window; 3] = [Window::Startup, Window::Steady, Window::Shutdown];
+
+    /// The window's name as reports and the CLI spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Window::Startup => "startup",
+            Window::Steady => "steady",
+            Window::Shutdown => "shutdown",
+        }
+    }
+
+    /// The window named `name` (`startup`, `steady` or `shutdown`), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|w| w.name() == name)
+    }
+
+    /// Its position in [`Window::ALL`].
+    pub(crate) const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+/// Where the window boundaries stand: which segments are decided, and how.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Boundaries {
+    /// The current segment.
+    pub(crate) seg: u64,
+    /// Clean presents in the current run (before stability).
+    streak: u32,
+    streak_start: Option<Mark>,
+    /// The first present of the first stable present window.
+    pub(crate) stable: Option<Mark>,
+    /// The last present before shutdown.
+    pub(crate) last_present: Option<Mark>,
+    /// The shutdown marker.
+    pub(crate) shutdown: Option<Mark>,
+}
+
+/// A boundary event: its segment, sequence number and time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Mark {
+    pub(crate) seg: u64,
+    pub(crate) seq: u64,
+    pub(crate) time_ns: u64,
+}
+
+impl Boundaries {
+    /// A present begins: it gets a segment of its own (before shutdown).
+    pub(crate) fn begin_present(&mut self) {
+        if self.shutdown.is_none() {
+            self.seg += 1;
+        }
+    }
+
+    /// The present at `seq`/`time_ns` was clean or not (`k` = K); returns `true`
+    /// when it completes the first stable present window.
+    pub(crate) fn on_present(&mut self, clean: bool, seq: u64, time_ns: u64, k: u32) -> bool {
+        if self.shutdown.is_some() {
+            return false;
+        }
+        let mark = Mark {
+            seg: self.seg,
+            seq,
+            time_ns,
+        };
+        self.last_present = Some(mark);
+        if self.stable.is_some() {
+            return false;
+        }
+        if !clean {
+            self.streak = 0;
+            self.streak_start = None;
+            return false;
+        }
+        if self.streak == 0 {
+            self.streak_start = Some(mark);
+        }
+        self.streak += 1;
+        if self.streak >= k {
+            self.stable = self.streak_start;
+            return true;
+        }
+        false
+    }
+
+    /// A present ended: what follows starts a new segment (before shutdown).
+    pub(crate) fn end_present(&mut self) {
+        if self.shutdown.is_none() {
+            self.seg += 1;
+        }
+    }
+
+    /// The shutdown marker: it and everything after it are shutdown. Only the first counts.
+    pub(crate) fn on_shutdown(&mut self, seq: u64, time_ns: u64) {
+        if self.shutdown.is_some() {
+            return;
+        }
+        self.seg += 1;
+        self.shutdown = Some(Mark {
+            seg: self.seg,
+            seq,
+            time_ns,
+        });
+    }
+
+    /// The window of segment `seg` if it can no longer change, else `None`.
+    pub(crate) fn final_window(&self, seg: u64) -> Option<Window> {
+        if let Some(shutdown) = self.shutdown {
+            return Some(if seg >= shutdown.seg {
+                Window::Shutdown
+            } else {
+                self.before_shutdown(seg)
+            });
+        }
+        let last = self.last_present?.seg;
+        if seg > last {
+            return None; // the tail: shutdown unless another present comes
+        }
+        if self.stable.is_none() && self.streak_start.is_some_and(|s| seg >= s.seg) {
+            return None; // inside a run of clean presents that may yet become stable
+        }
+        Some(self.before_shutdown(seg))
+    }
+
+    /// The window of segment `seg` if the stream ended now.
+    pub(crate) fn window_now(&self, seg: u64) -> Window {
+        if let Some(shutdown) = self.shutdown {
+            if seg >= shutdown.seg {
+                return Window::Shutdown;
+            }
+            return self.before_shutdown(seg);
+        }
+        match self.last_present {
+            None => Window::Startup,
+            Some(last) if seg > last.seg => Window::Shutdown,
+            Some(_) => self.before_shutdown(seg),
+        }
+    }
+
+    fn before_shutdown(&self, seg: u64) -> Window {
+        match self.stable {
+            Some(stable) if seg >= stable.seg => Window::Steady,
+            _ => Window::Startup,
+        }
+    }
+}
+
+/// A mergeable aggregate kept per segment until its window is decided.
+pub(crate) trait Part: Clone {
+    /// Adds `other` (a later stretch of the stream) into `self`.
+    fn merge(&mut self, other: &Self);
+    /// Empties `self` for reuse, keeping its allocations.
+    fn reset(&mut self);
+}
+
+/// An aggregate split by window, with the undecided segments pending.
+#[derive(Clone, Debug)]
+pub(crate) struct Segmented<T> {
+    committed: [T; 3],
+    pending: VecDeque<(u64, T)>,
+    spare: Vec<T>,
+    template: T,
+}
+
+impl<T: Part> Segmented<T> {
+    /// Empty, with `template` (an empty aggregate) as the shape of new segments.
+    pub(crate) fn new(template: T) -> Self {
+        Self {
+            committed: [template.clone(), template.clone(), template.clone()],
+            pending: VecDeque::new(),
+            spare: Vec::new(),
+            template,
+        }
+    }
+
+    /// The aggregate for the current segment.
+    #[inline]
+    pub(crate) fn current(&mut self, b: &Boundaries) -> &mut T {
+        let seg = b.seg;
+        if !matches!(self.pending.back(), Some((s, _)) if *s == seg) {
+            self.settle(b);
+            if let Some(window) = b.final_window(seg) {
+                return &mut self.committed[window.index()];
+            }
+            let fresh = self.spare.pop().unwrap_or_else(|| self.template.clone());
+            self.pending.push_back((seg, fresh));
+        }
+        match self.pending.back_mut() {
+            Some((_, part)) => part,
+            None => &mut self.committed[0],
+        }
+    }
+
+    /// The aggregate holding segment `seg` (now or earlier).
+    pub(crate) fn at(&mut self, seg: u64, b: &Boundaries) -> &mut T {
+        self.settle(b);
+        if let Some(window) = b.final_window(seg) {
+            return &mut self.committed[window.index()];
+        }
+        let index = match self.pending.binary_search_by_key(&seg, |(s, _)| *s) {
+            Ok(index) => index,
+            Err(index) => {
+                let fresh = self.spare.pop().unwrap_or_else(|| self.template.clone());
+                self.pending.insert(index, (seg, fresh));
+                index
+            }
+        };
+        &mut self.pending[index].1
+    }
+
+    /// Folds every pending segment whose window is decided.
+    pub(crate) fn settle(&mut self, b: &Boundaries) {
+        while let Some((seg, _)) = self.pending.front() {
+            let Some(window) = b.final_window(*seg) else {
+                break;
+            };
+            if let Some((_, mut part)) = self.pending.pop_front() {
+                self.committed[window.index()].merge(&part);
+                part.reset();
+                self.spare.push(part);
+            }
+        }
+    }
+
+    /// How many segments are pending.
+    #[cfg(test)]
+    pub(crate) fn pending_len(&self) -> usize {
+        self.pending.len()
+    }
+
+    /// The three windows as if the stream ended now.
+    pub(crate) fn view(&self, b: &Boundaries) -> [T; 3] {
+        let mut out = self.committed.clone();
+        for (seg, part) in &self.pending {
+            out[b.window_now(*seg).index()].merge(part);
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Clone, Debug, Default, PartialEq)]
+    struct Count(u64);
+
+    impl Part for Count {
+        fn merge(&mut self, other: &Self) {
+            self.0 += other.0;
+        }
+        fn reset(&mut self) {
+            self.0 = 0;
+        }
+    }
+
+    /// Feeds a script: 'e' = event, 'c' = clean present, 'u' = unclean present,
+    /// 'm' = shutdown marker. Returns the per-window event counts as if ended.
+    fn run(script: &str, k: u32) -> [u64; 3] {
+        let mut b = Boundaries::default();
+        let mut agg = Segmented::new(Count(0));
+        for (seq, c) in script.chars().enumerate() {
+            let seq = seq as u64;
+            match c {
+                'c' | 'u' => {
+                    b.begin_present();
+                    b.on_present(c == 'c', seq, seq, k);
+                    agg.current(&b).0 += 1;
+                    b.end_present();
+                }
+                'm' => {
+                    b.on_shutdown(seq, seq);
+                    agg.current(&b).0 += 1;
+                }
+                _ => agg.current(&b).0 += 1,
+            }
+        }
+        agg.view(&b).map(|c| c.0)
+    }
+
+    #[test]
+    fn windows_partition_scripts() {
+        // K = 3: "eeu" startup, then c c c stable: steady from the first c; tail "ee" shutdown.
+        assert_eq!(run("eeucccee", 3), [3, 3, 2]);
+        // K-1 clean presents never stabilise: startup up to the last present.
+        assert_eq!(run("eeuccee", 3), [5, 0, 2]);
+        // A broken run goes back to startup.
+        assert_eq!(run("eecucccee", 3), [4, 3, 2]);
+        // Marker: shutdown from the marker, even with presents after it.
+        assert_eq!(run("eccceemcce", 3), [1, 5, 4]);
+        // No present at all: everything is startup.
+        assert_eq!(run("eeee", 3), [4, 0, 0]);
+        // Marker before stability.
+        assert_eq!(run("ecmcc", 3), [2, 0, 3]);
+    }
+
+    #[test]
+    fn settled_segments_do_not_pile_up() {
+        let mut b = Boundaries::default();
+        let mut agg = Segmented::new(Count(0));
+        for seq in 0..10_000u64 {
+            if seq % 10 == 0 {
+                b.begin_present();
+                b.on_present(true, seq, seq, 3);
+                agg.current(&b).0 += 1;
+                b.end_present();
+            } else {
+                agg.current(&b).0 += 1;
+            }
+        }
+        assert!(agg.pending.len() <= 2, "pending: {}", agg.pending.len());
+        assert_eq!(agg.view(&b).map(|c| c.0), [0, 9_991, 9]);
+    }
+}
