@@ -4,7 +4,13 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 
+#[cfg(feature = "demo")]
+mod demo;
+mod explain;
+mod export;
+mod input;
 mod overhead;
+mod report;
 mod synth;
 
 /// Output format shared by every subcommand.
@@ -19,6 +25,15 @@ pub(crate) enum Format {
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
+    /// Run the headless demo compositor on the GPU, write its trace and report on it.
+    #[cfg(feature = "demo")]
+    Demo(demo::Args),
+    /// Report startup frames, destroy causes, top churn and startup vs teardown.
+    Report(report::Args),
+    /// Tell the whole story of one resource.
+    Explain(explain::Args),
+    /// Convert a trace or log into a binary or JSON Lines trace.
+    Export(export::Args),
     /// Measure what recording costs on this machine.
     Overhead(overhead::Args),
     /// Write a realistic synthetic trace through the real recorder.
@@ -27,6 +42,11 @@ pub(crate) enum Command {
 
 pub(crate) fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
+        #[cfg(feature = "demo")]
+        Command::Demo(args) => demo::run(args),
+        Command::Report(args) => report::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Export(args) => export::run(args),
         Command::Overhead(args) => overhead::run(args),
         Command::Synth(args) => synth::run(args),
     }

@@ -10,7 +10,9 @@ use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
 use gpu_ledger::synth::{self, SynthConfig};
-use gpu_ledger::{Event, EventSink, Ledger, LedgerConfig, Owner, OwnerKind, ResourceId, ResourceType};
+use gpu_ledger::{
+    Event, EventSink, Ledger, LedgerConfig, Owner, OwnerKind, ResourceId, ResourceType,
+};
 use serde_json::json;
 
 use super::Format;
@@ -35,13 +37,20 @@ const DISABLED_BAR_NS: f64 = 1.0;
 const BYTES_BAR: f64 = 24.0;
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::ensure!(args.rounds > 0 && args.round_events > 0, "--rounds and --round-events must be positive");
+    anyhow::ensure!(
+        args.rounds > 0 && args.round_events > 0,
+        "--rounds and --round-events must be positive"
+    );
     let enabled = measure_enabled(&args, 1);
     let two = measure_enabled(&args, 2);
     let disabled_ns = measure_disabled(&args);
     let (bytes_per_event, mix_events) = measure_bytes_per_event()?;
     let lost = enabled.lost + two.lost;
-    let clock = if gpu_ledger::Clock::monotonic().is_tsc() { "tsc" } else { "instant" };
+    let clock = if gpu_ledger::Clock::monotonic().is_tsc() {
+        "tsc"
+    } else {
+        "instant"
+    };
     let ratio = two.median_ns / enabled.median_ns;
     match args.format {
         Format::Json => {
@@ -63,14 +72,45 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         Format::Text => {
-            println!("gpu-ledger recording overhead on this machine (median of {} rounds of {} events; clock: {clock})", args.rounds, args.round_events);
+            println!(
+                "gpu-ledger recording overhead on this machine (median of {} rounds of {} events; clock: {clock})",
+                args.rounds, args.round_events
+            );
             println!();
-            println!("  {:<34} {:>10}  {}", "measure", "value", "bar");
+            println!("  {:<34} {:>10}  bar", "measure", "value");
             let rows = [
-                ("enabled, one thread", format!("{:.1} ns", enabled.median_ns), verdict(enabled.median_ns <= ENABLED_BAR_NS, &format!("<= {ENABLED_BAR_NS} ns"))),
-                ("enabled, two threads at once", format!("{:.1} ns", two.median_ns), verdict(ratio <= TWO_THREADS_BAR_RATIO, &format!("<= {TWO_THREADS_BAR_RATIO}x one thread (is {ratio:.2}x)"))),
-                ("disabled call site", format!("{disabled_ns:.2} ns"), verdict(disabled_ns <= DISABLED_BAR_NS, &format!("<= {DISABLED_BAR_NS} ns"))),
-                ("binary trace size", format!("{bytes_per_event:.1} B"), verdict(bytes_per_event <= BYTES_BAR, &format!("<= {BYTES_BAR} B/event ({mix_events} events of the synth mix)"))),
+                (
+                    "enabled, one thread",
+                    format!("{:.1} ns", enabled.median_ns),
+                    verdict(
+                        enabled.median_ns <= ENABLED_BAR_NS,
+                        &format!("<= {ENABLED_BAR_NS} ns"),
+                    ),
+                ),
+                (
+                    "enabled, two threads at once",
+                    format!("{:.1} ns", two.median_ns),
+                    verdict(
+                        ratio <= TWO_THREADS_BAR_RATIO,
+                        &format!("<= {TWO_THREADS_BAR_RATIO}x one thread (is {ratio:.2}x)"),
+                    ),
+                ),
+                (
+                    "disabled call site",
+                    format!("{disabled_ns:.2} ns"),
+                    verdict(
+                        disabled_ns <= DISABLED_BAR_NS,
+                        &format!("<= {DISABLED_BAR_NS} ns"),
+                    ),
+                ),
+                (
+                    "binary trace size",
+                    format!("{bytes_per_event:.1} B"),
+                    verdict(
+                        bytes_per_event <= BYTES_BAR,
+                        &format!("<= {BYTES_BAR} B/event ({mix_events} events of the synth mix)"),
+                    ),
+                ),
                 ("events lost", lost.to_string(), String::from("0 expected")),
             ];
             for (what, value, bar) in rows {
@@ -149,9 +189,15 @@ fn measure_enabled(args: &Args, threads: usize) -> Measured {
             })
         })
         .collect();
-    let mut all: Vec<f64> = workers.into_iter().flat_map(|w| w.join().expect("a measuring thread panicked")).collect();
+    let mut all: Vec<f64> = workers
+        .into_iter()
+        .flat_map(|w| w.join().expect("a measuring thread panicked"))
+        .collect();
     let lost = ledger.finish().lost;
-    Measured { median_ns: median(&mut all), lost }
+    Measured {
+        median_ns: median(&mut all),
+        lost,
+    }
 }
 
 fn measure_disabled(args: &Args) -> f64 {

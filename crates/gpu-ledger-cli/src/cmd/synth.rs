@@ -44,7 +44,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         live: args.live,
         seed: args.seed,
     };
-    let file = File::create(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+    let file =
+        File::create(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
     let out = BufWriter::with_capacity(1 << 20, file);
     let ledger = LedgerConfig {
         thread_capacity: 1 << 16,
@@ -55,13 +56,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let (summary, lost) = if json_lines {
         let (summary, finished) = synth::record(&config, ledger, JsonLinesWriter::new(out));
         let lost = finished.lost;
-        let writer = finished.into_sink::<JsonLinesWriter<BufWriter<File>>>().context("the trace writer did not come back")?;
+        let writer = finished
+            .into_sink::<JsonLinesWriter<BufWriter<File>>>()
+            .context("the trace writer did not come back")?;
         writer.finish()?.flush()?;
         (summary, lost)
     } else {
         let (summary, finished) = synth::record(&config, ledger, BinaryWriter::new(out));
         let lost = finished.lost;
-        let writer = finished.into_sink::<BinaryWriter<BufWriter<File>>>().context("the trace writer did not come back")?;
+        let writer = finished
+            .into_sink::<BinaryWriter<BufWriter<File>>>()
+            .context("the trace writer did not come back")?;
         writer.finish()?.flush()?;
         (summary, lost)
     };
@@ -71,7 +76,13 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_summary(args: &Args, summary: &SynthSummary, lost: u64, bytes: u64, seconds: f64) -> anyhow::Result<()> {
+fn print_summary(
+    args: &Args,
+    summary: &SynthSummary,
+    lost: u64,
+    bytes: u64,
+    seconds: f64,
+) -> anyhow::Result<()> {
     match args.format {
         Format::Json => {
             let doc = json!({
@@ -101,7 +112,11 @@ fn print_summary(args: &Args, summary: &SynthSummary, lost: u64, bytes: u64, sec
             );
             println!(
                 "  presented {} ({} during startup), created {}, destroyed {}, lost {}",
-                summary.presented, summary.presented_startup, summary.created, summary.destroyed, lost
+                summary.presented,
+                summary.presented_startup,
+                summary.created,
+                summary.destroyed,
+                lost
             );
         }
     }

@@ -123,8 +123,8 @@ impl<R: BufRead> TraceReader<R> {
     ///
     /// # Errors
     ///
-    /// - [`ErrorKind::Unsupported`]: the input is a raw log (log import is
-    ///   not available yet), or a JSON Lines trace in a build without the
+    /// - [`ErrorKind::Unsupported`]: the input is a raw log (read it with
+    ///   [`crate::import`]), or a JSON Lines trace in a build without the
     ///   `json` feature;
     /// - any error of [`BinaryReader::new`] or `JsonLinesReader::new`.
     pub fn new(mut input: R) -> Result<Self, Error> {
@@ -146,8 +146,8 @@ impl<R: BufRead> TraceReader<R> {
             InputKind::Log => {
                 return Err(Error::new(
                     ErrorKind::Unsupported,
-                    "input is neither a binary nor a JSON Lines gpu-ledger trace, and log \
-                     import is not available yet",
+                    "input is neither a binary nor a JSON Lines gpu-ledger trace: a renderer \
+                     log is read with gpu_ledger::import (`gpu-ledger report` does it for you)",
                 ));
             }
         };

@@ -954,8 +954,8 @@ fn log_input_is_unsupported_and_names_the_path() {
     assert_eq!(
         err.to_string(),
         format!(
-            "{}: input is neither a binary nor a JSON Lines gpu-ledger trace, and log import is \
-             not available yet",
+            "{}: input is neither a binary nor a JSON Lines gpu-ledger trace: a renderer log is \
+             read with gpu_ledger::import (`gpu-ledger report` does it for you)",
             path.display()
         )
     );
