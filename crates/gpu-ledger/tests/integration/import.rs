@@ -18,11 +18,21 @@ fn spell(collected: &Collected) -> Vec<String> {
         .events
         .iter()
         .map(|e| match e.kind {
-            EventKind::Resource { action, resource, .. } => {
-                format!("{action:?} {} #{}", resource.ty.resolve(&collected.names), resource.id.0)
+            EventKind::Resource {
+                action, resource, ..
+            } => {
+                format!(
+                    "{action:?} {} #{}",
+                    resource.ty.resolve(&collected.names),
+                    resource.id.0
+                )
             }
-            EventKind::Packet { packet, stage } => format!("{} {}/{}", stage.name(), packet.lane.0, packet.packet.0),
-            EventKind::Pool { action, ty, .. } => format!("Pool{action:?} {}", ty.resolve(&collected.names)),
+            EventKind::Packet { packet, stage } => {
+                format!("{} {}/{}", stage.name(), packet.lane.0, packet.packet.0)
+            }
+            EventKind::Pool { action, ty, .. } => {
+                format!("Pool{action:?} {}", ty.resolve(&collected.names))
+            }
             other => format!("{other:?}"),
         })
         .collect()
@@ -48,19 +58,33 @@ fn mixed_log_takes_each_fact_once_from_its_best_family() {
         spell(&collected)
     );
     assert_eq!(summary.lines, 21);
-    assert_eq!(summary.recognised, [5, 4, 6, 2, 3], "toolkit, engine, sync, debug, nslog");
+    assert_eq!(
+        summary.recognised,
+        [5, 4, 6, 2, 3],
+        "toolkit, engine, sync, debug, nslog"
+    );
     assert_eq!(summary.other_lines, 1, "the objc line");
     assert_eq!(summary.malformed, 1);
     assert_eq!(summary.malformed_examples[0].line, 18);
-    assert_eq!(summary.malformed_examples[0].reason, "ts=bad is not a whole number");
+    assert_eq!(
+        summary.malformed_examples[0].reason,
+        "ts=bad is not a whole number"
+    );
     // Debug create + destroy, engine present, NSLog present and NSLog queue destroy.
     assert_eq!(summary.duplicates_skipped, 5);
     assert_eq!(summary.events, 11);
     assert_eq!(collected.info.start_unix_ns, 1_772_235_876_900_000_000);
     let times: Vec<u64> = collected.events.iter().map(|e| e.time_ns).collect();
     assert_eq!(times.first(), Some(&0));
-    assert_eq!(times.last(), Some(&239_000_000), "the destroy is 239 ms after the first ts");
-    assert!(times.windows(2).all(|w| w[0] <= w[1]), "time never runs backwards: {times:?}");
+    assert_eq!(
+        times.last(),
+        Some(&239_000_000),
+        "the destroy is 239 ms after the first ts"
+    );
+    assert!(
+        times.windows(2).all(|w| w[0] <= w[1]),
+        "time never runs backwards: {times:?}"
+    );
 }
 
 #[test]
@@ -72,14 +96,28 @@ fn nslog_only_log_yields_the_queue_destroy_burst_and_presents() {
         .filter(|e| matches!(e.kind, EventKind::Resource { action: ResourceAction::Destroy, resource, .. } if resource.ty == ResourceType::CommandQueue))
         .collect();
     assert_eq!(destroys.len(), 33);
-    assert!(destroys.iter().all(|e| e.time_ns == 639_000_000), "one burst, 639 ms after the first line");
+    assert!(
+        destroys.iter().all(|e| e.time_ns == 639_000_000),
+        "one burst, 639 ms after the first line"
+    );
     let presents = collected
         .events
         .iter()
-        .filter(|e| matches!(e.kind, EventKind::Packet { stage: PacketStage::Presented, .. }))
+        .filter(|e| {
+            matches!(
+                e.kind,
+                EventKind::Packet {
+                    stage: PacketStage::Presented,
+                    ..
+                }
+            )
+        })
         .count();
     assert_eq!(presents, 2);
-    assert_eq!(summary.informational, 1, "the completed-command-buffer line");
+    assert_eq!(
+        summary.informational, 1,
+        "the completed-command-buffer line"
+    );
     assert_eq!(
         summary.limitations,
         vec![
@@ -112,7 +150,12 @@ fn an_id_reused_after_its_destroy_is_a_new_resource_with_an_implied_create() {
         spell(&collected)
     );
     assert_eq!(summary.implicit_creates, 1);
-    let owner_keys: Vec<u64> = collected.events.iter().filter_map(|e| e.resource()).map(|r| r.owner.key).collect();
+    let owner_keys: Vec<u64> = collected
+        .events
+        .iter()
+        .filter_map(|e| e.resource())
+        .map(|r| r.owner.key)
+        .collect();
     assert_eq!(owner_keys, vec![1, 1, 1, 2, 2, 2]);
 }
 
@@ -120,10 +163,19 @@ fn an_id_reused_after_its_destroy_is_a_new_resource_with_an_implied_create() {
 fn pool_events_and_names_reach_the_sink() {
     let log = "[OmegaWTKGPU] ts=1 event=PoolHit type=Fence id=0 ownerKind=FencePool ownerKey=77\n";
     let (_, collected) = import(log);
-    let EventKind::Pool { action, ty, owner, dims } = collected.events[0].kind else {
+    let EventKind::Pool {
+        action,
+        ty,
+        owner,
+        dims,
+    } = collected.events[0].kind
+    else {
         panic!("not a pool event: {:?}", collected.events[0]);
     };
-    assert_eq!((action, ty, dims), (PoolAction::Hit, ResourceType::Fence, None));
+    assert_eq!(
+        (action, ty, dims),
+        (PoolAction::Hit, ResourceType::Fence, None)
+    );
     assert_eq!(owner.kind.resolve(&collected.names), "FencePool");
     assert_eq!(owner.key, 77);
 }
