@@ -96,7 +96,8 @@ macro_rules! open_set {
             pub const fn code(self) -> u32 {
                 match self {
                     $( $ty::$variant => $code, )*
-                    $ty::Other(name) => FIRST_NAME_CODE + name.0,
+                    // Saturating: a name index this large is refused by every reader anyway.
+                    $ty::Other(name) => FIRST_NAME_CODE.saturating_add(name.0),
                 }
             }
 

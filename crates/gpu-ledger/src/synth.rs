@@ -67,8 +67,11 @@ fn simulated_now() -> u64 {
 
 const FRAME_NS: u64 = 16_666_667;
 const STEP_NS: u64 = 2_000;
-/// Child visuals each lane starts with, and how many layout passes the storm lasts.
+/// How many layout passes the startup storm lasts.
 const STARTUP_LAYOUT_PASSES: u32 = 6;
+/// Steady frames per lane before the first queue replacement: more than the
+/// analysis's default K = 3, so the stable window starts at the first steady frame.
+const SETTLE_FRAMES: u32 = 8;
 
 /// One visual's resources: the visual, its native target and queue, and its context's two targets.
 #[derive(Clone, Copy, Debug)]
@@ -159,27 +162,26 @@ impl Synth<'_> {
             .collect();
         for pass in 0..STARTUP_LAYOUT_PASSES {
             for lane in 0..lanes {
-                for visual in &mut visuals[lane as usize] {
-                    if self.rng.u32(0..3) == 0 || pass == 0 {
-                        self.rebuild_context(visual, lane, pass);
-                    }
-                }
-                // Two warm-up frames per pass: presented, but the layout is not settled.
+                // Two warm-up frames per layout pass, each rebuilding contexts inside its
+                // packet: presented, but never clean, so all of them count as startup.
                 for _ in 0..2 {
-                    self.frame(lane, &visuals[lane as usize], true);
+                    self.frame(lane, &mut visuals[lane as usize], Some(pass));
                 }
             }
         }
         let teardown = u64::from(self.live) + 1;
+        let mut steady_frames = 0;
         while self.summary.events + teardown < config.events {
             for lane in 0..lanes {
-                self.frame(lane, &visuals[lane as usize], false);
-                if self.rng.u32(0..200) == 0 {
+                self.frame(lane, &mut visuals[lane as usize], None);
+                // Rare queue replacements, once the layout has had a few frames to settle.
+                if steady_frames >= SETTLE_FRAMES && self.rng.u32(0..200) == 0 {
                     let index = self.rng.usize(0..visuals[lane as usize].len());
                     let visual = &mut visuals[lane as usize][index];
                     self.replace_queue(visual);
                 }
             }
+            steady_frames += 1;
         }
         self.tick(FRAME_NS);
         self.ledger.shutdown_begins();
@@ -237,9 +239,7 @@ impl Synth<'_> {
     }
 
     /// A layout pass changed the backing size: the context is rebuilt (2 queues' worth of targets).
-    fn rebuild_context(&mut self, visual: &mut Visual, lane: u32, pass: u32) {
-        let packet = self.packet(lane);
-        let _scope = self.ledger.enter_packet(packet);
+    fn rebuild_context(&mut self, visual: &mut Visual, pass: u32) {
         visual.size += 16 * (pass + 1);
         let dims = Some(Dims::new(visual.size, visual.size, 2.0));
         self.tick(STEP_NS);
@@ -273,8 +273,10 @@ impl Synth<'_> {
         self.summary.events += 1;
     }
 
-    /// One packet on `lane`: queued, a transient command buffer, touches, submit, complete, present.
-    fn frame(&mut self, lane: u32, visuals: &[Visual], startup: bool) {
+    /// One packet on `lane`: queued, a transient command buffer, touches, submit, complete,
+    /// present; during startup (`layout_pass`), context rebuilds inside the packet.
+    fn frame(&mut self, lane: u32, visuals: &mut [Visual], layout_pass: Option<u32>) {
+        let startup = layout_pass.is_some();
         self.tick(FRAME_NS);
         let packet = self.packet(lane);
         let command_id = packet.packet.0 * 3;
@@ -289,6 +291,13 @@ impl Synth<'_> {
             return;
         }
         let _scope = self.ledger.enter_packet(packet);
+        if let Some(pass) = layout_pass {
+            for (index, visual) in visuals.iter_mut().enumerate() {
+                if index == 0 || pass == 0 || self.rng.u32(0..3) == 0 {
+                    self.rebuild_context(visual, pass);
+                }
+            }
+        }
         let pool = Owner::new(OwnerKind::Transient, 0xB0F0 + u64::from(lane));
         let hit = self.rng.u32(0..16) != 0;
         let action = if hit {

@@ -1562,6 +1562,10 @@ fn synth_totals_match_the_generators_own_counts() {
     );
     assert_eq!(r.anomalies.total, 0);
     assert!(r.startup.stabilised);
+    assert_eq!(
+        r.startup.frames_presented, summary.presented_startup,
+        "the generator's startup storm is exactly the report's startup window"
+    );
     // Each context rebuild logs one ResizeRebuild and drops its two targets.
     let tt = r.destroy_causes.by_type["TextureTarget"];
     assert_eq!(tt.rebuild, 2 * r.reuse.resize_rebuilds.total);
