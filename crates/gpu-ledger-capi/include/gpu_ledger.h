@@ -384,14 +384,16 @@ GlStatus gl_config_default(struct GlConfig *out);
 GlStatus gl_ledger_start(const struct GlConfig *config, struct GlLedger **out);
 
 /**
- * Starts a ledger as the environment toggles `<prefix>_TRACE`, `<prefix>_OUT` say.
+ * Starts a ledger as the environment toggles `<prefix>_TRACE`, `<prefix>_REPORT`
+ * and `<prefix>_OUT` say.
  *
  * With `prefix` `"OMEGAWTK_GPU_RESOURCE"`, `OMEGAWTK_GPU_RESOURCE_TRACE=1`
  * records into `OMEGAWTK_GPU_RESOURCE_OUT` (default
  * `<executable>-<unix seconds>.gltrace` in the working directory; a `.jsonl`
- * name gives JSON Lines). With tracing off, `*out` is a disabled ledger: every
- * recording call costs a load and a branch. `<prefix>_REPORT` is parsed but
- * not acted upon by the C API (run `gpu-ledger report` on the trace).
+ * name gives JSON Lines), and `OMEGAWTK_GPU_RESOURCE_REPORT=1` writes the
+ * startup summary to stderr once, when the first stable present window is
+ * reached (or at [`gl_ledger_finish`] if it never is). With both off, `*out` is
+ * a disabled ledger: every recording call costs a load and a branch.
  *
  * `*out` always receives a usable handle when `out` is not NULL: on error it
  * is a disabled ledger, so instrumented code runs unchanged. The caller owns

@@ -14,10 +14,11 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use gpu_ledger::analysis::{Analyzer, Definitions};
 use gpu_ledger::format::BinaryWriter;
 #[cfg(feature = "json")]
 use gpu_ledger::format::JsonLinesWriter;
-use gpu_ledger::toggle::{DEFAULT_PREFIX, Toggles};
+use gpu_ledger::toggle::{DEFAULT_PREFIX, StartupReport, Toggles};
 use gpu_ledger::{Event, EventSink, Ledger, LedgerConfig, Name, StreamInfo};
 
 use crate::status::{
@@ -80,7 +81,7 @@ impl GlLedger {
                 })
             };
         }
-        let Some(sink) = done.into_sink::<TraceSink>() else {
+        let Some(sink) = done.into_sink::<HandleSink>() else {
             return GL_OK;
         };
         match sink.finish() {
@@ -240,7 +241,7 @@ pub unsafe extern "C" fn gl_ledger_start(
         if config.drain_interval_us != 0 {
             ledger_config.drain_interval = Duration::from_micros(config.drain_interval_us.into());
         }
-        match start(F, ledger_config, path) {
+        match start(F, ledger_config, Some(path), false) {
             Ok(handle) => {
                 // SAFETY: checked non-NULL and valid above.
                 unsafe { out.write(handle) };
@@ -251,14 +252,16 @@ pub unsafe extern "C" fn gl_ledger_start(
     })
 }
 
-/// Starts a ledger as the environment toggles `<prefix>_TRACE`, `<prefix>_OUT` say.
+/// Starts a ledger as the environment toggles `<prefix>_TRACE`, `<prefix>_REPORT`
+/// and `<prefix>_OUT` say.
 ///
 /// With `prefix` `"OMEGAWTK_GPU_RESOURCE"`, `OMEGAWTK_GPU_RESOURCE_TRACE=1`
 /// records into `OMEGAWTK_GPU_RESOURCE_OUT` (default
 /// `<executable>-<unix seconds>.gltrace` in the working directory; a `.jsonl`
-/// name gives JSON Lines). With tracing off, `*out` is a disabled ledger: every
-/// recording call costs a load and a branch. `<prefix>_REPORT` is parsed but
-/// not acted upon by the C API (run `gpu-ledger report` on the trace).
+/// name gives JSON Lines), and `OMEGAWTK_GPU_RESOURCE_REPORT=1` writes the
+/// startup summary to stderr once, when the first stable present window is
+/// reached (or at [`gl_ledger_finish`] if it never is). With both off, `*out` is
+/// a disabled ledger: every recording call costs a load and a branch.
 ///
 /// `*out` always receives a usable handle when `out` is not NULL: on error it
 /// is a disabled ledger, so instrumented code runs unchanged. The caller owns
@@ -300,7 +303,7 @@ pub unsafe extern "C" fn gl_ledger_from_env(
             Ok(toggles) => toggles,
             Err(e) => return fail(GL_ERR_INVALID_ARGUMENT, format_args!("{F}: {e}")),
         };
-        if !toggles.trace {
+        if !toggles.any() {
             // SAFETY: checked non-NULL; the caller promises it is valid.
             unsafe { out.write(GlLedger::new(Ledger::disabled(), OFF, None)) };
             return GL_OK;
@@ -309,8 +312,10 @@ pub unsafe extern "C" fn gl_ledger_from_env(
         let unix_seconds = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
-        let path = toggles.trace_path(&config.source, unix_seconds);
-        match start(F, config, path) {
+        let path = toggles
+            .trace
+            .then(|| toggles.trace_path(&config.source, unix_seconds));
+        match start(F, config, path, toggles.report) {
             Ok(handle) => {
                 // SAFETY: checked non-NULL; the caller promises it is valid.
                 unsafe { out.write(handle) };
@@ -474,12 +479,30 @@ pub unsafe extern "C" fn gl_ledger_free(ledger: *mut GlLedger) -> GlStatus {
     })
 }
 
-/// Creates the trace file at `path` and starts a ledger writing it.
+/// Starts a ledger writing the trace file at `path` (if any) and, with
+/// `summary`, the startup summary to stderr.
 fn start(
     func: &'static str,
     config: LedgerConfig,
-    path: PathBuf,
+    path: Option<PathBuf>,
+    summary: bool,
 ) -> Result<*mut GlLedger, GlStatus> {
+    let trace = match &path {
+        Some(path) => Some(trace_writer(func, path)?),
+        None => None,
+    };
+    let summary = summary.then(|| {
+        StartupReport::new(
+            Analyzer::new(Definitions::default()),
+            Box::new(std::io::stderr()),
+        )
+    });
+    let ledger = Ledger::start(config, HandleSink { trace, summary });
+    Ok(GlLedger::new(ledger, ON, path))
+}
+
+/// Creates the trace file at `path`: JSON Lines for `.jsonl`, binary otherwise.
+fn trace_writer(func: &'static str, path: &Path) -> Result<TraceWriter, GlStatus> {
     let json = path.extension().is_some_and(|e| e == "jsonl");
     #[cfg(not(feature = "json"))]
     if json {
@@ -492,17 +515,15 @@ fn start(
             ),
         ));
     }
-    let file = match File::create(&path) {
+    let file = match File::create(path) {
         Ok(file) => file,
-        Err(e) => return Err(io_error(func, "cannot create trace file", Some(&path), &e)),
+        Err(e) => return Err(io_error(func, "cannot create trace file", Some(path), &e)),
     };
-    let sink = match json {
+    Ok(match json {
         #[cfg(feature = "json")]
-        true => TraceSink::Json(JsonLinesWriter::new(file)),
-        _ => TraceSink::Binary(BinaryWriter::new(file)),
-    };
-    let ledger = Ledger::start(config, sink);
-    Ok(GlLedger::new(ledger, ON, Some(path)))
+        true => TraceWriter::Json(JsonLinesWriter::new(file)),
+        _ => TraceWriter::Binary(BinaryWriter::new(file)),
+    })
 }
 
 /// `GL_ERR_IO`: `what` for `path`, with the error and its causes.
@@ -548,43 +569,69 @@ unsafe fn c_path(ptr: *const c_char, func: &str, what: &str) -> Result<PathBuf, 
     }
 }
 
+/// Where a started ledger's events go: a trace file, the startup summary
+/// (`<PREFIX>_REPORT=1`, written to stderr), or both.
+struct HandleSink {
+    trace: Option<TraceWriter>,
+    summary: Option<StartupReport>,
+}
+
 /// The trace writer behind a started ledger.
-enum TraceSink {
+enum TraceWriter {
     Binary(BinaryWriter<File>),
     #[cfg(feature = "json")]
     Json(JsonLinesWriter<File>),
 }
 
-impl TraceSink {
+impl TraceWriter {
     fn finish(self) -> Result<(), gpu_ledger::Error> {
         match self {
-            TraceSink::Binary(writer) => writer.finish().map(drop),
+            TraceWriter::Binary(writer) => writer.finish().map(drop),
             #[cfg(feature = "json")]
-            TraceSink::Json(writer) => writer.finish().map(drop),
+            TraceWriter::Json(writer) => writer.finish().map(drop),
         }
     }
 
     fn inner(&mut self) -> &mut dyn EventSink {
         match self {
-            TraceSink::Binary(writer) => writer,
+            TraceWriter::Binary(writer) => writer,
             #[cfg(feature = "json")]
-            TraceSink::Json(writer) => writer,
+            TraceWriter::Json(writer) => writer,
         }
     }
 }
 
-impl EventSink for TraceSink {
+impl HandleSink {
+    /// Writes the summary if it is still due, then closes the trace and returns its error.
+    fn finish(self) -> Result<(), gpu_ledger::Error> {
+        if let Some(mut summary) = self.summary {
+            summary.on_finish();
+        }
+        self.trace.map_or(Ok(()), TraceWriter::finish)
+    }
+
+    fn each(&mut self, mut call: impl FnMut(&mut dyn EventSink)) {
+        if let Some(trace) = &mut self.trace {
+            call(trace.inner());
+        }
+        if let Some(summary) = &mut self.summary {
+            call(summary);
+        }
+    }
+}
+
+impl EventSink for HandleSink {
     fn on_start(&mut self, info: &StreamInfo) {
-        self.inner().on_start(info);
+        self.each(|sink| sink.on_start(info));
     }
     fn on_name(&mut self, name: Name, text: &str) {
-        self.inner().on_name(name, text);
+        self.each(|sink| sink.on_name(name, text));
     }
     fn on_event(&mut self, event: &Event) {
-        self.inner().on_event(event);
+        self.each(|sink| sink.on_event(event));
     }
     fn on_flush(&mut self) {
-        self.inner().on_flush();
+        self.each(|sink| sink.on_flush());
     }
-    // `on_finish` is left to `TraceSink::finish`, which returns the writer's error.
+    // `on_finish` is left to `HandleSink::finish`, which returns the writer's error.
 }

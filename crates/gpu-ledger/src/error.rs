@@ -40,10 +40,13 @@ pub enum ErrorKind {
     /// `serde_json` error). Malformed lines after the header are counted, not
     /// returned as errors.
     Json,
-    /// The input is valid but this build cannot handle it: a raw renderer log
-    /// while log import is not available, or a JSON Lines trace in a build
-    /// without the `json` feature.
+    /// The input is valid but this reader cannot handle it: a raw renderer log
+    /// given to a trace reader (logs are read by [`crate::import`]), or a JSON
+    /// Lines trace in a build without the `json` feature.
     Unsupported,
+    /// A runtime toggle (`GPU_LEDGER_TRACE` and friends) has a value that is
+    /// not a switch: use 1 or 0.
+    InvalidToggle,
 }
 
 impl ErrorKind {
@@ -57,6 +60,7 @@ impl ErrorKind {
             ErrorKind::Corrupt => "corrupt input",
             ErrorKind::Json => "invalid json",
             ErrorKind::Unsupported => "unsupported input",
+            ErrorKind::InvalidToggle => "invalid toggle",
         }
     }
 }

@@ -226,3 +226,26 @@ fn cpp_example_reports_an_unwritable_trace_path_and_exits_1() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn c_example_with_the_report_toggle_writes_the_startup_summary_once_and_no_trace() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run_ok(command(c_example(), dir.path()).env(format!("{PREFIX}_REPORT"), "1"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        1,
+        stderr.matches("gpu-ledger startup summary").count(),
+        "exactly one summary:\n{stderr}"
+    );
+    // Two presents and a drop never make K=3 clean presents: the summary comes at finish and says so.
+    assert!(
+        stderr.contains("Startup never stabilised: 2 frames presented"),
+        "the headline answers the first question:\n{stderr}"
+    );
+    assert!(stdout(&output).contains("recording=on"));
+    assert_eq!(
+        Vec::<String>::new(),
+        files_in(dir.path()),
+        "REPORT alone writes no trace"
+    );
+}

@@ -11,3 +11,6 @@ mod format;
 
 // Analysis: hand-worked reports, every definition at its edges, properties, text snapshots.
 mod analysis;
+
+// Runtime toggles: the ledger they start, its trace and its one startup summary.
+mod toggle;

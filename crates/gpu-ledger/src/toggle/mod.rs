@@ -1,14 +1,29 @@
-//! Runtime toggles: what the environment asks gpu-ledger to do in a host process.
+//! Runtime toggles: what the environment asks gpu-ledger to do in a host process,
+//! and the ledger that does it.
 //!
 //! `GPU_LEDGER_TRACE=1` streams every event to a trace file, `GPU_LEDGER_REPORT=1`
 //! prints the startup summary once the first stable present window is reached,
 //! and `GPU_LEDGER_OUT=path` says where the trace goes. A host renames the prefix
-//! so that the plan's `OMEGAWTK_GPU_RESOURCE_TRACE=1` works unchanged. This module
-//! only parses; it never reads a variable the caller did not hand it, so parsing
-//! is testable without touching the process environment.
+//! so that the plan's `OMEGAWTK_GPU_RESOURCE_TRACE=1` works unchanged.
+//!
+//! This is the one module that wires the others together (record, format,
+//! analysis), at the host's request. Parsing never reads a variable the caller
+//! did not hand it, so it is testable without touching the process environment;
+//! with everything switched off the ledger is [`Ledger::disabled`], and a call
+//! site costs one relaxed load and a branch.
 
-use std::fmt;
-use std::path::PathBuf;
+mod startup_report;
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::analysis::{Analyzer, Definitions};
+use crate::error::{Error, ErrorKind};
+use crate::event::EventSink;
+use crate::format::BinaryWriter;
+use crate::record::{Ledger, LedgerConfig};
+pub use startup_report::StartupReport;
 
 /// The prefix gpu-ledger's own variables use.
 pub const DEFAULT_PREFIX: &str = "GPU_LEDGER";
@@ -26,7 +41,7 @@ pub const DEFAULT_PREFIX: &str = "GPU_LEDGER";
 ///
 /// let bad = Toggles::parse("GPU_LEDGER", [("GPU_LEDGER_TRACE", "maybe")]).unwrap_err();
 /// assert_eq!(bad.to_string(), "GPU_LEDGER_TRACE=maybe is not a switch: use 1 or 0 (also true/false, yes/no, on/off)");
-/// # Ok::<(), gpu_ledger::toggle::ToggleError>(())
+/// # Ok::<(), gpu_ledger::Error>(())
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Toggles {
@@ -43,7 +58,7 @@ impl Toggles {
     ///
     /// # Errors
     /// A switch set to something other than a recognised on/off value.
-    pub fn from_env(prefix: &str) -> Result<Self, ToggleError> {
+    pub fn from_env(prefix: &str) -> Result<Self, Error> {
         Self::parse(
             prefix,
             std::env::vars_os()
@@ -55,10 +70,7 @@ impl Toggles {
     ///
     /// # Errors
     /// A switch set to something other than a recognised on/off value.
-    pub fn parse<K, V>(
-        prefix: &str,
-        vars: impl IntoIterator<Item = (K, V)>,
-    ) -> Result<Self, ToggleError>
+    pub fn parse<K, V>(prefix: &str, vars: impl IntoIterator<Item = (K, V)>) -> Result<Self, Error>
     where
         K: AsRef<str>,
         V: AsRef<str>,
@@ -96,35 +108,94 @@ impl Toggles {
     }
 }
 
-fn switch(key: &str, value: &str) -> Result<bool, ToggleError> {
+fn switch(key: &str, value: &str) -> Result<bool, Error> {
     match value.trim().to_ascii_lowercase().as_str() {
         "1" | "true" | "yes" | "on" => Ok(true),
         "0" | "false" | "no" | "off" | "" => Ok(false),
-        _ => Err(ToggleError {
-            key: key.to_owned(),
-            value: value.to_owned(),
-        }),
+        _ => Err(Error::new(
+            ErrorKind::InvalidToggle,
+            format!("{key}={value} is not a switch: use 1 or 0 (also true/false, yes/no, on/off)"),
+        )),
     }
 }
 
-/// A toggle variable with a value that is not a switch.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ToggleError {
-    key: String,
-    value: String,
+/// Starts the ledger the environment asks for, reading `<prefix>_TRACE`,
+/// `<prefix>_REPORT` and `<prefix>_OUT` (use [`DEFAULT_PREFIX`] for gpu-ledger's own).
+///
+/// With nothing switched on it returns [`Ledger::disabled`]. Otherwise the trace
+/// goes to `<prefix>_OUT` (JSON Lines if it ends in `.jsonl`, binary otherwise;
+/// default `<process>-<unix seconds>.gltrace` in the working directory), and the
+/// startup summary is written to stderr exactly once, as soon as the first stable
+/// present window is reached (or when the ledger finishes, saying it never was).
+///
+/// # Errors
+/// A toggle that is not a switch ([`ErrorKind::InvalidToggle`]), or a trace file
+/// that cannot be created ([`ErrorKind::Io`], naming the path).
+///
+/// # Example
+/// ```no_run
+/// // In the host's startup code; OMEGAWTK_GPU_RESOURCE_TRACE=1 turns it on.
+/// let ledger = gpu_ledger::toggle::start_from_env("OMEGAWTK_GPU_RESOURCE")?;
+/// # Ok::<(), gpu_ledger::Error>(())
+/// ```
+pub fn start_from_env(prefix: &str) -> Result<Ledger, Error> {
+    start(
+        &Toggles::from_env(prefix)?,
+        LedgerConfig::default(),
+        Box::new(std::io::stderr()),
+    )
 }
 
-impl fmt::Display for ToggleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{}={} is not a switch: use 1 or 0 (also true/false, yes/no, on/off)",
-            self.key, self.value
-        )
+/// Starts the ledger `toggles` ask for, with `config`, writing the startup
+/// summary (if asked for) to `report_out`.
+///
+/// # Errors
+/// A trace file that cannot be created ([`ErrorKind::Io`], naming the path).
+pub fn start(
+    toggles: &Toggles,
+    config: LedgerConfig,
+    report_out: Box<dyn Write + Send>,
+) -> Result<Ledger, Error> {
+    if !toggles.any() {
+        return Ok(Ledger::disabled());
     }
+    let trace = if toggles.trace {
+        let unix_seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let source = if config.source.is_empty() {
+            "gpu-ledger"
+        } else {
+            config.source.as_str()
+        };
+        Some(trace_sink(&toggles.trace_path(source, unix_seconds))?)
+    } else {
+        None
+    };
+    let report = toggles.report.then(|| {
+        Box::new(StartupReport::new(
+            Analyzer::new(Definitions::default()),
+            report_out,
+        )) as Box<dyn EventSink>
+    });
+    let sink: Box<dyn EventSink> = match (trace, report) {
+        (Some(trace), Some(report)) => Box::new(crate::event::Tee(trace, report)),
+        (Some(only), None) | (None, Some(only)) => only,
+        (None, None) => return Ok(Ledger::disabled()),
+    };
+    Ok(Ledger::start_boxed(config, sink))
 }
 
-impl std::error::Error for ToggleError {}
+fn trace_sink(path: &Path) -> Result<Box<dyn EventSink>, Error> {
+    let file = File::create(path)
+        .map_err(|e| Error::io("cannot create the trace file", e).with_path(path))?;
+    let out = BufWriter::with_capacity(1 << 16, file);
+    #[cfg(feature = "json")]
+    if path.extension().is_some_and(|e| e == "jsonl") {
+        return Ok(Box::new(crate::format::JsonLinesWriter::new(out)));
+    }
+    Ok(Box::new(BinaryWriter::new(out)))
+}
 
 #[cfg(test)]
 mod tests {
