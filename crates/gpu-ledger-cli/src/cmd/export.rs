@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use gpu_ledger::format::{BinaryWriter, JsonLinesWriter};
+use gpu_ledger::format::{BinaryWriter, BlockPolicy, JsonLinesWriter};
 
 use super::input;
 
@@ -51,7 +51,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             notes
         }
         To::Binary => {
-            let mut writer = BinaryWriter::new(out);
+            let mut writer = BinaryWriter::with_policy(out, BlockPolicy::size_only());
             let notes = input::replay(&args.file, &mut writer)?;
             writer.finish()?.flush()?;
             notes

@@ -9,7 +9,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use gpu_ledger::LedgerConfig;
-use gpu_ledger::format::{BinaryWriter, JsonLinesWriter};
+use gpu_ledger::format::{BinaryWriter, BlockPolicy, JsonLinesWriter};
 use gpu_ledger::synth::{self, SynthConfig, SynthSummary};
 use serde_json::json;
 
@@ -62,7 +62,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         writer.finish()?.flush()?;
         (summary, lost)
     } else {
-        let (summary, finished) = synth::record(&config, ledger, BinaryWriter::new(out));
+        let (summary, finished) = synth::record(
+            &config,
+            ledger,
+            BinaryWriter::with_policy(out, BlockPolicy::size_only()),
+        );
         let lost = finished.lost;
         let writer = finished
             .into_sink::<BinaryWriter<BufWriter<File>>>()

@@ -68,7 +68,10 @@ fn trace_and_report_write_the_trace_and_one_summary_when_startup_ends() {
         written.starts_with("gpu-ledger startup summary\n"),
         "{written}"
     );
-    assert!(written.contains("Startup presented 1 frame in"), "{written}");
+    assert!(
+        written.contains("Startup presented 1 frame in"),
+        "{written}"
+    );
     for packet in 5..=8 {
         present(&ledger, packet);
     }

@@ -65,6 +65,18 @@ impl BlockPolicy {
             ..Self::default()
         }
     }
+
+    /// A policy that cuts blocks by size alone, ignoring flushes: the same
+    /// events give the same bytes however the producer flushed (reproducible
+    /// traces from `gpu-ledger synth` and `export`). A crash can lose up to one
+    /// block, so recorders keep the default.
+    pub fn size_only() -> Self {
+        Self {
+            min_flush_bytes: usize::MAX,
+            max_flush_delay: Duration::MAX,
+            ..Self::default()
+        }
+    }
 }
 
 /// Writes events as a binary trace (see the [`format`](crate::format) module

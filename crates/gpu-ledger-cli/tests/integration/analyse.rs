@@ -1,0 +1,227 @@
+//! `report`, `explain` and `export` on every kind of input the CLI accepts.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{core_fixture, gpu_ledger, run, run_json, stderr, stdout};
+
+/// Writes a synthetic trace and returns the generator's own summary.
+fn synth(dir: &Path, name: &str, events: u64) -> Value {
+    run_json(gpu_ledger(dir).args([
+        "synth",
+        "--events",
+        &events.to_string(),
+        "--out",
+        name,
+        "--format",
+        "json",
+    ]))
+}
+
+fn report_json(dir: &Path, file: &str) -> Value {
+    run_json(gpu_ledger(dir).args(["report", file, "--format", "json"]))
+}
+
+#[test]
+fn report_of_a_synthetic_trace_agrees_with_the_generator() {
+    let dir = tempfile::tempdir().unwrap();
+    let truth = synth(dir.path(), "s.gltrace", 50_000);
+    let report = report_json(dir.path(), "s.gltrace");
+    assert_eq!(report["format"], "gpu-ledger-report");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["totals"]["presented"], truth["presented"]);
+    assert_eq!(report["totals"]["created"], truth["created"]);
+    assert_eq!(report["totals"]["destroyed"], truth["destroyed"]);
+    assert_eq!(
+        report["startup"]["frames_presented"],
+        truth["presented_startup"]
+    );
+    assert_eq!(report["lost_events"], 0);
+    assert_eq!(report["input"]["kind"], "binary-trace");
+    assert_eq!(report["input"]["warnings"], Value::Array(vec![]));
+}
+
+#[test]
+fn export_round_trips_keep_the_report_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "a.gltrace", 20_000);
+    run(
+        gpu_ledger(dir.path()).args(["export", "a.gltrace", "--to", "jsonl", "--out", "b.jsonl"]),
+        0,
+    );
+    run(
+        gpu_ledger(dir.path()).args(["export", "b.jsonl", "--to", "binary", "--out", "c.gltrace"]),
+        0,
+    );
+    let text = |file: &str| {
+        stdout(&run(
+            gpu_ledger(dir.path()).args(["report", file, "--format", "json"]),
+            0,
+        ))
+    };
+    let strip_input = |doc: String| {
+        let mut doc: Value = serde_json::from_str(&doc).unwrap();
+        doc.as_object_mut().unwrap().remove("input");
+        serde_json::to_string_pretty(&doc).unwrap()
+    };
+    let (a, b, c) = (
+        strip_input(text("a.gltrace")),
+        strip_input(text("b.jsonl")),
+        strip_input(text("c.gltrace")),
+    );
+    assert!(a == b, "binary and JSON Lines reports differ");
+    assert!(a == c, "the round-tripped binary report differs");
+    let jsonl = std::fs::read_to_string(dir.path().join("b.jsonl")).unwrap();
+    assert!(
+        jsonl.starts_with("{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1,"),
+        "{}",
+        &jsonl[..200]
+    );
+}
+
+#[test]
+fn a_trace_cut_short_reports_what_it_holds_and_says_what_was_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "cut.gltrace", 200_000);
+    let path = dir.path().join("cut.gltrace");
+    let len = std::fs::metadata(&path).unwrap().len();
+    let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    file.set_len(len * 7 / 10).unwrap(); // as if the process was killed mid-write
+    let output = run(
+        gpu_ledger(dir.path()).args(["report", "cut.gltrace", "--format", "json"]),
+        0,
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let truncated = report["input"]["truncated_bytes"].as_u64().unwrap();
+    assert!(truncated > 0, "{}", report["input"]);
+    assert!(
+        report["totals"]["events"].as_u64().unwrap() > 100_000,
+        "whole blocks before the cut are read"
+    );
+    let warning = stderr(&output);
+    assert!(
+        warning.starts_with("gpu-ledger: warning: cut.gltrace: the input is damaged: "),
+        "{warning}"
+    );
+    assert!(warning.contains("cut off at byte"), "{warning}");
+}
+
+#[test]
+fn report_of_the_plan_s_nslog_evidence_splits_startup_from_teardown() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = core_fixture("omega-nslog-only.log");
+    let output = run(
+        gpu_ledger(dir.path()).args(["report", log.to_str().unwrap(), "--format", "json"]),
+        0,
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["input"]["kind"], "omega-log");
+    assert_eq!(report["totals"]["presented"], 2);
+    assert_eq!(
+        report["windows"]["shutdown"]["destroyed"]["CommandQueue"],
+        33
+    );
+    let startup_destroys = report["windows"]["startup"]["destroyed"]["CommandQueue"].as_u64();
+    assert_eq!(
+        startup_destroys,
+        Some(0),
+        "no queue destroy is startup waste"
+    );
+    let bursts = &report["windows"]["shutdown"]["destroy_bursts"];
+    assert_eq!(bursts[0]["count"], 33, "one burst of 33 destroys: {bursts}");
+    let warnings = report["input"]["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(stderr(&output).contains("no packet information in this log"));
+}
+
+#[test]
+fn report_text_answers_in_a_headline_and_states_the_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = core_fixture("omega-mixed.log");
+    let output = run(
+        gpu_ledger(dir.path()).args(["report", log.to_str().unwrap()]),
+        0,
+    );
+    let text = stdout(&output);
+    assert!(text.contains("\nHeadline\n"), "{text}");
+    assert!(text.contains("\nInput\n"), "{text}");
+    assert!(text.contains("1 malformed"), "{text}");
+    assert!(
+        stderr(&output).contains("1 malformed log lines skipped, first line 18"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn report_for_one_window_describes_that_window() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "w.gltrace", 20_000);
+    let report = run_json(gpu_ledger(dir.path()).args([
+        "report",
+        "w.gltrace",
+        "--window",
+        "shutdown",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(report["window_filter"], "shutdown");
+    let output = run(
+        gpu_ledger(dir.path()).args(["report", "w.gltrace", "--window", "teardown"]),
+        2,
+    );
+    assert!(
+        stderr(&output).contains("unknown window \"teardown\": use startup, steady or shutdown"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn explain_tells_a_story_and_exits_1_for_a_resource_that_never_appears() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "e.gltrace", 20_000);
+    let story = run_json(gpu_ledger(dir.path()).args([
+        "explain",
+        "e.gltrace",
+        "--resource",
+        "3",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(story["found"], true);
+    assert_eq!(story["resource_type"], "CommandQueue");
+    assert_eq!(story["destroyed"]["cause"], "shutdown");
+    let output = run(
+        gpu_ledger(dir.path()).args(["explain", "e.gltrace", "--resource", "999999999"]),
+        1,
+    );
+    assert!(
+        stderr(&output).contains("resource 999999999 does not appear in e.gltrace"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn unusable_input_exits_2_and_names_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("noise.bin"), [0u8, 159, 146, 150, 7, 7, 7]).unwrap();
+    let output = run(gpu_ledger(dir.path()).args(["report", "noise.bin"]), 2);
+    assert_eq!(
+        stderr(&output),
+        "gpu-ledger: noise.bin: no gpu-ledger trace and no Omega log lines in it (1 lines read): give a \
+         trace written by gpu-ledger or a log with [OmegaWTKGPU], [OmegaGTEResource] or [OmegaWTKSync] \
+         lines\n"
+    );
+    let output = run(
+        gpu_ledger(dir.path()).args(["report", "missing.gltrace"]),
+        2,
+    );
+    assert!(
+        stderr(&output).starts_with("gpu-ledger: cannot open missing.gltrace: "),
+        "{}",
+        stderr(&output)
+    );
+}

@@ -1,0 +1,12 @@
+//! The `gpu-ledger` binary end to end: real files, real processes.
+
+#[path = "../util.rs"]
+mod util;
+
+// report, explain and export over traces, damaged traces and Omega logs.
+mod analyse;
+// synth and overhead: the measurement entry points.
+mod measure;
+// The main job: the demo compositor on the first GPU adapter.
+#[cfg(feature = "demo")]
+mod demo;

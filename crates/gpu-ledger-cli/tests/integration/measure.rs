@@ -1,0 +1,48 @@
+//! `synth` and `overhead`: what they write and print (never how fast: that is for benchmarks).
+
+use crate::util::{gpu_ledger, run, run_json};
+
+#[test]
+fn synth_writes_the_same_trace_for_the_same_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["one.gltrace", "two.gltrace"] {
+        run(
+            gpu_ledger(dir.path())
+                .args(["synth", "--events", "30000", "--seed", "7", "--out", name]),
+            0,
+        );
+    }
+    let one = std::fs::read(dir.path().join("one.gltrace")).unwrap();
+    let two = std::fs::read(dir.path().join("two.gltrace")).unwrap();
+    assert!(one == two, "same seed, different bytes");
+}
+
+#[test]
+fn overhead_reports_every_measure_and_loses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let doc = run_json(gpu_ledger(dir.path()).args([
+        "overhead",
+        "--rounds",
+        "5",
+        "--round-events",
+        "512",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["format"], "gpu-ledger-overhead");
+    for key in [
+        "enabled_ns_per_event",
+        "two_threads_ns_per_event",
+        "disabled_ns_per_call",
+        "bytes_per_event",
+    ] {
+        assert!(
+            doc[key].as_f64().is_some_and(|v| v > 0.0),
+            "{key}: {}",
+            doc[key]
+        );
+    }
+    assert_eq!(doc["lost_events"], 0);
+    // Size is a property of the format, not of the machine: it is asserted.
+    assert!(doc["bytes_per_event"].as_f64().unwrap() <= 24.0, "{doc}");
+}
