@@ -7,7 +7,9 @@
 //! log cannot tell (no packets, no owners, no ids) is stated in the summary's
 //! `limitations`, so a report built on it can say so.
 
+mod lines;
 mod omega;
 mod wallclock;
 
-pub use omega::{ImportSummary, OmegaImport, Sources};
+pub use lines::Sources;
+pub use omega::{ImportSummary, OmegaImport};
