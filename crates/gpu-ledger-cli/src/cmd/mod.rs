@@ -4,14 +4,18 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 
+mod check;
 #[cfg(feature = "demo")]
 mod demo;
+mod diff;
 mod explain;
 mod export;
+mod graph;
 mod input;
 mod overhead;
 mod report;
 mod synth;
+mod timeline;
 
 /// Output format shared by every subcommand.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
@@ -32,6 +36,14 @@ pub(crate) enum Command {
     Report(report::Args),
     /// Tell the whole story of one resource.
     Explain(explain::Args),
+    /// Emit a compact timeline of one window, one line per packet.
+    Timeline(timeline::Args),
+    /// Dump the live resource graph at one point, by owner.
+    Graph(graph::Args),
+    /// Compare two reports; exit 1 on regression with --fail-on-regression.
+    Diff(diff::Args),
+    /// Check the guardrails; exit 1 when one fails at the --fail-on level.
+    Check(check::Args),
     /// Convert a trace or log into a binary or JSON Lines trace.
     Export(export::Args),
     /// Measure what recording costs on this machine.
@@ -46,6 +58,10 @@ pub(crate) fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Demo(args) => demo::run(args),
         Command::Report(args) => report::run(args),
         Command::Explain(args) => explain::run(args),
+        Command::Timeline(args) => timeline::run(args),
+        Command::Graph(args) => graph::run(args),
+        Command::Diff(args) => diff::run(args),
+        Command::Check(args) => check::run(args),
         Command::Export(args) => export::run(args),
         Command::Overhead(args) => overhead::run(args),
         Command::Synth(args) => synth::run(args),

@@ -5,6 +5,10 @@ mod util;
 
 // report, explain and export over traces, damaged traces and Omega logs.
 mod analyse;
+// check: guardrail verdicts and their exit codes.
+mod check;
+// graph, timeline and diff: the on-demand dumps and the regression gate.
+mod dump;
 // synth and overhead: the measurement entry points.
 mod measure;
 // The main job: the demo compositor on the first GPU adapter.

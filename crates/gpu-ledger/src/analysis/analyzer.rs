@@ -16,6 +16,7 @@ use super::aggregate::WindowAgg;
 use super::anomalies::{AnomalyKind, AnomalyLog, AnomalyRecord};
 use super::attribution::{Attribution, DestroyRecord, Evidence, EvidenceKind, OwnerNow, Settled};
 use super::definitions::Definitions;
+use super::flight::FlightTable;
 use super::hashing::FxHashMap;
 use super::lanes::{Finished, LaneTable};
 use super::owners::{LastCreate, LoopMark, OwnerTable, RebuildMark};
@@ -44,6 +45,8 @@ pub(super) struct Live {
     pub(super) transient: bool,
     pub(super) dims: Option<(u32, u32)>,
     pub(super) binds: u32,
+    /// In-flight packets that reference it (see `flight`).
+    pub(super) held: u32,
 }
 
 /// The streaming analyzer: feed it events through [`EventSink`], ask for a
@@ -86,6 +89,7 @@ pub struct Analyzer {
     pub(super) attribution: Attribution,
     pub(super) reuse: ReuseTracker,
     pub(super) anomalies: AnomalyLog,
+    pub(super) flight: FlightTable,
     recently_destroyed: RecentSet<u64>,
     global_dirty_seq: Option<u64>,
     pub(super) presents: u64,
@@ -123,6 +127,7 @@ impl Analyzer {
             ),
             reuse: ReuseTracker::default(),
             anomalies: AnomalyLog::new(defs.max_examples),
+            flight: FlightTable::new(defs.max_live_packets, defs.max_packet_refs),
             recently_destroyed: RecentSet::new(defs.recent_destroys),
             global_dirty_seq: None,
             presents: 0,
@@ -246,6 +251,57 @@ impl Analyzer {
             time_ns,
             subject,
             lane,
+            packet: 0,
+        });
+    }
+
+    /// Packet `p` referenced live resource `l` (`id`; `created`: by creating it):
+    /// counts the hold while `p` is in flight.
+    #[inline]
+    fn hold(flight: &mut FlightTable, p: PacketRef, id: u64, created: bool, l: &mut Live) {
+        if flight.on_ref(p, id, created) {
+            l.held = l.held.saturating_add(1);
+        }
+    }
+
+    /// Drops the holds that packets evicted from the flight table had.
+    #[inline]
+    fn release_evicted(&mut self) {
+        if self.flight.has_released() {
+            let live = &mut self.live;
+            self.flight.drain_released(|r, _| release(live, r));
+        }
+    }
+
+    /// Resource `id`, held by `held` in-flight packets, was destroyed from `packet`'s context.
+    #[cold]
+    fn destroyed_while_held(
+        &mut self,
+        seq: u64,
+        t: u64,
+        id: u64,
+        packet: Option<PacketRef>,
+        held: u32,
+    ) {
+        let violated = self.flight.violates(packet, id, held);
+        if let Some(p) = packet {
+            self.flight.forget(p, id);
+        }
+        if !violated {
+            return;
+        }
+        let holder = if self.anomalies.wants_example(AnomalyKind::DestroyInFlight) {
+            self.flight.holder(packet, id)
+        } else {
+            None
+        };
+        self.anomalies.record(AnomalyRecord {
+            kind: AnomalyKind::DestroyInFlight,
+            seq,
+            time_ns: t,
+            subject: id,
+            lane: holder.map_or(0, |p| p.lane.0),
+            packet: holder.map_or(0, |p| p.packet.0),
         });
     }
 
@@ -304,7 +360,7 @@ impl Analyzer {
             Some(l) => l.finished,
             None => self.finished_packets,
         };
-        let live = Live {
+        let mut live = Live {
             create_seq: seq,
             create_ns: t,
             packets_at_create,
@@ -317,7 +373,12 @@ impl Analyzer {
             transient,
             dims: dims.map(|d| (d.width, d.height)),
             binds: 0,
+            held: 0,
         };
+        if let Some(p) = packet {
+            Self::hold(&mut self.flight, p, r.id.0, true, &mut live);
+            self.release_evicted();
+        }
         if let Some(old) = self.live.insert(r.id.0, live) {
             let o = &mut self.owners.owners[old.owner as usize];
             o.live = o.live.saturating_sub(1);
@@ -377,6 +438,11 @@ impl Analyzer {
         let id = r.id.0;
         let event_ty = self.types.index(r.ty);
         let found = self.live.remove(&id);
+        if let Some(l) = found
+            && l.held > 0
+        {
+            self.destroyed_while_held(seq, t, id, packet, l.held);
+        }
         if found.is_none() && self.recently_destroyed.contains(&id) {
             self.anomaly(AnomalyKind::DoubleDestroy, seq, t, id, 0);
             self.count(t);
@@ -530,6 +596,9 @@ impl Analyzer {
         let new = dims.map(|d| (d.width, d.height));
         match self.live.get_mut(&r.id.0) {
             Some(l) => {
+                if let Some(p) = packet {
+                    Self::hold(&mut self.flight, p, r.id.0, false, l);
+                }
                 let old = l.dims;
                 if new.is_some() {
                     l.dims = new;
@@ -542,9 +611,10 @@ impl Analyzer {
                 self.anomaly(AnomalyKind::EventUnknownId, seq, t, r.id.0, 0);
             }
         }
+        self.release_evicted();
     }
 
-    fn on_bind(&mut self, seq: u64, t: u64, id: u64, bind: bool) {
+    fn on_bind(&mut self, seq: u64, t: u64, id: u64, bind: bool, packet: Option<PacketRef>) {
         let agg = self.count(t);
         if bind {
             agg.binds += 1;
@@ -552,10 +622,26 @@ impl Analyzer {
             agg.unbinds += 1;
         }
         match self.live.get_mut(&id) {
-            Some(l) if bind => l.binds = l.binds.saturating_add(1),
+            Some(l) if bind => {
+                l.binds = l.binds.saturating_add(1);
+                if let Some(p) = packet {
+                    Self::hold(&mut self.flight, p, id, false, l);
+                }
+            }
             Some(_) => {}
             None => self.anomaly(AnomalyKind::EventUnknownId, seq, t, id, 0),
         }
+        self.release_evicted();
+    }
+
+    /// Packet `p` touched resource `id`.
+    fn on_touched(&mut self, seq: u64, t: u64, p: PacketRef, id: u64) {
+        self.count(t).touches += 1;
+        match self.live.get_mut(&id) {
+            Some(l) => Self::hold(&mut self.flight, p, id, false, l),
+            None => self.anomaly(AnomalyKind::EventUnknownId, seq, t, id, 0),
+        }
+        self.release_evicted();
     }
 
     fn on_stage(&mut self, seq: u64, t: u64, p: PacketRef, stage: PacketStage) {
@@ -572,6 +658,16 @@ impl Analyzer {
                 return;
             }
         };
+        let live = &mut self.live;
+        self.flight.on_stage(p, stage, |r, up| {
+            if up {
+                if let Some(l) = live.get_mut(&r) {
+                    l.held = l.held.saturating_add(1);
+                }
+            } else {
+                release(live, r);
+            }
+        });
         if stage == PacketStage::Presented {
             self.bounds.begin_present();
             let l = &mut self.lanes.lanes[lane as usize];
@@ -669,8 +765,8 @@ impl EventSink for Analyzer {
                 ResourceAction::Create => self.on_create(seq, t, resource, dims, packet),
                 ResourceAction::Destroy => self.on_destroy(seq, t, resource, packet),
                 ResourceAction::ResizeRebuild => self.on_rebuild(seq, t, resource, dims, packet),
-                ResourceAction::Bind => self.on_bind(seq, t, resource.id.0, true),
-                ResourceAction::Unbind => self.on_bind(seq, t, resource.id.0, false),
+                ResourceAction::Bind => self.on_bind(seq, t, resource.id.0, true, packet),
+                ResourceAction::Unbind => self.on_bind(seq, t, resource.id.0, false, packet),
             },
             EventKind::Pool {
                 action, ty, owner, ..
@@ -680,11 +776,8 @@ impl EventSink for Analyzer {
                 self.count(t).pool_events += 1;
             }
             EventKind::Packet { packet, stage } => self.on_stage(seq, t, packet, stage),
-            EventKind::Touched { resource, .. } => {
-                self.count(t).touches += 1;
-                if !self.live.contains_key(&resource.0) {
-                    self.anomaly(AnomalyKind::EventUnknownId, seq, t, resource.0, 0);
-                }
+            EventKind::Touched { packet, resource } => {
+                self.on_touched(seq, t, packet, resource.0);
             }
             EventKind::Marker(marker) => {
                 if marker == Marker::ShutdownBegins {
@@ -698,6 +791,14 @@ impl EventSink for Analyzer {
                 agg.lost = agg.lost.saturating_add(count);
             }
         }
+    }
+}
+
+/// One in-flight holder of resource `r` let go of it.
+#[inline]
+fn release(live: &mut FxHashMap<u64, Live>, r: u64) {
+    if let Some(l) = live.get_mut(&r) {
+        l.held = l.held.saturating_sub(1);
     }
 }
 

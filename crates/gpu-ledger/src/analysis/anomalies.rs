@@ -26,11 +26,14 @@ pub(crate) enum AnomalyKind {
     PacketDuplicateStage,
     /// A packet stage after the packet finished.
     PacketAfterTerminal,
+    /// A destroy of a resource that a packet still in flight references (slice D's
+    /// assertion; see `flight`).
+    DestroyInFlight,
 }
 
 impl AnomalyKind {
     /// Every kind, in report order.
-    pub(crate) const ALL: [AnomalyKind; 8] = [
+    pub(crate) const ALL: [AnomalyKind; 9] = [
         AnomalyKind::DestroyUnknownId,
         AnomalyKind::DoubleDestroy,
         AnomalyKind::CreateLiveId,
@@ -39,6 +42,7 @@ impl AnomalyKind {
         AnomalyKind::PacketStageBackwards,
         AnomalyKind::PacketDuplicateStage,
         AnomalyKind::PacketAfterTerminal,
+        AnomalyKind::DestroyInFlight,
     ];
 
     /// The kind's name in reports.
@@ -52,6 +56,7 @@ impl AnomalyKind {
             AnomalyKind::PacketStageBackwards => "packet-stage-backwards",
             AnomalyKind::PacketDuplicateStage => "packet-duplicate-stage",
             AnomalyKind::PacketAfterTerminal => "packet-after-terminal",
+            AnomalyKind::DestroyInFlight => "destroy-in-flight",
         }
     }
 }
@@ -64,14 +69,16 @@ pub(crate) struct AnomalyRecord {
     pub(crate) time_ns: u64,
     /// The resource id, or the packet id for packet anomalies.
     pub(crate) subject: u64,
-    /// The lane for packet anomalies; 0 otherwise.
+    /// The lane for packet anomalies and `destroy-in-flight`; 0 otherwise.
     pub(crate) lane: u64,
+    /// The packet in flight, for `destroy-in-flight`; 0 otherwise.
+    pub(crate) packet: u64,
 }
 
 /// Counts per kind and the first examples of each.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct AnomalyLog {
-    pub(crate) counts: [u64; 8],
+    pub(crate) counts: [u64; 9],
     pub(crate) examples: Vec<AnomalyRecord>,
     max_examples: usize,
 }
@@ -95,6 +102,11 @@ impl AnomalyLog {
         }
     }
 
+    /// Whether the next anomaly of `kind` would be kept as an example.
+    pub(crate) fn wants_example(&self, kind: AnomalyKind) -> bool {
+        self.counts[kind as usize] < self.max_examples as u64
+    }
+
     /// All anomalies.
     pub(crate) fn total(&self) -> u64 {
         self.counts.iter().sum()
@@ -113,13 +125,18 @@ impl AnomalyLog {
                         | AnomalyKind::PacketDuplicateStage
                         | AnomalyKind::PacketAfterTerminal
                 );
+                let in_flight = r.kind == AnomalyKind::DestroyInFlight;
                 AnomalyExample {
                     kind: r.kind.name().to_owned(),
                     seq: r.seq,
                     time_ns: r.time_ns,
                     resource_id: (!packet).then_some(r.subject),
-                    lane: packet.then_some(r.lane),
-                    packet: packet.then_some(r.subject),
+                    lane: (packet || in_flight).then_some(r.lane),
+                    packet: if in_flight {
+                        Some(r.packet)
+                    } else {
+                        packet.then_some(r.subject)
+                    },
                 }
             })
             .collect();
@@ -149,6 +166,7 @@ mod tests {
                 time_ns: 0,
                 subject: 9,
                 lane: 0,
+                packet: 0,
             });
         }
         assert_eq!(

@@ -79,4 +79,12 @@ pub struct DefinitionsReport {
     pub max_lanes: usize,
     /// Memory cap: recent destroys remembered.
     pub recent_destroys: usize,
+    /// Guardrail `recreate-churn`: non-transient loop keys tolerated.
+    pub recreate_churn_max_keys: u64,
+    /// Guardrail `queue-destroys-vs-presents`: destroys allowed per present.
+    pub queue_destroy_factor: f64,
+    /// Guardrail `destroy-in-flight`: destroys in flight tolerated.
+    pub destroy_in_flight_max: u64,
+    /// Memory cap: resources remembered per packet for `destroy-in-flight`.
+    pub max_packet_refs: usize,
 }

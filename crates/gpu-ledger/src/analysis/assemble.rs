@@ -14,8 +14,9 @@ use super::analyzer::Analyzer;
 use super::anomaly_report::DefinitionsReport;
 use super::attribution::{DestroyCause, EvidenceKind, Settled, keep_example};
 use super::definitions::Definitions;
+use super::guardrails::{GuardFacts, evaluate};
 use super::headline::headline;
-use super::numbers::{mean_ms, ms, ratio};
+use super::numbers::{mean_ms, ms, ratio, round3};
 use super::owners::OVERFLOW_OWNER;
 use super::packets::PacketMax;
 use super::report::{REPORT_FORMAT, REPORT_VERSION, Report};
@@ -108,6 +109,7 @@ pub(crate) fn build(a: &Analyzer) -> Report {
         anomalies: a.anomalies.report(),
         lost_events: a.lost,
         definitions: definitions_report(&a.defs, &a.names),
+        guardrails: Vec::new(),
         totals,
         windows: Windows {
             startup: Some(startup.clone()),
@@ -116,6 +118,12 @@ pub(crate) fn build(a: &Analyzer) -> Report {
         },
     };
     report.headline = headline(&report);
+    let facts = GuardFacts {
+        loop_keys: ctx.non_transient_loop_keys(),
+        refs_untracked: a.flight.untracked_refs,
+        packets_evicted: a.flight.evicted,
+    };
+    report.guardrails = evaluate(&report, facts, &a.defs);
     report
 }
 
@@ -367,6 +375,22 @@ impl Ctx<'_> {
         }
     }
 
+    /// How many non-transient keys are flagged as recreate loops.
+    fn non_transient_loop_keys(&self) -> u64 {
+        let a = self.a;
+        a.owners
+            .keys
+            .iter()
+            .filter(|k| k.first_loop.is_some())
+            .filter(|k| {
+                a.owners
+                    .owners
+                    .get(k.owner as usize)
+                    .is_some_and(|o| !a.defs.is_transient(o.owner.kind, a.types.get(k.ty)))
+            })
+            .count() as u64
+    }
+
     /// The flagged keys (top ones) and how many keys are flagged.
     fn recreate_loops(&self) -> (Vec<RecreateLoop>, u64) {
         let a = self.a;
@@ -530,5 +554,9 @@ pub(crate) fn definitions_report(d: &Definitions, names: &Names) -> DefinitionsR
         max_live_packets: d.max_live_packets,
         max_lanes: d.max_lanes,
         recent_destroys: d.recent_destroys,
+        recreate_churn_max_keys: d.recreate_churn_max_keys,
+        queue_destroy_factor: round3(d.queue_factor()),
+        destroy_in_flight_max: d.destroy_in_flight_max,
+        max_packet_refs: d.max_packet_refs,
     }
 }

@@ -78,6 +78,20 @@ pub struct Definitions {
     /// Memory cap: recent destroys remembered to tell a double destroy from the
     /// destroy of an unknown id (default 65 536).
     pub recent_destroys: usize,
+    /// Guardrail `recreate-churn` (warning): how many non-transient (owner, type)
+    /// keys may be in a recreate loop (R cycles within T) before it fails (default 0).
+    pub recreate_churn_max_keys: u64,
+    /// Guardrail `queue-destroys-vs-presents` (warning): it fails when command-queue
+    /// destroys exceed this many times the presented packets, overall or in the
+    /// startup window (default 2.0; negative or NaN reads as 0).
+    pub queue_destroy_factor: f64,
+    /// Guardrail `destroy-in-flight` (error): how many destroys of a resource that
+    /// an in-flight packet references are tolerated (default 0: it is an assertion).
+    pub destroy_in_flight_max: u64,
+    /// Memory cap: resources remembered per packet for the `destroy-in-flight`
+    /// check (default 256); references beyond it are counted in the guardrail's
+    /// evidence, not checked.
+    pub max_packet_refs: usize,
 }
 
 impl Default for Definitions {
@@ -102,6 +116,10 @@ impl Default for Definitions {
             max_live_packets: 65_536,
             max_lanes: 1_024,
             recent_destroys: 65_536,
+            recreate_churn_max_keys: 0,
+            queue_destroy_factor: 2.0,
+            destroy_in_flight_max: 0,
+            max_packet_refs: 256,
         }
     }
 }
@@ -125,6 +143,11 @@ impl Definitions {
     /// How long a destroy waits for evidence before its cause is settled.
     pub(crate) fn horizon_ns(&self) -> u64 {
         self.replace_window_ns.max(self.rebuild_window_ns)
+    }
+
+    /// The queue-destroy factor, at least 0 (NaN reads as 0).
+    pub(crate) fn queue_factor(&self) -> f64 {
+        self.queue_destroy_factor.max(0.0)
     }
 
     /// Whether resources of this owner kind and type are transient.

@@ -9,6 +9,10 @@
 //! clock or the environment — and its memory is bounded by the live resources, the
 //! owners, the lanes and a short look-ahead, never by the length of the stream.
 //! [`ResourceStory`] follows one resource and tells its whole [`Story`].
+//! The on-demand dumps are folds of their own: [`ResourceGraph`] (what is alive at
+//! one point, by owner), [`Timeline`] (one line per packet of one window, restricted
+//! by a [`WindowSpan`] learnt from a first pass) and [`ReportDiff`] (two reports
+//! compared, with a fixed regression rule).
 //!
 //! ```
 //! use gpu_ledger::analysis::{Analyzer, Definitions, TextOptions};
@@ -40,7 +44,11 @@ mod assemble;
 mod attribution;
 mod bursts;
 mod definitions;
+mod diff;
 mod explain;
+mod flight;
+mod graph;
+mod guardrails;
 mod hashing;
 mod headline;
 mod lanes;
@@ -53,9 +61,11 @@ mod reuse;
 mod reuse_report;
 mod ring;
 mod sections;
+mod span;
 mod story;
 mod table;
 mod text;
+mod timeline;
 mod types;
 mod windows;
 
@@ -63,7 +73,10 @@ pub use analyzer::Analyzer;
 pub use anomaly_report::{AnomalyExample, AnomalyReport, DefinitionsReport};
 pub use attribution::DestroyCause;
 pub use definitions::Definitions;
+pub use diff::{DIFF_FORMAT, DiffChanges, DiffRow, REGRESSION_RULE, ReportDiff};
 pub use explain::ResourceStory;
+pub use graph::{GRAPH_FORMAT, Graph, GraphOwner, GraphResource, GraphTouch, ResourceGraph};
+pub use guardrails::{Guardrail, GuardrailEvidence, Severity};
 pub use report::{REPORT_FORMAT, REPORT_VERSION, Report};
 pub use reuse_report::{CandidatePool, PoolReport, RebuildCounts, ReuseReport, TypeReuseReport};
 pub use sections::{
@@ -72,6 +85,11 @@ pub use sections::{
     RollingReport, ShortLived, StartupSummary, StreamSummary, Totals, TypeCounts, WindowReport,
     Windows,
 };
+pub use span::WindowSpan;
 pub use story::{Story, StoryDestroy, StoryDims, StoryEvent, StoryPackets};
 pub use text::TextOptions;
+pub use timeline::{
+    DEFAULT_BUCKET_NS, DEFAULT_MAX_PACKETS, TIMELINE_FORMAT, Timeline, TimelineEntry, TimelineKeep,
+    TimelineReport,
+};
 pub use windows::Window;

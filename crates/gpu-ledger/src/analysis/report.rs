@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use super::anomaly_report::{AnomalyReport, DefinitionsReport};
+use super::guardrails::{Guardrail, Severity};
 use super::reuse_report::ReuseReport;
 use super::sections::{
     Contributor, DestroyCauses, LaneReport, PerPacket, RecreateLoop, ShortLived, StartupSummary,
@@ -85,6 +86,8 @@ pub struct Report {
     pub lost_events: u64,
     /// The definitions used.
     pub definitions: DefinitionsReport,
+    /// Guardrail verdicts (whole stream, even when restricted), in a fixed order.
+    pub guardrails: Vec<Guardrail>,
 }
 
 impl Report {
@@ -97,6 +100,34 @@ impl Report {
         }
     }
 
+    /// The guardrails that failed at `level` or worse, in report order.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::{Analyzer, Severity};
+    /// use gpu_ledger::{Event, EventKind, EventSink, Owner, OwnerKind, Resource, ResourceAction, ResourceId, ResourceType};
+    ///
+    /// // Three command queues destroyed and nothing presented: 3 > 2 x 0.
+    /// let mut analyzer = Analyzer::default();
+    /// for id in 1..=3 {
+    ///     let queue = Resource { id: ResourceId(id), ty: ResourceType::CommandQueue, owner: Owner::new(OwnerKind::RootVisual, 1) };
+    ///     for action in [ResourceAction::Create, ResourceAction::Destroy] {
+    ///         let kind = EventKind::Resource { action, resource: queue, dims: None, packet: None };
+    ///         analyzer.on_event(&Event { time_ns: id, thread: 0, kind });
+    ///     }
+    /// }
+    /// let report = analyzer.report();
+    /// let failed: Vec<&str> = report.failed_guardrails(Severity::Warning).iter().map(|g| g.id.as_str()).collect();
+    /// assert_eq!(failed, ["queue-destroys-vs-presents"]);
+    /// assert!(report.failed_guardrails(Severity::Error).is_empty());
+    /// ```
+    pub fn failed_guardrails(&self, level: Severity) -> Vec<&Guardrail> {
+        self.guardrails
+            .iter()
+            .filter(|g| g.fails_at(level))
+            .collect()
+    }
+
     /// How many frames startup presented: the first exit question.
     pub fn startup_frames_presented(&self) -> u64 {
         self.startup.frames_presented
@@ -104,8 +135,8 @@ impl Report {
 
     /// The report restricted to `window`: only that window, and totals, top
     /// contributors, recreate loops, short-lived counts and destroy causes computed
-    /// for it. Lanes, per-packet stats, reuse, anomalies, the startup summary, the
-    /// short-lived owners and the headline still describe the whole stream.
+    /// for it. Lanes, per-packet stats, reuse, anomalies, guardrails, the startup
+    /// summary, the short-lived owners and the headline still describe the whole stream.
     ///
     /// # Example
     /// ```

@@ -1,6 +1,6 @@
 //! The text rendering of a [`Report`]: what an engineer reads first.
 //!
-//! A headline answering the four exit questions, then aligned tables: windows,
+//! A headline answering the four exit questions, the guardrail verdicts, then aligned tables: windows,
 //! types per window, destroy bursts, top contributors, recreate loops, destroy
 //! causes with examples, lanes, per-packet stats, reuse, anomalies, definitions
 //! and lost events. Times are milliseconds of stream time with three decimals,
@@ -11,6 +11,7 @@
 use std::fmt::Write as _;
 
 use super::attribution::DestroyCause;
+use super::guardrails::Severity;
 use super::numbers::{fixed3, ms};
 use super::report::Report;
 use super::table::Table;
@@ -87,6 +88,11 @@ impl Report {
                 .map(|h| format!("  {h}\n"))
                 .collect::<String>(),
         );
+        section(
+            &mut out,
+            &self.guardrails_title(),
+            &self.render_guardrails_text(),
+        );
         self.text_windows(&mut out);
         self.text_types(&mut out);
         self.text_bursts(&mut out, opts);
@@ -99,6 +105,53 @@ impl Report {
         self.text_definitions(&mut out);
         let _ = write!(out, "\nLost events: {}\n", self.lost_events);
         out
+    }
+
+    /// The guardrail verdicts as text: one `PASS`, `WARN` (a failed warning) or
+    /// `FAIL` (a failed error) line per guardrail, and, under each failed one, the
+    /// events its evidence names.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::Analyzer;
+    ///
+    /// let text = Analyzer::default().report().render_guardrails_text();
+    /// assert!(text.starts_with("  PASS  recreate-churn "));
+    /// assert_eq!(text.lines().count(), 3);
+    /// ```
+    pub fn render_guardrails_text(&self) -> String {
+        let id_width = self
+            .guardrails
+            .iter()
+            .map(|g| g.id.len())
+            .max()
+            .unwrap_or(0);
+        let mut out = String::new();
+        for g in &self.guardrails {
+            let status = match (g.passed, g.severity) {
+                (true, _) => "PASS",
+                (false, Severity::Warning) => "WARN",
+                (false, Severity::Error) => "FAIL",
+            };
+            let _ = writeln!(
+                out,
+                "  {status}  {:<id_width$}  {:<7}  {}",
+                g.id,
+                g.severity.name(),
+                g.message
+            );
+            if !g.passed {
+                for item in &g.evidence.items {
+                    let _ = writeln!(out, "        #{} {}", item.seq, item.what);
+                }
+            }
+        }
+        out
+    }
+
+    fn guardrails_title(&self) -> String {
+        let failed = self.guardrails.iter().filter(|g| !g.passed).count();
+        format!("Guardrails: {failed} of {} failed", self.guardrails.len())
     }
 
     fn present_windows(&self) -> Vec<(Window, &super::sections::WindowReport)> {
@@ -527,7 +580,7 @@ impl Report {
     fn text_definitions(&self, out: &mut String) {
         let d = &self.definitions;
         let body = format!(
-            "  K={} clean presents; transient owner kinds [{}]; per-frame types [{}]\n  short-lived: N={} packets or X={:.3} ms; recreate loop: R={} within T={:.3} ms\n  bursts: {:.3} ms buckets, top {}; lane window W={} packets; top {} contributors\n  causes: rebuild within {:.3} ms, replaced/look-ahead within {:.3} ms; candidate pool: >= {} hits\n",
+            "  K={} clean presents; transient owner kinds [{}]; per-frame types [{}]\n  short-lived: N={} packets or X={:.3} ms; recreate loop: R={} within T={:.3} ms\n  bursts: {:.3} ms buckets, top {}; lane window W={} packets; top {} contributors\n  causes: rebuild within {:.3} ms, replaced/look-ahead within {:.3} ms; candidate pool: >= {} hits\n  guardrails: recreate-churn <= {} keys; queue destroys <= {:.3}x presents; destroy-in-flight <= {} (refs kept per packet: {})\n",
             d.stable_presents,
             d.transient_owner_kinds.join(", "),
             d.per_frame_types.join(", "),
@@ -542,6 +595,10 @@ impl Report {
             d.rebuild_window_ms,
             d.replace_window_ms,
             d.pool_candidate_min_hits,
+            d.recreate_churn_max_keys,
+            d.queue_destroy_factor,
+            d.destroy_in_flight_max,
+            d.max_packet_refs,
         );
         section(out, "Definitions", &body);
     }

@@ -707,6 +707,7 @@ fn anomalies_are_counted_with_examples_and_never_fatal() {
         by_kind,
         vec![
             ("create-live-id", 1),
+            ("destroy-in-flight", 0),
             ("destroy-type-mismatch", 1),
             ("destroy-unknown-id", 1),
             ("double-destroy", 1),
@@ -1236,6 +1237,11 @@ Headline
   Top churn: ChildVisual 0x1400 (5 creates, 5 destroys; 41.7% of all churn).
   Startup waste vs teardown: 4 destroys in startup (4 short-lived), 4 in steady state, 4 in shutdown (teardown).
 
+Guardrails: 0 of 3 failed
+  PASS  recreate-churn              warning  0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)
+  PASS  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 4 vs 7 overall (limit 14 at 2.000x), 2 vs 2 in startup (limit 4)
+  PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+
 Windows
   window    start_ms   end_ms  events  queued  submitted  presented  dropped  noop  failed  created  destroyed  churn_ratio
   startup      0.000   46.000      21       3          3          2        0     0       0        8          4        6.000
@@ -1318,6 +1324,7 @@ Definitions
   short-lived: N=2 packets or X=250.000 ms; recreate loop: R=3 within T=1000.000 ms
   bursts: 1.000 ms buckets, top 5; lane window W=120 packets; top 10 contributors
   causes: rebuild within 1.000 ms, replaced/look-ahead within 100.000 ms; candidate pool: >= 3 hits
+  guardrails: recreate-churn <= 0 keys; queue destroys <= 2.000x presents; destroy-in-flight <= 0 (refs kept per packet: 256)
 
 Lost events: 0
 "#;

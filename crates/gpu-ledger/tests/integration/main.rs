@@ -14,3 +14,9 @@ mod analysis;
 
 // Runtime toggles: the ledger they start, its trace and its one startup summary.
 mod toggle;
+
+// Guardrails: each verdict at its threshold, the destroy-in-flight assertion and its caps.
+mod guardrails;
+
+// On-demand dumps: the live resource graph, window timelines, report diffs.
+mod dump;

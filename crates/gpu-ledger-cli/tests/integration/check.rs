@@ -1,0 +1,174 @@
+//! `check`: guardrail verdicts and the exit-code contract (0 pass, 1 a guardrail
+//! failed at the `--fail-on` level, 2 unusable input or usage).
+
+use serde_json::{Value, json};
+
+use crate::util::{core_fixture, gpu_ledger, run, stderr, stdout};
+
+const NSLOG: &str = "omega-nslog-only.log";
+
+/// What `check` prints on the NSLog-only fixture, before its verdict line: 33 queue
+/// destroys (all after the last present) against 2 presents.
+const NSLOG_GUARDRAILS: &str = "  PASS  recreate-churn              warning  0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)
+  WARN  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 33 vs 2 overall (limit 4 at 2.000x), 0 vs 2 in startup (limit 4)
+        #2 destroy of CommandQueue 1 (Unknown 0x0, cause shutdown, in shutdown)
+        #3 destroy of CommandQueue 2 (Unknown 0x0, cause shutdown, in shutdown)
+        #4 destroy of CommandQueue 3 (Unknown 0x0, cause shutdown, in shutdown)
+  PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+";
+
+#[test]
+fn a_synth_trace_passes_check() {
+    let dir = tempfile::tempdir().unwrap();
+    run(
+        gpu_ledger(dir.path()).args(["synth", "--events", "20000", "--out", "s.gltrace"]),
+        0,
+    );
+    let out = run(gpu_ledger(dir.path()).args(["check", "s.gltrace"]), 0);
+    // The startup storm synth models (every context rebuilt on each layout pass) is
+    // exactly the recreate churn the warning exists for; no assertion fails.
+    let expected = "  WARN  recreate-churn              warning  200 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0); worst: RootVisual 0x600000000000 TextureTarget, 24 recreates
+        #1511 RootVisual 0x600000000000 TextureTarget: 24 recreates, 22 loop cycles, first loop in startup
+        #1576 ChildVisual 0x600000001040 TextureTarget: 18 recreates, 16 loop cycles, first loop in startup
+        #2532 RootVisual 0x600001000000 TextureTarget: 24 recreates, 22 loop cycles, first loop in startup
+  PASS  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 205 vs 1310 overall (limit 2620 at 2.000x), 0 vs 24 in startup (limit 48)
+  PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+check passed: no guardrail failed at error
+";
+    assert_eq!(expected, stdout(&out));
+    assert_eq!("", stderr(&out), "a clean trace has no input warnings");
+    let strict = run(
+        gpu_ledger(dir.path()).args(["check", "s.gltrace", "--fail-on", "warning"]),
+        1,
+    );
+    assert!(
+        stdout(&strict).ends_with("check failed at warning: recreate-churn\n"),
+        "{}",
+        stdout(&strict)
+    );
+}
+
+#[test]
+fn the_nslog_fixture_fails_queue_destroys_vs_presents() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = core_fixture(NSLOG);
+    let out = run(
+        gpu_ledger(dir.path())
+            .arg("check")
+            .arg(&log)
+            .args(["--fail-on", "warning"]),
+        1,
+    );
+    assert_eq!(
+        format!("{NSLOG_GUARDRAILS}check failed at warning: queue-destroys-vs-presents\n"),
+        stdout(&out)
+    );
+    // Input warnings go to stderr, as in `report`.
+    let path = log.display();
+    assert_eq!(
+        format!(
+            "gpu-ledger: warning: {path}: no packet information in this log ([OmegaWTKSync] lines): presents come from engine or NSLog present lines, and no event has packet context\n\
+             gpu-ledger: warning: {path}: command-queue destroys come from NSLog lines without ids: their lifetimes and owners are unknown\n"
+        ),
+        stderr(&out)
+    );
+    // A warning does not fail the default level (error): it is printed, exit 0.
+    let default = run(gpu_ledger(dir.path()).arg("check").arg(&log), 0);
+    assert_eq!(
+        format!("{NSLOG_GUARDRAILS}check passed: no guardrail failed at error\n"),
+        stdout(&default)
+    );
+}
+
+#[test]
+fn check_json_carries_verdicts_evidence_and_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = core_fixture(NSLOG);
+    let out = run(
+        gpu_ledger(dir.path()).arg("check").arg(&log).args([
+            "--format",
+            "json",
+            "--fail-on",
+            "warning",
+        ]),
+        1,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("check --format json is JSON");
+    assert_eq!(doc["format"], "gpu-ledger-check");
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["passed"], false);
+    assert_eq!(doc["fail_on"], "warning");
+    assert_eq!(doc["failed"], json!(["queue-destroys-vs-presents"]));
+    let ids: Vec<&str> = doc["guardrails"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "recreate-churn",
+            "queue-destroys-vs-presents",
+            "destroy-in-flight"
+        ]
+    );
+    let queue = &doc["guardrails"][1];
+    assert_eq!(queue["severity"], "warning");
+    assert_eq!(queue["passed"], false);
+    assert_eq!(queue["threshold"], 2.0);
+    assert_eq!(
+        queue["evidence"]["counts"],
+        json!({
+            "limit": 4,
+            "presented": 2,
+            "queue_destroys": 33,
+            "startup_limit": 4,
+            "startup_presented": 2,
+            "startup_queue_destroys": 0
+        })
+    );
+    assert_eq!(
+        queue["evidence"]["items"][0],
+        json!({"seq": 2, "what": "destroy of CommandQueue 1 (Unknown 0x0, cause shutdown, in shutdown)"})
+    );
+    assert_eq!(doc["guardrails"][2]["severity"], "error");
+    assert_eq!(doc["definitions"]["queue_destroy_factor"], 2.0);
+    assert_eq!(doc["input"]["kind"], "omega-log");
+    // At the default level the same input passes.
+    let default = run(
+        gpu_ledger(dir.path())
+            .arg("check")
+            .arg(&log)
+            .args(["--format", "json"]),
+        0,
+    );
+    let doc: Value = serde_json::from_slice(&default.stdout).unwrap();
+    assert_eq!(
+        (&doc["passed"], &doc["fail_on"], &doc["failed"]),
+        (&json!(true), &json!("error"), &json!([]))
+    );
+}
+
+#[test]
+fn check_exits_2_on_unusable_input_and_bad_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "nothing to see\n").unwrap();
+    let out = run(gpu_ledger(dir.path()).args(["check", "notes.txt"]), 2);
+    assert_eq!(
+        "gpu-ledger: notes.txt: no gpu-ledger trace and no Omega log lines in it (1 lines read): give a trace written by gpu-ledger or a log with [OmegaWTKGPU], [OmegaGTEResource] or [OmegaWTKSync] lines\n",
+        stderr(&out)
+    );
+    assert_eq!("", stdout(&out));
+    let out = run(
+        gpu_ledger(dir.path()).args(["check", "notes.txt", "--fail-on", "fatal"]),
+        2,
+    );
+    assert!(
+        stderr(&out).starts_with(
+            "error: invalid value 'fatal' for '--fail-on <FAIL_ON>': unknown severity \"fatal\": use warning or error\n"
+        ),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -1,0 +1,298 @@
+//! `graph`, `timeline` and `diff` on synthetic traces and the core crate's fixture
+//! logs: exact text where the input is small, JSON checked against the report of
+//! the same input, and `diff`'s exit codes.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::util::{core_fixture, gpu_ledger, run, run_json, stderr, stdout};
+
+/// Copies a core fixture into `dir`, so outputs name it relatively.
+fn fixture(dir: &Path, name: &str) {
+    std::fs::copy(core_fixture(name), dir.join(name)).unwrap();
+}
+
+/// Writes a synthetic trace.
+fn synth(dir: &Path, name: &str, args: &[&str]) {
+    let mut command = gpu_ledger(dir);
+    command
+        .args(["synth", "--out", name, "--format", "json"])
+        .args(args);
+    run(&mut command, 0);
+}
+
+#[test]
+fn graph_of_the_mixed_log_is_exactly_its_live_resources_at_the_end() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path(), "omega-mixed.log");
+    let output = run(gpu_ledger(dir.path()).args(["graph", "omega-mixed.log"]), 0);
+    let expected = concat!(
+        "Resource graph at 239.000 ms: 2 live resources, 2 owners (1 NativeTarget, 1 TextureTarget)\n",
+        "  BackendRenderTargetContext 0x140b08000: 1 live (1 TextureTarget)\n",
+        "    TextureTarget 3  age 238.000 ms  1000x1000 @2  no packet\n",
+        "  Engine 0x0: 1 live (1 NativeTarget)\n",
+        "    NativeTarget 2  age 238.000 ms  1000x1000 @2  no packet\n",
+        "Taken at the end of the stream (startup never stabilised); --at MS picks another time.\n",
+        "\n",
+        "Input\n",
+        "  omega-mixed.log (omega-log)\n",
+        "  21 lines: 11 events, 1 other lines ignored, 1 malformed, 5 duplicates of better lines skipped\n",
+        "  warning: 1 malformed log lines skipped, first line 18: ts=bad is not a whole number\n",
+        "  warning: resource lines carry no packet id: events are placed between packets by log order only, without packet context\n",
+        "  warning: engine resources ([OmegaGTEResource]) have no owner: they are attributed to owner kind Engine, keyed by queue id\n",
+    );
+    assert_eq!(expected, stdout(&output));
+    assert!(
+        stderr(&output)
+            .starts_with("gpu-ledger: warning: omega-mixed.log: 1 malformed log lines skipped"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn graph_at_startup_end_of_a_synthetic_trace_holds_the_live_set() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(
+        dir.path(),
+        "s.gltrace",
+        &["--events", "30000", "--live", "20"],
+    );
+    let graph = run_json(gpu_ledger(dir.path()).args(["graph", "s.gltrace", "--format", "json"]));
+    let report = run_json(gpu_ledger(dir.path()).args(["report", "s.gltrace", "--format", "json"]));
+    assert_eq!(graph["format"], "gpu-ledger-graph");
+    assert_eq!(graph["version"], 1);
+    assert_eq!(graph["at"], "startup-end");
+    assert_eq!(graph["at_ns"], report["startup"]["end_ns"]);
+    assert_eq!(graph["at_ms"], report["startup"]["stabilisation_ms"]);
+    let owners = graph["owners"].as_array().unwrap();
+    let live: u64 = owners.iter().map(|o| o["live"].as_u64().unwrap()).sum();
+    assert_eq!(graph["live"].as_u64(), Some(live));
+    assert_eq!(live, 20, "synth keeps --live resources alive");
+    let keys: Vec<(String, u64)> = owners
+        .iter()
+        .map(|o| {
+            (
+                o["owner_kind"].as_str().unwrap().to_owned(),
+                o["owner_key"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut sorted = keys.clone();
+    sorted.sort();
+    assert_eq!(keys, sorted, "owners are sorted by kind and key");
+    // --at 0: only what the first event made.
+    let first = run_json(gpu_ledger(dir.path()).args([
+        "graph",
+        "s.gltrace",
+        "--at",
+        "0",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(
+        (first["at"].as_str(), first["live"].as_u64()),
+        (Some("given"), Some(1))
+    );
+}
+
+#[test]
+fn graph_rejects_a_time_that_is_not_milliseconds() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        gpu_ledger(dir.path()).args(["graph", "x.gltrace", "--at", "soon"]),
+        2,
+    );
+    assert!(
+        stderr(&output).contains(
+            "invalid value 'soon' for '--at <MS>': \"soon\" is not a time in milliseconds: give a number such as 250 or 12.5"
+        ),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn timeline_of_the_nslog_shutdown_is_one_burst_of_queue_destroys() {
+    let dir = tempfile::tempdir().unwrap();
+    fixture(dir.path(), "omega-nslog-only.log");
+    let output = run(
+        gpu_ledger(dir.path()).args(["timeline", "omega-nslog-only.log", "--window", "shutdown"]),
+        0,
+    );
+    let text = stdout(&output);
+    let expected = concat!(
+        "Timeline of the shutdown window: 639.000 to 639.000 ms, 33 events, 1 entry (0 packets); times in ms from the first event, resource events outside packets in 1 ms buckets\n",
+        "       at  packet     queued  submitted  completed  ended  outcome  resources\n",
+        "  639.000  (outside)       -          -          -      -           -33 CommandQueue\n",
+        "\n",
+        "Input\n",
+    );
+    assert!(text.starts_with(expected), "{text}");
+}
+
+#[test]
+fn timeline_of_a_synthetic_startup_has_one_line_per_startup_packet() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(
+        dir.path(),
+        "s.gltrace",
+        &["--events", "30000", "--live", "20"],
+    );
+    let timeline =
+        run_json(gpu_ledger(dir.path()).args(["timeline", "s.gltrace", "--format", "json"]));
+    let report = run_json(gpu_ledger(dir.path()).args(["report", "s.gltrace", "--format", "json"]));
+    assert_eq!(timeline["format"], "gpu-ledger-timeline");
+    assert_eq!(timeline["window"], "startup");
+    assert_eq!(timeline["events"], report["windows"]["startup"]["events"]);
+    let entries = timeline["entries"].as_array().unwrap();
+    let presented = entries
+        .iter()
+        .filter(|e| e["outcome"] == "presented")
+        .count() as u64;
+    assert_eq!(
+        Some(presented),
+        report["startup"]["frames_presented"].as_u64()
+    );
+    let created: u64 = entries
+        .iter()
+        .flat_map(|e| e["created"].as_object().unwrap().values())
+        .map(|n| n.as_u64().unwrap())
+        .sum();
+    assert_eq!(Some(created), report["startup"]["created"].as_u64());
+    assert_eq!(timeline["entries_omitted"], 0);
+}
+
+#[test]
+fn timeline_packets_n_shows_the_last_n_packets_of_the_window() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(
+        dir.path(),
+        "s.gltrace",
+        &["--events", "30000", "--live", "20"],
+    );
+    let timeline = run_json(gpu_ledger(dir.path()).args([
+        "timeline",
+        "s.gltrace",
+        "--window",
+        "steady",
+        "--packets",
+        "3",
+        "--format",
+        "json",
+    ]));
+    let report = run_json(gpu_ledger(dir.path()).args(["report", "s.gltrace", "--format", "json"]));
+    assert_eq!(
+        (timeline["keep"].as_str(), timeline["limit"].as_u64()),
+        (Some("last"), Some(3))
+    );
+    assert_eq!(timeline["packets_shown"], 3);
+    let steady = &report["windows"]["steady"]["packets"];
+    let finished = ["presented", "dropped", "noop", "failed"]
+        .iter()
+        .map(|k| steady[k].as_u64().unwrap())
+        .sum::<u64>();
+    assert_eq!(timeline["packets_omitted"].as_u64(), Some(finished - 3));
+    let text = stdout(&run(
+        gpu_ledger(dir.path()).args([
+            "timeline",
+            "s.gltrace",
+            "--window",
+            "steady",
+            "--packets",
+            "3",
+        ]),
+        0,
+    ));
+    assert_eq!(
+        text.lines().filter(|l| l.contains(" presented ")).count(),
+        3,
+        "{text}"
+    );
+    assert!(
+        text.contains("the limit keeps the last 3 packets"),
+        "{text}"
+    );
+}
+
+#[test]
+fn diff_of_a_trace_against_itself_does_not_regress() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "a.gltrace", &["--events", "20000"]);
+    let output = run(
+        gpu_ledger(dir.path()).args(["diff", "a.gltrace", "a.gltrace", "--fail-on-regression"]),
+        0,
+    );
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("BASE a.gltrace\nNEW  a.gltrace\nNo regression: "),
+        "{text}"
+    );
+    let doc = run_json(gpu_ledger(dir.path()).args([
+        "diff",
+        "a.gltrace",
+        "a.gltrace",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["format"], "gpu-ledger-diff");
+    assert_eq!(doc["regressed"], false);
+    assert_eq!(doc["regressions"], Value::Array(vec![]));
+    assert_eq!(doc["inputs"]["new"]["path"], "a.gltrace");
+}
+
+#[test]
+fn diff_where_new_churns_more_exits_1_with_fail_on_regression() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(
+        dir.path(),
+        "base.gltrace",
+        &["--events", "30000", "--live", "20"],
+    );
+    synth(
+        dir.path(),
+        "new.gltrace",
+        &["--events", "30000", "--live", "40", "--seed", "2"],
+    );
+    let output = run(
+        gpu_ledger(dir.path()).args([
+            "diff",
+            "base.gltrace",
+            "new.gltrace",
+            "--fail-on-regression",
+        ]),
+        1,
+    );
+    let text = stdout(&output);
+    assert!(
+        text.contains("Regressed: startup.stabilisation_ms went from 521.601 to 521.881; windows.startup.churn_ratio went from 8.917 to 13.583.\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  windows.startup.churn_ratio     8.917   13.583  +4.666  worse\n"),
+        "{text}"
+    );
+    // Without the flag the same answer exits 0.
+    run(
+        gpu_ledger(dir.path()).args(["diff", "base.gltrace", "new.gltrace"]),
+        0,
+    );
+    // Swapped, only the slightly lower steady-state churn of the second trace is lost.
+    let swapped = run(
+        gpu_ledger(dir.path()).args([
+            "diff",
+            "new.gltrace",
+            "base.gltrace",
+            "--fail-on-regression",
+            "--format",
+            "json",
+        ]),
+        1,
+    );
+    let doc: Value = serde_json::from_slice(&swapped.stdout).unwrap();
+    assert_eq!(
+        doc["regressions"],
+        serde_json::json!(["windows.steady.churn_ratio went from 2.006 to 2.012"])
+    );
+}

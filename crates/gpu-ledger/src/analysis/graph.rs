@@ -1,0 +1,434 @@
+//! [`ResourceGraph`]: a sink that answers "what is alive right now, and who owns
+//! it?" — the live resource graph at one point in a stream (plan slice E, "dump
+//! current resource graph").
+//!
+//! It keeps one small record per live resource (type, owner, size, creation time,
+//! the last packet that touched it) and nothing else, so its memory is bounded by
+//! the live set, never by the length of the stream. Events after the point asked
+//! for are counted and ignored. It must never read a file or a clock, and the
+//! same events must always give the same [`Graph`], byte for byte: owners and
+//! resources are sorted by resolved name and id, never by hash order. Unbalanced
+//! input (a destroy of an unknown id) is ignored here; the report counts it.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+#[cfg(feature = "json")]
+use serde::Serialize;
+
+use crate::event::{Event, EventKind, EventSink, Name, Names, Owner, PacketRef, ResourceAction};
+use crate::event::{Resource, ResourceType};
+
+use super::assemble::kind_name;
+use super::hashing::FxHashMap;
+use super::numbers::ms;
+use super::sections::TypeCounts;
+use super::story::StoryDims;
+use super::types::type_name;
+
+/// The value of [`Graph::format`].
+pub const GRAPH_FORMAT: &str = "gpu-ledger-graph";
+
+/// What the graph keeps about one live resource.
+#[derive(Clone, Copy, Debug)]
+struct LiveNode {
+    ty: ResourceType,
+    owner: Owner,
+    dims: Option<StoryDims>,
+    create_ns: u64,
+    create_seq: u64,
+    last_packet: Option<(PacketRef, u64)>,
+}
+
+/// Builds the live resource graph at one point of a stream.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::ResourceGraph;
+/// use gpu_ledger::{Event, EventKind, EventSink, Owner, OwnerKind, Resource, ResourceAction, ResourceId, ResourceType};
+///
+/// let queue = |id| Resource { id: ResourceId(id), ty: ResourceType::CommandQueue, owner: Owner::new(OwnerKind::RootVisual, 1) };
+/// let event = |time_ns, action, id| Event {
+///     time_ns,
+///     thread: 0,
+///     kind: EventKind::Resource { action, resource: queue(id), dims: None, packet: None },
+/// };
+/// let mut graph = ResourceGraph::new(Some(5_000_000)); // 5 ms after the first event
+/// graph.on_event(&event(0, ResourceAction::Create, 1));
+/// graph.on_event(&event(1_000_000, ResourceAction::Create, 2));
+/// graph.on_event(&event(2_000_000, ResourceAction::Destroy, 1));
+/// graph.on_event(&event(9_000_000, ResourceAction::Destroy, 2)); // after 5 ms: ignored
+/// let graph = graph.graph();
+/// assert_eq!(graph.live, 1);
+/// assert_eq!(graph.owners[0].resources[0].id, 2);
+/// assert_eq!(graph.owners[0].resources[0].age_ms, 4.0);
+/// assert_eq!(graph.events_after, 1);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct ResourceGraph {
+    at: Option<u64>,
+    origin_ns: Option<u64>,
+    names: Names,
+    live: FxHashMap<u64, LiveNode>,
+    events: u64,
+    events_after: u64,
+    last_ns: Option<u64>,
+}
+
+impl ResourceGraph {
+    /// A graph of what is alive `at` nanoseconds after the stream's first event
+    /// (events stamped at or before that time are applied); `None` means at the
+    /// end of the stream.
+    pub fn new(at: Option<u64>) -> Self {
+        Self {
+            at,
+            ..Self::default()
+        }
+    }
+
+    /// The stream time the graph is taken at, if the stream has begun.
+    fn cutoff(&self) -> Option<u64> {
+        Some(self.origin_ns?.saturating_add(self.at?))
+    }
+
+    /// How many resources are alive now.
+    pub fn live_len(&self) -> usize {
+        self.live.len()
+    }
+
+    /// The graph as plain data, owners sorted by kind name and key, resources by
+    /// type name and id.
+    pub fn graph(&self) -> Graph {
+        let origin = self.origin_ns.unwrap_or(0);
+        let at_ns = self.cutoff().or(self.last_ns).unwrap_or(origin);
+        let mut owners: BTreeMap<(String, u64), GraphOwner> = BTreeMap::new();
+        let mut by_type = TypeCounts::new();
+        for (&id, node) in &self.live {
+            let kind = kind_name(node.owner.kind, &self.names);
+            let ty = type_name(node.ty, &self.names);
+            *by_type.entry(ty.clone()).or_default() += 1;
+            let owner = owners
+                .entry((kind.clone(), node.owner.key))
+                .or_insert_with(|| GraphOwner {
+                    owner_kind: kind,
+                    owner_key: node.owner.key,
+                    live: 0,
+                    by_type: TypeCounts::new(),
+                    resources: Vec::new(),
+                });
+            owner.live += 1;
+            *owner.by_type.entry(ty.clone()).or_default() += 1;
+            owner.resources.push(GraphResource {
+                id,
+                resource_type: ty,
+                dims: node.dims,
+                created_ns: node.create_ns,
+                create_seq: node.create_seq,
+                age_ms: ms(at_ns.saturating_sub(node.create_ns)),
+                last_packet: node.last_packet.map(|(p, t)| GraphTouch {
+                    lane: p.lane.0,
+                    packet: p.packet.0,
+                    time_ns: t,
+                }),
+            });
+        }
+        let mut owners: Vec<GraphOwner> = owners.into_values().collect();
+        for o in &mut owners {
+            o.resources
+                .sort_by(|a, b| (&a.resource_type, a.id).cmp(&(&b.resource_type, b.id)));
+        }
+        Graph {
+            format: GRAPH_FORMAT.to_owned(),
+            version: 1,
+            at_ns,
+            at_ms: ms(at_ns.saturating_sub(origin)),
+            origin_ns: origin,
+            events_applied: self.events - self.events_after,
+            events_after: self.events_after,
+            live: self.live.len() as u64,
+            by_type,
+            owners,
+        }
+    }
+
+    fn apply(&mut self, seq: u64, t: u64, action: ResourceAction, r: Resource, event: &Event) {
+        let packet = match event.kind {
+            EventKind::Resource { packet, .. } => packet,
+            _ => None,
+        };
+        match action {
+            ResourceAction::Create => {
+                let dims = match event.kind {
+                    EventKind::Resource { dims, .. } => dims.map(story_dims),
+                    _ => None,
+                };
+                self.live.insert(
+                    r.id.0,
+                    LiveNode {
+                        ty: r.ty,
+                        owner: r.owner,
+                        dims,
+                        create_ns: t,
+                        create_seq: seq,
+                        last_packet: packet.map(|p| (p, t)),
+                    },
+                );
+            }
+            ResourceAction::Destroy => {
+                self.live.remove(&r.id.0);
+            }
+            ResourceAction::ResizeRebuild | ResourceAction::Bind | ResourceAction::Unbind => {
+                if let Some(node) = self.live.get_mut(&r.id.0) {
+                    if action == ResourceAction::ResizeRebuild
+                        && let EventKind::Resource { dims: Some(d), .. } = event.kind
+                    {
+                        node.dims = Some(story_dims(d));
+                    }
+                    if let Some(p) = packet {
+                        node.last_packet = Some((p, t));
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn story_dims(d: crate::event::Dims) -> StoryDims {
+    StoryDims {
+        width: d.width,
+        height: d.height,
+        scale: f64::from(d.scale),
+    }
+}
+
+impl EventSink for ResourceGraph {
+    fn on_name(&mut self, name: Name, text: &str) {
+        self.names.define(name, text);
+    }
+
+    fn on_event(&mut self, event: &Event) {
+        let seq = self.events;
+        self.events += 1;
+        let t = event.time_ns;
+        if self.origin_ns.is_none() {
+            self.origin_ns = Some(t);
+        }
+        if self.cutoff().is_some_and(|at| t > at) {
+            self.events_after += 1;
+            return;
+        }
+        self.last_ns = Some(t);
+        match event.kind {
+            EventKind::Resource {
+                action, resource, ..
+            } => self.apply(seq, t, action, resource, event),
+            EventKind::Touched { packet, resource } => {
+                if let Some(node) = self.live.get_mut(&resource.0) {
+                    node.last_packet = Some((packet, t));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The last packet that touched a resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct GraphTouch {
+    /// Lane id.
+    pub lane: u64,
+    /// Packet id.
+    pub packet: u64,
+    /// Stream time of the touch, ns.
+    pub time_ns: u64,
+}
+
+/// One live resource.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct GraphResource {
+    /// Its id.
+    pub id: u64,
+    /// Its type.
+    pub resource_type: String,
+    /// Its size (from its create or its last rebuild), when known.
+    pub dims: Option<StoryDims>,
+    /// Stream time of its create, ns.
+    pub created_ns: u64,
+    /// Sequence number of its create.
+    pub create_seq: u64,
+    /// `at_ns - created_ns`, ms.
+    pub age_ms: f64,
+    /// The last packet that touched it (a resource event in packet context or a
+    /// `Touched` event), if any.
+    pub last_packet: Option<GraphTouch>,
+}
+
+/// One owner and its live resources.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct GraphOwner {
+    /// Owner kind name.
+    pub owner_kind: String,
+    /// Owner key.
+    pub owner_key: u64,
+    /// Its live resources.
+    pub live: u64,
+    /// Its live resources per type.
+    pub by_type: TypeCounts,
+    /// Its live resources, by type name then id.
+    pub resources: Vec<GraphResource>,
+}
+
+/// The live resource graph at one point of a stream.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct Graph {
+    /// Always `"gpu-ledger-graph"`.
+    pub format: String,
+    /// Schema version, 1.
+    pub version: u32,
+    /// The point in the stream, stream time in ns (the last event's time when none
+    /// was asked for).
+    pub at_ns: u64,
+    /// The same point, ms after the stream's first event.
+    pub at_ms: f64,
+    /// Stream time of the stream's first event, ns: the zero of every `ms` in the text.
+    pub origin_ns: u64,
+    /// Events at or before `at_ns`.
+    pub events_applied: u64,
+    /// Events after `at_ns`, ignored.
+    pub events_after: u64,
+    /// Live resources.
+    pub live: u64,
+    /// Live resources per type.
+    pub by_type: TypeCounts,
+    /// Owners with live resources, by kind name then key.
+    pub owners: Vec<GraphOwner>,
+}
+
+impl Graph {
+    /// The graph as an indented tree: owners, then their resources.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::ResourceGraph;
+    ///
+    /// let text = ResourceGraph::new(None).graph().render_text();
+    /// assert_eq!(text, "Resource graph at 0.000 ms: 0 live resources, 0 owners\n");
+    /// ```
+    pub fn render_text(&self) -> String {
+        let mut out = String::new();
+        let _ = write!(
+            out,
+            "Resource graph at {:.3} ms: {} live resources, {} owners",
+            self.at_ms,
+            self.live,
+            self.owners.len()
+        );
+        if !self.by_type.is_empty() {
+            let _ = write!(out, " ({})", type_list(&self.by_type));
+        }
+        out.push('\n');
+        for o in &self.owners {
+            let _ = writeln!(
+                out,
+                "  {} {:#x}: {} live ({})",
+                o.owner_kind,
+                o.owner_key,
+                o.live,
+                type_list(&o.by_type)
+            );
+            for r in &o.resources {
+                let _ = write!(
+                    out,
+                    "    {} {}  age {:.3} ms",
+                    r.resource_type, r.id, r.age_ms
+                );
+                if let Some(d) = r.dims {
+                    let _ = write!(out, "  {}x{} @{}", d.width, d.height, d.scale);
+                }
+                match r.last_packet {
+                    Some(p) => {
+                        let _ = write!(
+                            out,
+                            "  last packet {}/{} at {:.3} ms",
+                            p.lane,
+                            p.packet,
+                            ms(p.time_ns.saturating_sub(self.origin_ns))
+                        );
+                    }
+                    None => out.push_str("  no packet"),
+                }
+                out.push('\n');
+            }
+        }
+        out
+    }
+
+    /// The graph as pretty-printed JSON, fields in schema order (schema: `docs/report-schema.md`).
+    #[cfg(feature = "json")]
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|e| format!("{{\"format\":\"{GRAPH_FORMAT}\",\"error\":\"{e}\"}}"))
+    }
+
+    /// The same, as a JSON value (keys sorted), for tools that add fields to it.
+    #[cfg(feature = "json")]
+    pub fn to_json_value(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// `2 CommandQueue, 1 Texture`.
+fn type_list(counts: &TypeCounts) -> String {
+    counts
+        .iter()
+        .map(|(t, n)| format!("{n} {t}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{OwnerKind, ResourceId};
+
+    #[test]
+    fn memory_is_bounded_by_the_live_set() {
+        let mut g = ResourceGraph::new(None);
+        let owner = Owner::new(OwnerKind::ChildVisual, 7);
+        for id in 1..=100_000u64 {
+            for action in [ResourceAction::Create, ResourceAction::Destroy] {
+                if action == ResourceAction::Destroy && id % 1000 == 0 {
+                    continue; // every thousandth resource stays
+                }
+                g.on_event(&Event {
+                    time_ns: id,
+                    thread: 0,
+                    kind: EventKind::Resource {
+                        action,
+                        resource: Resource {
+                            id: ResourceId(id),
+                            ty: ResourceType::Texture,
+                            owner,
+                        },
+                        dims: None,
+                        packet: None,
+                    },
+                });
+            }
+        }
+        assert_eq!(g.live_len(), 100);
+        let graph = g.graph();
+        assert_eq!(graph.owners.len(), 1);
+        let ids: Vec<u64> = graph.owners[0]
+            .resources
+            .iter()
+            .map(|r| r.id)
+            .take(3)
+            .collect();
+        assert_eq!(ids, vec![1000, 2000, 3000], "sorted by id within a type");
+    }
+}

@@ -1,0 +1,301 @@
+//! Guardrails: pass/fail verdicts over a report's facts, each with an id, a
+//! severity, a threshold from [`Definitions`] and its evidence (plan, slice D).
+//!
+//! A guardrail never measures anything itself: it reads numbers the report already
+//! holds (recreate loops, command-queue destroys and presents per window, the
+//! `destroy-in-flight` anomalies) and compares them with a threshold, so a verdict
+//! is exactly as deterministic as the report and never changes what the report
+//! says. It must never read the stream, a file or the environment.
+//!
+//! | id | severity | fails when |
+//! | --- | --- | --- |
+//! | `recreate-churn` | warning | more than `recreate_churn_max_keys` non-transient (owner, type) keys are in a recreate loop (R cycles within T) |
+//! | `queue-destroys-vs-presents` | warning | command-queue destroys exceed `queue_destroy_factor` × presents, overall or in the startup window |
+//! | `destroy-in-flight` | error | more than `destroy_in_flight_max` destroys of a resource an in-flight packet references |
+
+use std::collections::BTreeMap;
+
+#[cfg(feature = "json")]
+use serde::Serialize;
+
+use super::definitions::Definitions;
+use super::numbers::round3;
+use super::report::Report;
+use super::sections::{EvidenceItem, WindowReport};
+
+/// How bad a failed guardrail is. `Warning < Error`.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::Severity;
+///
+/// assert_eq!(Severity::from_name("warning"), Some(Severity::Warning));
+/// assert_eq!(Severity::from_name("fatal"), None);
+/// assert!(Severity::Warning < Severity::Error);
+/// assert_eq!(Severity::Error.name(), "error");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "json", derive(Serialize), serde(rename_all = "lowercase"))]
+pub enum Severity {
+    /// A smell worth a look: churn the plan wants reduced.
+    Warning,
+    /// A broken invariant: an assertion failed.
+    Error,
+}
+
+impl Severity {
+    /// The severity's name in reports: `warning` or `error`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    /// The severity named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// What a guardrail's verdict rests on.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct GuardrailEvidence {
+    /// The numbers compared, by name (the limit included).
+    pub counts: BTreeMap<String, u64>,
+    /// The offending events, by sequence number (at most a few).
+    pub items: Vec<EvidenceItem>,
+}
+
+/// One guardrail's verdict on a stream.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::{Analyzer, Guardrail, Severity};
+///
+/// let report = Analyzer::default().report();
+/// let ids: Vec<&str> = report.guardrails.iter().map(|g| g.id.as_str()).collect();
+/// assert_eq!(ids, [Guardrail::RECREATE_CHURN, Guardrail::QUEUE_DESTROYS_VS_PRESENTS, Guardrail::DESTROY_IN_FLIGHT]);
+/// assert!(report.failed_guardrails(Severity::Warning).is_empty());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct Guardrail {
+    /// Stable id: one of the `Guardrail::*` constants.
+    pub id: String,
+    /// How bad a failure is.
+    pub severity: Severity,
+    /// Whether the stream is within the threshold.
+    pub passed: bool,
+    /// One sentence: the numbers compared and the limit.
+    pub message: String,
+    /// The threshold applied (the `Definitions` field the id names).
+    pub threshold: f64,
+    /// The numbers and events behind the verdict.
+    pub evidence: GuardrailEvidence,
+}
+
+impl Guardrail {
+    /// Non-transient owners recreating the same type R times within T.
+    pub const RECREATE_CHURN: &'static str = "recreate-churn";
+    /// Command-queue destroys far beyond presented packets.
+    pub const QUEUE_DESTROYS_VS_PRESENTS: &'static str = "queue-destroys-vs-presents";
+    /// A resource destroyed while a packet in flight references it.
+    pub const DESTROY_IN_FLIGHT: &'static str = "destroy-in-flight";
+
+    /// Whether it failed at `level` or worse.
+    pub fn fails_at(&self, level: Severity) -> bool {
+        !self.passed && self.severity >= level
+    }
+}
+
+/// Facts a guardrail needs that the report does not list in full.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct GuardFacts {
+    /// Non-transient keys flagged as recreate loops (the report lists the top ones).
+    pub(crate) loop_keys: u64,
+    /// References not checked for `destroy-in-flight` (beyond the per-packet cap).
+    pub(crate) refs_untracked: u64,
+    /// Packets forgotten by the in-flight table at its cap.
+    pub(crate) packets_evicted: u64,
+}
+
+/// The guardrails of report `r`, in a fixed order.
+pub(crate) fn evaluate(r: &Report, facts: GuardFacts, d: &Definitions) -> Vec<Guardrail> {
+    vec![
+        recreate_churn(r, facts, d),
+        queue_destroys(r, d),
+        destroy_in_flight(r, facts, d),
+    ]
+}
+
+fn counts<const N: usize>(pairs: [(&str, u64); N]) -> BTreeMap<String, u64> {
+    pairs.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+}
+
+fn recreate_churn(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrail {
+    let limit = d.recreate_churn_max_keys;
+    let keys = facts.loop_keys;
+    let loops: Vec<_> = r.recreate_loops.iter().filter(|l| !l.transient).collect();
+    let mut message = format!(
+        "{keys} non-transient (owner, type) keys in a recreate loop (R={} recreates within T={:.3} ms; limit {limit})",
+        r.definitions.recreate_loop_count, r.definitions.recreate_loop_window_ms
+    );
+    if let Some(l) = loops.first() {
+        message.push_str(&format!(
+            "; worst: {} {:#x} {}, {} recreates",
+            l.owner_kind, l.owner_key, l.resource_type, l.recreates
+        ));
+    }
+    let mut items: Vec<EvidenceItem> = loops
+        .iter()
+        .take(d.max_examples)
+        .map(|l| EvidenceItem {
+            seq: l.first_loop_seq,
+            what: format!(
+                "{} {:#x} {}: {} recreates, {} loop cycles, first loop in {}",
+                l.owner_kind, l.owner_key, l.resource_type, l.recreates, l.loop_cycles, l.window
+            ),
+        })
+        .collect();
+    items.sort_by_key(|i| i.seq);
+    Guardrail {
+        id: Guardrail::RECREATE_CHURN.to_owned(),
+        severity: Severity::Warning,
+        passed: keys <= limit,
+        message,
+        threshold: limit as f64,
+        evidence: GuardrailEvidence {
+            counts: counts([
+                ("non_transient_loop_keys", keys),
+                ("limit", limit),
+                (
+                    "transient_loop_keys",
+                    r.totals.recreate_loop_keys.saturating_sub(keys),
+                ),
+            ]),
+            items,
+        },
+    }
+}
+
+/// Command-queue destroys and presents in `w`.
+fn queues(w: Option<&WindowReport>) -> (u64, u64) {
+    w.map_or((0, 0), |w| {
+        (
+            w.destroyed.get("CommandQueue").copied().unwrap_or(0),
+            w.packets.presented,
+        )
+    })
+}
+
+fn queue_destroys(r: &Report, d: &Definitions) -> Guardrail {
+    let factor = d.queue_factor();
+    // Destroys are whole numbers: `destroys > factor × presents` is `destroys > limit`.
+    let limit = |presented: u64| (factor * presented as f64).floor() as u64;
+    let mut destroyed = 0;
+    for w in [&r.windows.startup, &r.windows.steady, &r.windows.shutdown] {
+        destroyed += queues(w.as_ref()).0;
+    }
+    let presented = r.totals.presented;
+    let (startup_destroyed, startup_presented) = queues(r.windows.startup.as_ref());
+    let (all_limit, startup_limit) = (limit(presented), limit(startup_presented));
+    let passed = destroyed <= all_limit && startup_destroyed <= startup_limit;
+    let message = format!(
+        "CommandQueue destroys vs presents: {destroyed} vs {presented} overall (limit {all_limit} at {factor:.3}x), {startup_destroyed} vs {startup_presented} in startup (limit {startup_limit})"
+    );
+    let items = if passed {
+        Vec::new()
+    } else {
+        let mut items: Vec<EvidenceItem> = r
+            .destroy_causes
+            .examples
+            .iter()
+            .filter(|e| e.resource_type == "CommandQueue")
+            .map(|e| EvidenceItem {
+                seq: e.destroy_seq,
+                what: format!(
+                    "destroy of CommandQueue {} ({} {:#x}, cause {}, in {})",
+                    e.resource_id, e.owner_kind, e.owner_key, e.cause, e.window
+                ),
+            })
+            .collect();
+        items.sort_by_key(|i| i.seq);
+        items.truncate(d.max_examples);
+        items
+    };
+    Guardrail {
+        id: Guardrail::QUEUE_DESTROYS_VS_PRESENTS.to_owned(),
+        severity: Severity::Warning,
+        passed,
+        message,
+        threshold: round3(factor),
+        evidence: GuardrailEvidence {
+            counts: counts([
+                ("queue_destroys", destroyed),
+                ("presented", presented),
+                ("limit", all_limit),
+                ("startup_queue_destroys", startup_destroyed),
+                ("startup_presented", startup_presented),
+                ("startup_limit", startup_limit),
+            ]),
+            items,
+        },
+    }
+}
+
+fn destroy_in_flight(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrail {
+    let kind = Guardrail::DESTROY_IN_FLIGHT;
+    let limit = d.destroy_in_flight_max;
+    let found = r.anomalies.by_kind.get(kind).copied().unwrap_or(0);
+    let mut message =
+        format!("{found} destroys of a resource an in-flight packet referenced (limit {limit})");
+    if facts.refs_untracked > 0 {
+        message.push_str(&format!(
+            "; {} references beyond {} per packet not checked",
+            facts.refs_untracked, d.max_packet_refs
+        ));
+    }
+    if facts.packets_evicted > 0 {
+        message.push_str(&format!(
+            "; {} packets forgotten at the {}-packet cap",
+            facts.packets_evicted, d.max_live_packets
+        ));
+    }
+    let items = r
+        .anomalies
+        .examples
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| EvidenceItem {
+            seq: e.seq,
+            what: format!(
+                "destroy of resource {} while packet {}/{} was in flight",
+                e.resource_id.unwrap_or(0),
+                e.lane.unwrap_or(0),
+                e.packet.unwrap_or(0)
+            ),
+        })
+        .collect();
+    Guardrail {
+        id: kind.to_owned(),
+        severity: Severity::Error,
+        passed: found <= limit,
+        message,
+        threshold: limit as f64,
+        evidence: GuardrailEvidence {
+            counts: counts([
+                ("destroys_in_flight", found),
+                ("limit", limit),
+                ("refs_untracked", facts.refs_untracked),
+                ("packets_evicted", facts.packets_evicted),
+            ]),
+            items,
+        },
+    }
+}

@@ -1,0 +1,618 @@
+//! Guardrails (plan, slice D): each verdict just below and at its threshold, the
+//! `destroy-in-flight` assertion (in flight, after completion, own packet before and
+//! after submit, the per-packet cap, eviction), their JSON and text, determinism.
+
+use gpu_ledger::analysis::{Analyzer, Definitions, Guardrail, Report, Severity};
+use gpu_ledger::{
+    Event, EventKind, EventSink, Owner, OwnerKind, PacketRef, PacketStage, Resource,
+    ResourceAction, ResourceId, ResourceType,
+};
+
+const MS: u64 = 1_000_000;
+
+/// A hand-built stream: one event per millisecond.
+#[derive(Clone, Debug, Default)]
+struct Stream {
+    events: Vec<Event>,
+}
+
+fn root(key: u64) -> Owner {
+    Owner::new(OwnerKind::RootVisual, key)
+}
+
+fn p(packet: u64) -> PacketRef {
+    PacketRef::new(1, packet)
+}
+
+impl Stream {
+    fn push(&mut self, kind: EventKind) -> &mut Self {
+        let time_ns = self.events.len() as u64 * MS;
+        self.events.push(Event {
+            time_ns,
+            thread: 0,
+            kind,
+        });
+        self
+    }
+
+    fn res(
+        &mut self,
+        action: ResourceAction,
+        id: u64,
+        ty: ResourceType,
+        owner: Owner,
+        packet: Option<PacketRef>,
+    ) -> &mut Self {
+        self.push(EventKind::Resource {
+            action,
+            resource: Resource {
+                id: ResourceId(id),
+                ty,
+                owner,
+            },
+            dims: None,
+            packet,
+        })
+    }
+
+    /// A command queue of owner `key`, outside any packet.
+    fn queue(&mut self, id: u64, key: u64) -> &mut Self {
+        self.res(
+            ResourceAction::Create,
+            id,
+            ResourceType::CommandQueue,
+            root(key),
+            None,
+        )
+    }
+
+    fn destroy_queue(&mut self, id: u64, key: u64, packet: Option<PacketRef>) -> &mut Self {
+        self.res(
+            ResourceAction::Destroy,
+            id,
+            ResourceType::CommandQueue,
+            root(key),
+            packet,
+        )
+    }
+
+    fn stage(&mut self, packet: u64, stage: PacketStage) -> &mut Self {
+        self.push(EventKind::Packet {
+            packet: p(packet),
+            stage,
+        })
+    }
+
+    fn queued(&mut self, packet: u64) -> &mut Self {
+        self.stage(packet, PacketStage::Queued { command_id: packet })
+    }
+
+    fn present(&mut self, packet: u64) -> &mut Self {
+        self.stage(packet, PacketStage::Presented)
+    }
+
+    fn touch(&mut self, packet: u64, id: u64) -> &mut Self {
+        self.push(EventKind::Touched {
+            packet: p(packet),
+            resource: ResourceId(id),
+        })
+    }
+
+    fn report_with(&self, defs: Definitions) -> Report {
+        let mut a = Analyzer::new(defs);
+        for e in &self.events {
+            a.on_event(e);
+        }
+        a.on_finish();
+        a.report()
+    }
+
+    fn report(&self) -> Report {
+        self.report_with(Definitions::default())
+    }
+}
+
+/// The default definitions, changed by `f`.
+fn with(f: impl FnOnce(&mut Definitions)) -> Definitions {
+    let mut d = Definitions::default();
+    f(&mut d);
+    d
+}
+
+fn guardrail<'a>(r: &'a Report, id: &str) -> &'a Guardrail {
+    r.guardrails
+        .iter()
+        .find(|g| g.id == id)
+        .unwrap_or_else(|| panic!("no guardrail {id}"))
+}
+
+fn counts(g: &Guardrail) -> Vec<(&str, u64)> {
+    g.evidence
+        .counts
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect()
+}
+
+fn items(g: &Guardrail) -> Vec<(u64, &str)> {
+    g.evidence
+        .items
+        .iter()
+        .map(|i| (i.seq, i.what.as_str()))
+        .collect()
+}
+
+// ---------------------------------------------------------------- recreate churn
+
+/// Owner `key` destroys and recreates its queue `cycles` times (10 ms apart).
+fn recreate(s: &mut Stream, key: u64, first_id: u64, cycles: u64) {
+    s.queue(first_id, key);
+    for c in 0..cycles {
+        s.destroy_queue(first_id + c, key, None)
+            .queue(first_id + c + 1, key);
+    }
+}
+
+#[test]
+fn recreate_churn_warns_at_r_cycles_within_t() {
+    let mut below = Stream::default();
+    recreate(&mut below, 0x1400, 1, 2);
+    let g = guardrail(&below.report(), Guardrail::RECREATE_CHURN).clone();
+    assert_eq!(
+        (g.passed, g.severity, g.threshold),
+        (true, Severity::Warning, 0.0)
+    );
+    assert_eq!(
+        g.message,
+        "0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)"
+    );
+
+    let mut at = Stream::default();
+    recreate(&mut at, 0x1400, 1, 3);
+    let r = at.report();
+    let g = guardrail(&r, Guardrail::RECREATE_CHURN);
+    assert!(!g.passed);
+    assert_eq!(
+        g.message,
+        "1 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0); worst: RootVisual 0x1400 CommandQueue, 3 recreates"
+    );
+    assert_eq!(
+        counts(g),
+        vec![
+            ("limit", 0),
+            ("non_transient_loop_keys", 1),
+            ("transient_loop_keys", 0)
+        ]
+    );
+    // The create that completed the loop is event #6.
+    assert_eq!(
+        items(g),
+        vec![(
+            6,
+            "RootVisual 0x1400 CommandQueue: 3 recreates, 1 loop cycles, first loop in startup"
+        )]
+    );
+    // With nothing presented, its 3 queue destroys also exceed 2 x 0.
+    let failed: Vec<&str> = r
+        .failed_guardrails(Severity::Warning)
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect();
+    assert_eq!(failed, ["recreate-churn", "queue-destroys-vs-presents"]);
+    assert!(r.failed_guardrails(Severity::Error).is_empty());
+}
+
+#[test]
+fn recreate_churn_tolerates_its_limit_and_ignores_transient_loops() {
+    let mut s = Stream::default();
+    recreate(&mut s, 1, 1, 3);
+    recreate(&mut s, 2, 100, 3);
+    // Per-frame command buffers loop too, and are expected to.
+    let pool = Owner::new(OwnerKind::Transient, 9);
+    for id in 200..205 {
+        s.res(
+            ResourceAction::Create,
+            id,
+            ResourceType::CommandBuffer,
+            pool,
+            None,
+        )
+        .res(
+            ResourceAction::Destroy,
+            id,
+            ResourceType::CommandBuffer,
+            pool,
+            None,
+        );
+    }
+    let verdict = |max: u64| {
+        let defs = with(|d| d.recreate_churn_max_keys = max);
+        let r = s.report_with(defs);
+        let g = guardrail(&r, Guardrail::RECREATE_CHURN);
+        (g.passed, g.threshold, g.evidence.counts.clone())
+    };
+    let counts_at = |limit| {
+        [
+            ("limit", limit),
+            ("non_transient_loop_keys", 2),
+            ("transient_loop_keys", 1),
+        ]
+        .map(|(k, v)| (k.to_owned(), v))
+        .into_iter()
+        .collect()
+    };
+    assert_eq!(verdict(1), (false, 1.0, counts_at(1)));
+    assert_eq!(verdict(2), (true, 2.0, counts_at(2)));
+}
+
+// ---------------------------------------------------------------- queue destroys vs presents
+
+/// `presents` presented packets, then `destroys` queues destroyed (and so in shutdown).
+fn queues_then_presents(presents: u64, destroys: u64) -> Stream {
+    let mut s = Stream::default();
+    for id in 1..=destroys {
+        s.queue(id, id);
+    }
+    for pk in 1..=presents {
+        s.present(pk);
+    }
+    for id in 1..=destroys {
+        s.destroy_queue(id, id, None);
+    }
+    s
+}
+
+#[test]
+fn queue_destroys_fail_only_beyond_the_factor() {
+    let at = queues_then_presents(3, 6).report();
+    let g = guardrail(&at, Guardrail::QUEUE_DESTROYS_VS_PRESENTS);
+    assert_eq!(
+        (g.passed, g.severity, g.threshold),
+        (true, Severity::Warning, 2.0)
+    );
+    assert_eq!(
+        g.message,
+        "CommandQueue destroys vs presents: 6 vs 3 overall (limit 6 at 2.000x), 0 vs 3 in startup (limit 6)"
+    );
+    assert!(g.evidence.items.is_empty());
+
+    let above = queues_then_presents(3, 7).report();
+    let g = guardrail(&above, Guardrail::QUEUE_DESTROYS_VS_PRESENTS);
+    assert!(!g.passed);
+    assert_eq!(
+        counts(g),
+        vec![
+            ("limit", 6),
+            ("presented", 3),
+            ("queue_destroys", 7),
+            ("startup_limit", 6),
+            ("startup_presented", 3),
+            ("startup_queue_destroys", 0),
+        ]
+    );
+    assert_eq!(
+        items(g),
+        vec![
+            (
+                10,
+                "destroy of CommandQueue 1 (RootVisual 0x1, cause shutdown, in shutdown)"
+            ),
+            (
+                11,
+                "destroy of CommandQueue 2 (RootVisual 0x2, cause shutdown, in shutdown)"
+            ),
+            (
+                12,
+                "destroy of CommandQueue 3 (RootVisual 0x3, cause shutdown, in shutdown)"
+            ),
+        ]
+    );
+}
+
+#[test]
+fn queue_destroy_factor_is_configurable_and_floors_the_limit() {
+    let defs = with(|d| d.queue_destroy_factor = 1.5);
+    // 1.5 x 3 = 4.5: 4 destroys pass, 5 fail.
+    let verdict = |destroys| {
+        let r = queues_then_presents(3, destroys).report_with(defs.clone());
+        let g = guardrail(&r, Guardrail::QUEUE_DESTROYS_VS_PRESENTS).clone();
+        (g.passed, g.threshold, g.evidence.counts["limit"])
+    };
+    assert_eq!(verdict(4), (true, 1.5, 4));
+    assert_eq!(verdict(5), (false, 1.5, 4));
+    let nan = with(|d| d.queue_destroy_factor = f64::NAN);
+    let r = queues_then_presents(3, 1).report_with(nan);
+    assert_eq!(r.definitions.queue_destroy_factor, 0.0, "NaN reads as 0");
+    assert!(!guardrail(&r, Guardrail::QUEUE_DESTROYS_VS_PRESENTS).passed);
+}
+
+#[test]
+fn queue_destroys_are_also_checked_in_the_startup_window() {
+    // Startup: 3 queue rebuilds around 1 present (limit 2); then 10 clean presents.
+    let mut s = Stream::default();
+    s.queue(1, 1);
+    s.destroy_queue(1, 1, None).queue(2, 1);
+    s.present(1);
+    s.destroy_queue(2, 1, None).queue(3, 1);
+    s.destroy_queue(3, 1, None).queue(4, 1);
+    for pk in 2..=11 {
+        s.present(pk);
+    }
+    let r = s.report();
+    let g = guardrail(&r, Guardrail::QUEUE_DESTROYS_VS_PRESENTS);
+    assert_eq!(
+        g.message,
+        "CommandQueue destroys vs presents: 3 vs 11 overall (limit 22 at 2.000x), 3 vs 2 in startup (limit 4)"
+    );
+    assert!(g.passed, "3 <= 2 x 2");
+    // One more rebuild before the second present puts startup over its limit.
+    let mut more = Stream::default();
+    more.queue(1, 1);
+    for id in 1..=5 {
+        more.destroy_queue(id, 1, None).queue(id + 1, 1);
+    }
+    more.present(1);
+    for pk in 2..=11 {
+        more.present(pk);
+    }
+    let r = more.report();
+    let g = guardrail(&r, Guardrail::QUEUE_DESTROYS_VS_PRESENTS);
+    assert_eq!(
+        g.message,
+        "CommandQueue destroys vs presents: 5 vs 11 overall (limit 22 at 2.000x), 5 vs 1 in startup (limit 2)"
+    );
+    assert!(!g.passed);
+}
+
+// ---------------------------------------------------------------- destroy in flight
+
+fn in_flight(r: &Report) -> u64 {
+    r.anomalies.by_kind["destroy-in-flight"]
+}
+
+#[test]
+fn a_destroy_while_a_touching_packet_is_in_flight_is_an_error() {
+    let mut s = Stream::default();
+    s.queue(1, 1); // #0
+    s.queued(7).touch(7, 1); // #1, #2
+    s.stage(7, PacketStage::Submitted); // #3
+    s.destroy_queue(1, 1, Some(p(8))); // #4: packet 8 pulls it from under packet 7
+    s.stage(7, PacketStage::Completed).present(7); // #5, #6
+    let r = s.report();
+    assert_eq!((in_flight(&r), r.anomalies.total), (1, 1));
+    let e = &r.anomalies.examples[0];
+    assert_eq!(
+        (e.kind.as_str(), e.seq, e.resource_id, e.lane, e.packet),
+        ("destroy-in-flight", 4, Some(1), Some(1), Some(7))
+    );
+    let g = guardrail(&r, Guardrail::DESTROY_IN_FLIGHT);
+    assert_eq!((g.passed, g.severity), (false, Severity::Error));
+    assert_eq!(
+        g.message,
+        "1 destroys of a resource an in-flight packet referenced (limit 0)"
+    );
+    assert_eq!(
+        items(g),
+        vec![(4, "destroy of resource 1 while packet 1/7 was in flight")]
+    );
+    assert_eq!(
+        counts(g),
+        vec![
+            ("destroys_in_flight", 1),
+            ("limit", 0),
+            ("packets_evicted", 0),
+            ("refs_untracked", 0)
+        ]
+    );
+    let failed: Vec<&str> = r
+        .failed_guardrails(Severity::Error)
+        .iter()
+        .map(|g| g.id.as_str())
+        .collect();
+    assert_eq!(failed, ["destroy-in-flight"]);
+    // A tolerance of one lets it pass.
+    let tolerant = s.report_with(with(|d| d.destroy_in_flight_max = 1));
+    assert!(guardrail(&tolerant, Guardrail::DESTROY_IN_FLIGHT).passed);
+}
+
+#[test]
+fn a_destroy_after_completion_or_before_queueing_is_fine() {
+    // After Completed (not yet presented): the GPU is done with it.
+    let mut done = Stream::default();
+    done.queue(1, 1).queued(7).touch(7, 1);
+    done.stage(7, PacketStage::Submitted)
+        .stage(7, PacketStage::Completed);
+    done.destroy_queue(1, 1, None).present(7);
+    assert_eq!(in_flight(&done.report()), 0);
+    // After any terminal stage.
+    for terminal in [PacketStage::Dropped, PacketStage::NoOp, PacketStage::Failed] {
+        let mut s = Stream::default();
+        s.queue(1, 1).queued(7).touch(7, 1).stage(7, terminal);
+        s.destroy_queue(1, 1, None);
+        assert_eq!(in_flight(&s.report()), 0, "{terminal:?}");
+    }
+    // Touched before the packet was queued, destroyed before it was: not in flight.
+    let mut early = Stream::default();
+    early
+        .queue(1, 1)
+        .touch(7, 1)
+        .destroy_queue(1, 1, None)
+        .queued(7);
+    assert_eq!(in_flight(&early.report()), 0);
+    // ...but touched before and destroyed after queueing: the reference counts.
+    let mut late = Stream::default();
+    late.queue(1, 1)
+        .touch(7, 1)
+        .queued(7)
+        .destroy_queue(1, 1, None);
+    assert_eq!(in_flight(&late.report()), 1);
+}
+
+#[test]
+fn creates_and_binds_in_a_packet_are_references_too() {
+    // Created in packet 7's context while it is queued; destroyed outside any packet.
+    let mut s = Stream::default();
+    s.queued(7).res(
+        ResourceAction::Create,
+        1,
+        ResourceType::TextureTarget,
+        root(1),
+        Some(p(7)),
+    );
+    s.res(
+        ResourceAction::Destroy,
+        1,
+        ResourceType::TextureTarget,
+        root(1),
+        None,
+    );
+    assert_eq!(in_flight(&s.report()), 1);
+    let mut b = Stream::default();
+    b.queue(1, 1).queued(7).res(
+        ResourceAction::Bind,
+        1,
+        ResourceType::CommandQueue,
+        root(1),
+        Some(p(7)),
+    );
+    b.destroy_queue(1, 1, None);
+    assert_eq!(in_flight(&b.report()), 1);
+}
+
+#[test]
+fn a_packet_may_destroy_its_own_references_until_it_is_submitted() {
+    let mut encoding = Stream::default();
+    encoding.queue(1, 1).queued(7).touch(7, 1);
+    encoding.destroy_queue(1, 1, Some(p(7))).queue(2, 1);
+    assert_eq!(in_flight(&encoding.report()), 0, "a rebuild while encoding");
+    let mut submitted = Stream::default();
+    submitted.queue(1, 1).queued(7).touch(7, 1);
+    submitted.stage(7, PacketStage::Submitted);
+    submitted.destroy_queue(1, 1, Some(p(7)));
+    assert_eq!(in_flight(&submitted.report()), 1, "the GPU holds it");
+    // Another packet in flight holding it still counts while this one encodes.
+    let mut shared = Stream::default();
+    shared
+        .queue(1, 1)
+        .queued(6)
+        .touch(6, 1)
+        .queued(7)
+        .touch(7, 1);
+    shared.destroy_queue(1, 1, Some(p(7)));
+    let r = shared.report();
+    assert_eq!(in_flight(&r), 1);
+    assert_eq!(r.anomalies.examples[0].packet, Some(6), "the other holder");
+}
+
+#[test]
+fn references_beyond_the_per_packet_cap_are_counted_not_checked() {
+    let mut s = Stream::default();
+    s.queued(7);
+    for id in 1..=3 {
+        s.queue(id, id).touch(7, id);
+    }
+    for id in 1..=3 {
+        s.destroy_queue(id, id, None);
+    }
+    let defs = |cap| with(|d| d.max_packet_refs = cap);
+    let r = s.report_with(defs(2));
+    assert_eq!(in_flight(&r), 2, "the third touch was beyond the cap");
+    let g = guardrail(&r, Guardrail::DESTROY_IN_FLIGHT);
+    assert_eq!(g.evidence.counts["refs_untracked"], 1);
+    assert_eq!(
+        g.message,
+        "2 destroys of a resource an in-flight packet referenced (limit 0); 1 references beyond 2 per packet not checked"
+    );
+    assert_eq!(r.definitions.max_packet_refs, 2);
+    assert_eq!(in_flight(&s.report_with(defs(3))), 3);
+}
+
+#[test]
+fn packets_evicted_at_the_cap_release_their_references() {
+    let mut s = Stream::default();
+    s.queue(1, 1).queued(6).touch(6, 1);
+    s.queued(7).queued(8); // with room for 2 packets, packet 6 is forgotten
+    s.destroy_queue(1, 1, None);
+    let r = s.report_with(with(|d| d.max_live_packets = 2));
+    assert_eq!(in_flight(&r), 0);
+    let g = guardrail(&r, Guardrail::DESTROY_IN_FLIGHT);
+    assert_eq!(g.evidence.counts["packets_evicted"], 1);
+    assert_eq!(
+        g.message,
+        "0 destroys of a resource an in-flight packet referenced (limit 0); 1 packets forgotten at the 2-packet cap"
+    );
+}
+
+// ---------------------------------------------------------------- rendering, determinism
+
+#[test]
+fn guardrails_render_as_text_and_json() {
+    let mut s = queues_then_presents(1, 3);
+    s.queue(10, 10).queued(7).touch(7, 10);
+    s.destroy_queue(10, 10, None);
+    let r = s.report();
+    let expected = "  PASS  recreate-churn              warning  0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)
+  WARN  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 4 vs 1 overall (limit 2 at 2.000x), 0 vs 1 in startup (limit 2)
+        #4 destroy of CommandQueue 1 (RootVisual 0x1, cause shutdown, in shutdown)
+        #5 destroy of CommandQueue 2 (RootVisual 0x2, cause shutdown, in shutdown)
+        #6 destroy of CommandQueue 3 (RootVisual 0x3, cause shutdown, in shutdown)
+  FAIL  destroy-in-flight           error    1 destroys of a resource an in-flight packet referenced (limit 0)
+        #10 destroy of resource 10 while packet 1/7 was in flight
+";
+    assert_eq!(r.render_guardrails_text(), expected);
+    let text = r.render_text(&gpu_ledger::analysis::TextOptions::default());
+    assert!(
+        text.contains(&format!(
+            "\nGuardrails: 2 of 3 failed\n{expected}\nWindows\n"
+        )),
+        "{text}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&r.to_json_string()).unwrap();
+    assert_eq!(
+        v["guardrails"][2],
+        serde_json::json!({
+            "id": "destroy-in-flight",
+            "severity": "error",
+            "passed": false,
+            "message": "1 destroys of a resource an in-flight packet referenced (limit 0)",
+            "threshold": 0.0,
+            "evidence": {
+                "counts": {"destroys_in_flight": 1, "limit": 0, "packets_evicted": 0, "refs_untracked": 0},
+                "items": [{"seq": 10, "what": "destroy of resource 10 while packet 1/7 was in flight"}]
+            }
+        })
+    );
+    assert_eq!(v["guardrails"][1]["severity"], "warning");
+    for (field, value) in [
+        ("recreate_churn_max_keys", serde_json::json!(0)),
+        ("queue_destroy_factor", serde_json::json!(2.0)),
+        ("destroy_in_flight_max", serde_json::json!(0)),
+        ("max_packet_refs", serde_json::json!(256)),
+    ] {
+        assert_eq!(v["definitions"][field], value, "{field}");
+    }
+}
+
+#[test]
+fn guardrails_are_deterministic_and_survive_restriction() {
+    let mut s = queues_then_presents(2, 9);
+    recreate(&mut s, 0x20, 100, 4);
+    let one = s.report();
+    let two = s.report();
+    assert_eq!(one.to_json_string(), two.to_json_string());
+    let ids: Vec<(&str, bool)> = one
+        .guardrails
+        .iter()
+        .map(|g| (g.id.as_str(), g.passed))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("recreate-churn", false),
+            ("queue-destroys-vs-presents", false),
+            ("destroy-in-flight", true)
+        ]
+    );
+    let startup = one.restrict(gpu_ledger::analysis::Window::Startup);
+    assert_eq!(startup.guardrails, one.guardrails, "whole-stream verdicts");
+}
