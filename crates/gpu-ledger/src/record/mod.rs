@@ -272,7 +272,7 @@ impl Ledger {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn record_enabled(&self, mut kind: EventKind) {
         if let EventKind::Resource {
             packet: packet @ None,
