@@ -67,21 +67,21 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "definitions": report.definitions,
                 "input": notes.to_json(&args.file),
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Text => {
-            print!("{}", report.render_guardrails_text());
+            out!("{}", report.render_guardrails_text())?;
             if passed {
-                println!(
+                outln!(
                     "check passed: no guardrail failed at {}",
                     args.fail_on.name()
-                );
+                )?;
             } else {
-                println!(
+                outln!(
                     "check failed at {}: {}",
                     args.fail_on.name(),
                     failed.join(", ")
-                );
+                )?;
             }
         }
     }

@@ -106,10 +106,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     warn_on_disagreement(report, &outcome.truth);
     match args.format {
-        Format::Json => println!("{}", serde_json::to_string_pretty(&json_document(&demo))?),
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&json_document(&demo))?)?,
         Format::Text => {
-            print!("{}", report.render_text(&TextOptions::default()));
-            print_ground_truth(outcome, report);
+            out!("{}", report.render_text(&TextOptions::default()))?;
+            print_ground_truth(outcome, report)?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -218,26 +218,30 @@ fn by_name(counts: &BTreeMap<ResourceType, u64>) -> BTreeMap<&'static str, u64> 
         .collect()
 }
 
-fn print_ground_truth(outcome: &DemoOutcome, report: &Report) {
+fn print_ground_truth(outcome: &DemoOutcome, report: &Report) -> std::io::Result<()> {
     let truth = &outcome.truth;
-    println!();
-    println!("Ground truth (counted by the compositor, not from the trace)");
-    println!(
+    outln!()?;
+    outln!("Ground truth (counted by the compositor, not from the trace)")?;
+    outln!(
         "  presented {} (report {}), during startup {} (report {})",
         truth.presented,
         report.totals.presented,
         truth.presented_startup,
         report.startup_frames_presented()
-    );
-    println!(
+    )?;
+    outln!(
         "  packets: queued {}, dropped {}, noop {}, failed {}",
-        truth.queued, truth.dropped, truth.noop, truth.failed
-    );
-    println!("  type           created  destroyed");
+        truth.queued,
+        truth.dropped,
+        truth.noop,
+        truth.failed
+    )?;
+    outln!("  type           created  destroyed")?;
     for (ty, created) in by_name(&truth.created) {
         let destroyed = by_name(&truth.destroyed).get(ty).copied().unwrap_or(0);
-        println!("  {ty:<13} {created:>8} {destroyed:>10}");
+        outln!("  {ty:<13} {created:>8} {destroyed:>10}")?;
     }
+    Ok(())
 }
 
 /// Says on stderr when the report's presented counts differ from the truth.

@@ -53,12 +53,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "base": base_notes.to_json(&args.base),
                 "new": new_notes.to_json(&args.new),
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Text => {
-            println!("BASE {}", args.base.display());
-            println!("NEW  {}", args.new.display());
-            print!("{}", diff.render_text());
+            outln!("BASE {}", args.base.display())?;
+            outln!("NEW  {}", args.new.display())?;
+            out!("{}", diff.render_text())?;
         }
     }
     if args.fail_on_regression && diff.regressed {

@@ -35,9 +35,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Json => {
             let mut doc: serde_json::Value = serde_json::from_str(&story.to_json_string())?;
             doc["input"] = notes.to_json(&args.file);
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
-        Format::Text => print!("{}", story.render_text()),
+        Format::Text => out!("{}", story.render_text())?,
     }
     if !story.found {
         eprintln!(

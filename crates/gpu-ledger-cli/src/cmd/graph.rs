@@ -66,17 +66,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             let mut doc = graph.to_json_value();
             doc["at"] = basis.into();
             doc["input"] = notes.to_json(&args.file);
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Text => {
-            print!("{}", graph.render_text());
+            out!("{}", graph.render_text())?;
             let when = match basis {
                 "startup-end" => "the end of the startup window",
                 "end-of-stream" => "the end of the stream (startup never stabilised)",
                 _ => "the time given",
             };
-            println!("Taken at {when}; --at MS picks another time.");
-            print!("{}", notes.render_text(&args.file));
+            outln!("Taken at {when}; --at MS picks another time.")?;
+            out!("{}", notes.render_text(&args.file))?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -4,6 +4,24 @@ use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
 
+/// `print!` to stdout that returns the write error instead of panicking, so that a
+/// closed pipe (`gpu-ledger report big.trace | head -1`) reaches `main`, which
+/// exits 0 quietly on it.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        write!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
+/// `println!` to stdout that returns the write error instead of panicking (see `out!`).
+macro_rules! outln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout().lock(), $($arg)*)
+    }};
+}
+
 mod check;
 #[cfg(feature = "demo")]
 mod demo;

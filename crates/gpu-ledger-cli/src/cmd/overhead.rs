@@ -69,15 +69,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "round_events": args.round_events,
                 "event_record_bytes": std::mem::size_of::<Event>(),
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Text => {
-            println!(
+            outln!(
                 "gpu-ledger recording overhead on this machine (median of {} rounds of {} events; clock: {clock})",
-                args.rounds, args.round_events
-            );
-            println!();
-            println!("  {:<34} {:>10}  bar", "measure", "value");
+                args.rounds,
+                args.round_events
+            )?;
+            outln!()?;
+            outln!("  {:<34} {:>10}  bar", "measure", "value")?;
             let rows = [
                 (
                     "enabled, one thread",
@@ -114,7 +115,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 ("events lost", lost.to_string(), String::from("0 expected")),
             ];
             for (what, value, bar) in rows {
-                println!("  {what:<34} {value:>10}  {bar}");
+                outln!("  {what:<34} {value:>10}  {bar}")?;
             }
         }
     }

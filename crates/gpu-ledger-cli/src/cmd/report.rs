@@ -48,14 +48,14 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Json => {
             let mut doc = report.to_json_value();
             doc["input"] = notes.to_json(&args.file);
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Text => {
-            print!(
+            out!(
                 "{}",
                 report.render_text(&TextOptions::default().with_max_rows(args.rows))
-            );
-            print!("{}", notes.render_text(&args.file));
+            )?;
+            out!("{}", notes.render_text(&args.file))?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -103,25 +103,25 @@ fn print_summary(
                 "lost_events": lost,
                 "seconds": seconds,
             });
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Text => {
-            println!(
+            outln!(
                 "wrote {} events ({} bytes, {:.1} B/event) to {} in {:.2} s",
                 summary.events,
                 bytes,
                 bytes as f64 / summary.events.max(1) as f64,
                 args.out.display(),
                 seconds
-            );
-            println!(
+            )?;
+            outln!(
                 "  presented {} ({} during startup), created {}, destroyed {}, lost {}",
                 summary.presented,
                 summary.presented_startup,
                 summary.created,
                 summary.destroyed,
                 lost
-            );
+            )?;
         }
     }
     Ok(())

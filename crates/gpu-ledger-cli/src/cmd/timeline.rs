@@ -53,11 +53,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Json => {
             let mut doc = timeline.to_json_value();
             doc["input"] = notes.to_json(&args.file);
-            println!("{}", serde_json::to_string_pretty(&doc)?);
+            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
         }
         Format::Text => {
-            print!("{}", timeline.render_text());
-            print!("{}", notes.render_text(&args.file));
+            out!("{}", timeline.render_text())?;
+            out!("{}", notes.render_text(&args.file))?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -225,3 +225,40 @@ fn unusable_input_exits_2_and_names_the_file() {
         stderr(&output)
     );
 }
+
+/// `gpu-ledger report big.trace | head -1`: a reader that goes away must not make any
+/// command panic (exit 101 with a backtrace); STYLE says a broken pipe exits 0 quietly.
+#[test]
+fn closed_stdout_exits_zero_quietly_for_every_command() {
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "s.gltrace", 20_000);
+    let commands: [&[&str]; 8] = [
+        &["report", "s.gltrace"],
+        &["report", "s.gltrace", "--format", "json"],
+        &["timeline", "s.gltrace"],
+        &["graph", "s.gltrace"],
+        &["check", "s.gltrace"],
+        &["explain", "s.gltrace", "--resource", "8"],
+        &["diff", "s.gltrace", "s.gltrace"],
+        &["export", "s.gltrace", "--to", "jsonl", "--out", "-"],
+    ];
+    for args in commands {
+        let mut child = gpu_ledger(dir.path())
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the gpu-ledger binary runs");
+        // Close the read end before the command writes: its first write meets EPIPE.
+        drop(child.stdout.take());
+        let output = child.wait_with_output().expect("the command ends");
+        assert_eq!(
+            (output.status.code(), stderr(&output)),
+            (Some(0), String::new()),
+            "gpu-ledger {}",
+            args.join(" ")
+        );
+    }
+}

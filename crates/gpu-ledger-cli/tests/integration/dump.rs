@@ -28,7 +28,7 @@ fn graph_of_the_mixed_log_is_exactly_its_live_resources_at_the_end() {
     fixture(dir.path(), "omega-mixed.log");
     let output = run(gpu_ledger(dir.path()).args(["graph", "omega-mixed.log"]), 0);
     let expected = concat!(
-        "Resource graph at 239.000 ms: 2 live resources, 2 owners (1 NativeTarget, 1 TextureTarget)\n",
+        "Resource graph at 239.000 ms from the first event: 2 live resources, 2 owners (1 NativeTarget, 1 TextureTarget)\n",
         "  BackendRenderTargetContext 0x140b08000: 1 live (1 TextureTarget)\n",
         "    TextureTarget 3  age 238.000 ms  1000x1000 @2  no packet\n",
         "  Engine 0x0: 1 live (1 NativeTarget)\n",

@@ -316,13 +316,13 @@ impl Graph {
     /// use gpu_ledger::analysis::ResourceGraph;
     ///
     /// let text = ResourceGraph::new(None).graph().render_text();
-    /// assert_eq!(text, "Resource graph at 0.000 ms: 0 live resources, 0 owners\n");
+    /// assert_eq!(text, "Resource graph at 0.000 ms from the first event: 0 live resources, 0 owners\n");
     /// ```
     pub fn render_text(&self) -> String {
         let mut out = String::new();
         let _ = write!(
             out,
-            "Resource graph at {:.3} ms: {} live resources, {} owners",
+            "Resource graph at {:.3} ms from the first event: {} live resources, {} owners",
             self.at_ms,
             self.live,
             self.owners.len()

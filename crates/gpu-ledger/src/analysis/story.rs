@@ -153,7 +153,7 @@ impl Story {
         }
         let _ = writeln!(
             out,
-            "Resource {}: {} owned by {} {:#x}",
+            "Resource {}: {} owned by {} {:#x}; times in ms since the recorder started",
             self.resource_id,
             self.resource_type.as_deref().unwrap_or("?"),
             self.owner_kind.as_deref().unwrap_or("?"),

@@ -78,7 +78,8 @@ impl Report {
         if let Some(w) = &self.window_filter {
             let _ = write!(out, ", {w} window only");
         }
-        out.push('\n');
+        // The zero of every time below: `timeline` and `graph` count from the first event instead.
+        out.push_str("; times in ms since the recorder started\n");
         section(
             &mut out,
             "Headline",

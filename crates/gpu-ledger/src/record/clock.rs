@@ -95,6 +95,17 @@ impl Clock {
         }
     }
 
+    /// Reads the clock before any later load: where a reading must bound what
+    /// is read from memory after it (the drain's horizon).
+    pub(crate) fn now_ticks_before_loads(&self) -> u64 {
+        match self.source {
+            Source::Tsc => tsc::read_before_loads(),
+            // `Instant` is an ordered read (the kernel's clock fences the counter);
+            // a function clock is ordered by whatever synchronises its callers.
+            _ => self.now_ticks(),
+        }
+    }
+
     /// Nanoseconds from `start_ticks` to `ticks` (0 if `ticks` is earlier).
     pub fn ticks_to_ns(&self, ticks: u64, start_ticks: u64) -> u64 {
         let elapsed = ticks.saturating_sub(start_ticks) as u128;
@@ -119,10 +130,28 @@ mod tsc {
     use std::sync::OnceLock;
     use std::time::{Duration, Instant};
 
+    /// Reads the counter once every earlier load has completed (`lfence; rdtsc`).
+    ///
+    /// A plain `rdtsc` may execute before the loads that precede it, so a thread
+    /// that has just seen another thread's resource could stamp its event earlier
+    /// than the event the other thread stamped before handing the resource over.
     #[inline]
     pub(super) fn read() -> u64 {
-        // SAFETY: `rdtsc` has no preconditions on x86-64; it only reads a counter.
-        unsafe { core::arch::x86_64::_rdtsc() }
+        // SAFETY: `lfence` and `rdtsc` have no preconditions on x86-64 (SSE2 is
+        // part of the baseline); they only order loads and read a counter.
+        unsafe {
+            core::arch::x86_64::_mm_lfence();
+            core::arch::x86_64::_rdtsc()
+        }
+    }
+
+    /// Like [`read`], and no later load starts before the counter is read: the
+    /// drain's horizon must be read before it looks at any ring.
+    pub(super) fn read_before_loads() -> u64 {
+        let ticks = read();
+        // SAFETY: as above.
+        unsafe { core::arch::x86_64::_mm_lfence() };
+        ticks
     }
 
     fn is_invariant() -> bool {
@@ -156,6 +185,9 @@ mod tsc {
 #[cfg(not(target_arch = "x86_64"))]
 mod tsc {
     pub(super) fn read() -> u64 {
+        0
+    }
+    pub(super) fn read_before_loads() -> u64 {
         0
     }
     pub(super) fn ns_per_tick_q32() -> Option<u64> {

@@ -16,6 +16,10 @@ use std::sync::atomic::Ordering;
 use super::{AnySink, Shared, Slot, ThreadShared};
 use crate::event::{Event, EventKind, StreamInfo};
 
+/// The thread index of [`EventKind::Lost`] events for events recorded while their
+/// thread was being torn down (its ring already gone), so on no known thread.
+pub(super) const ORPHAN_THREAD: u32 = u32::MAX;
+
 /// One recording thread's ring, as the drain sees it.
 pub(super) struct DrainRing {
     pub(super) thread: u32,
@@ -47,8 +51,13 @@ impl DrainRing {
         }
     }
 
+    /// Whether the thread has gone and everything it left, losses included, was reported.
     fn is_done(&self) -> bool {
-        self.consumer.is_abandoned() && self.consumer.is_empty() && self.staged.is_empty()
+        self.consumer.is_abandoned()
+            && self.consumer.is_empty()
+            && self.staged.is_empty()
+            // A loss counted after this pass's report waits for the next pass.
+            && self.shared.lost.load(Ordering::Relaxed) == 0
     }
 }
 
@@ -82,7 +91,7 @@ impl Drain {
         let horizon = if last {
             u64::MAX
         } else {
-            self.shared.clock.now_ticks()
+            self.shared.clock.now_ticks_before_loads()
         };
         self.rings.append(&mut self.shared.take_new_rings());
         for ring in &mut self.rings {
@@ -138,22 +147,29 @@ impl Drain {
     fn report_losses(&mut self) {
         for index in 0..self.rings.len() {
             let count = self.rings[index].shared.lost.swap(0, Ordering::Relaxed);
-            if count > 0 {
-                let thread = self.rings[index].thread;
-                self.lost += count;
-                self.shared
-                    .lost_reported
-                    .fetch_add(count, Ordering::Relaxed);
-                // Stamped with the latest released time so the stream stays in time order.
-                let event = Event {
-                    time_ns: self.last_ns,
-                    thread,
-                    kind: EventKind::Lost { count },
-                };
-                self.released += 1;
-                self.sink.on_event(&event);
-            }
+            self.report_lost(self.rings[index].thread, count);
         }
+        // Events recorded while a thread was being torn down never had a ring.
+        let orphans = self.shared.orphan_lost.swap(0, Ordering::Relaxed);
+        self.report_lost(ORPHAN_THREAD, orphans);
+    }
+
+    fn report_lost(&mut self, thread: u32, count: u64) {
+        if count == 0 {
+            return;
+        }
+        self.lost += count;
+        self.shared
+            .lost_reported
+            .fetch_add(count, Ordering::Relaxed);
+        // Stamped with the latest released time so the stream stays in time order.
+        let event = Event {
+            time_ns: self.last_ns,
+            thread,
+            kind: EventKind::Lost { count },
+        };
+        self.released += 1;
+        self.sink.on_event(&event);
     }
 
     fn emit(&mut self, thread: u32, ticks: u64, kind: EventKind) {
@@ -170,5 +186,26 @@ impl Drain {
             thread,
             kind,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_gone_thread_with_an_unreported_loss_is_not_done() {
+        let (producer, consumer) = rtrb::RingBuffer::<Slot>::new(2);
+        let shared = Arc::new(ThreadShared::default());
+        let ring = DrainRing::new(0, consumer, shared.clone());
+        // The thread counts a loss after the pass reported losses, then exits.
+        shared.lost.fetch_add(3, Ordering::Relaxed);
+        drop(producer);
+        assert!(
+            !ring.is_done(),
+            "retiring it now would drop the 3 lost events"
+        );
+        shared.lost.store(0, Ordering::Relaxed);
+        assert!(ring.is_done());
     }
 }

@@ -109,7 +109,8 @@ struct Shared {
     /// Rings registered since the drain last looked.
     new_rings: Mutex<Vec<DrainRing>>,
     names: Mutex<Names>,
-    /// Events that could not even reach a ring (recorded during thread teardown).
+    /// Events that could not even reach a ring (recorded during thread teardown),
+    /// not yet reported by the drain.
     orphan_lost: AtomicU64,
     /// Events the drain has reported lost so far.
     lost_reported: AtomicU64,
@@ -401,7 +402,11 @@ impl Ledger {
 
     /// Waits until every event recorded before this call has reached the sink.
     ///
-    /// Returns at once on a disabled or finished ledger.
+    /// Returns at once on a disabled or finished ledger, or one whose drain thread
+    /// has ended because its sink panicked. A pass only releases events stamped
+    /// strictly before the time it starts (that keeps the order), so with a
+    /// [`Clock::from_fn`] that can return the same reading twice, events stamped
+    /// with the latest reading wait until the clock moves on or [`Ledger::finish`].
     pub fn flush(&self) {
         let ticket = {
             let worker = self.worker.lock().unwrap_or_else(|e| e.into_inner());
@@ -417,7 +422,7 @@ impl Ledger {
             .completed
             .lock()
             .unwrap_or_else(|e| e.into_inner());
-        while *completed < ticket && !self.is_finished() {
+        while *completed < ticket && !self.is_drain_gone() {
             completed = self
                 .passes
                 .done
@@ -434,11 +439,14 @@ impl Ledger {
             + self.shared.orphan_lost.load(Ordering::Relaxed)
     }
 
-    fn is_finished(&self) -> bool {
+    /// Whether no drain pass will come: the ledger finished, or its drain thread
+    /// ended early (its sink panicked), so that `flush` must not wait for one.
+    fn is_drain_gone(&self) -> bool {
         self.worker
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .is_none()
+            .as_ref()
+            .is_none_or(|worker| worker.thread.is_finished())
     }
 
     /// Stops recording, drains everything recorded so far into the sink, calls

@@ -192,7 +192,7 @@ fn graph_at_a_time_shows_exactly_the_live_resources() {
     let s = startup_stream();
     // At 6 ms target 2 is destroyed and target 3 created; the queue was touched by packet 3 at 8 ms.
     let expected = concat!(
-        "Resource graph at 8.000 ms: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
+        "Resource graph at 8.000 ms from the first event: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
         "  ChildVisual 0x20: 1 live (1 TextureTarget)\n",
         "    TextureTarget 3  age 2.000 ms  800x600 @2  last packet 1/2 at 6.000 ms\n",
         "  RootVisual 0x1: 1 live (1 CommandQueue)\n",
@@ -201,7 +201,7 @@ fn graph_at_a_time_shows_exactly_the_live_resources() {
     assert_eq!(expected, graph_at(&s, Some(8 * MS)));
     // Just before 6 ms: target 2 is still the live one, rebuilt in packet 2.
     let expected = concat!(
-        "Resource graph at 5.000 ms: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
+        "Resource graph at 5.000 ms from the first event: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
         "  ChildVisual 0x20: 1 live (1 TextureTarget)\n",
         "    TextureTarget 2  age 4.000 ms  800x600 @2  last packet 1/2 at 5.000 ms\n",
         "  RootVisual 0x1: 1 live (1 CommandQueue)\n",
@@ -210,7 +210,7 @@ fn graph_at_a_time_shows_exactly_the_live_resources() {
     assert_eq!(expected, graph_at(&s, Some(5 * MS)));
     // At the end everything was destroyed.
     assert_eq!(
-        "Resource graph at 21.000 ms: 0 live resources, 0 owners\n",
+        "Resource graph at 21.000 ms from the first event: 0 live resources, 0 owners\n",
         graph_at(&s, None)
     );
 }

@@ -304,3 +304,76 @@ fn finishing_twice_hands_the_sink_back_once() {
     ledger.shutdown_begins(); // after finish: ignored, never a panic
     assert!(ledger.finish().into_sink::<Collected>().is_none());
 }
+
+#[test]
+fn flush_returns_when_the_sink_panicked_and_the_drain_is_gone() {
+    struct Panicking;
+    impl EventSink for Panicking {
+        fn on_event(&mut self, _: &Event) {
+            panic!("this sink fails on its first event");
+        }
+    }
+    let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Panicking));
+    ledger.shutdown_begins();
+    let (done, waited) = mpsc::channel();
+    let flusher = ledger.clone();
+    // Not scoped: if flush hangs, the test fails instead of waiting with it.
+    std::thread::spawn(move || {
+        // Two flushes: the first may be the pass that panics, the second finds no drain.
+        flusher.flush();
+        flusher.flush();
+        done.send(()).unwrap();
+    });
+    let returned = waited.recv_timeout(Duration::from_secs(10));
+    assert!(
+        returned.is_ok(),
+        "flush still waits for a drain that is gone"
+    );
+    let finished = ledger.finish();
+    assert_eq!((finished.events, finished.lost), (0, 0));
+}
+
+#[test]
+fn events_recorded_during_thread_teardown_are_reported_lost_in_the_stream() {
+    /// Records a destroy when its thread's locals are torn down.
+    struct DestroyOnExit(Arc<Ledger>);
+    impl Drop for DestroyOnExit {
+        fn drop(&mut self) {
+            self.0
+                .destroy(ResourceId(1), ResourceType::Texture, owner(1));
+        }
+    }
+    thread_local! {
+        static GUARD: std::cell::RefCell<Option<DestroyOnExit>> =
+            const { std::cell::RefCell::new(None) };
+    }
+    let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()));
+    let recorder = ledger.clone();
+    std::thread::spawn(move || {
+        // Registered before the recorder's own thread-local, so torn down after it:
+        // the destroy finds no ring.
+        GUARD.with(|g| *g.borrow_mut() = Some(DestroyOnExit(recorder.clone())));
+        recorder.create(ResourceId(1), ResourceType::Texture, owner(1), None);
+    })
+    .join()
+    .unwrap();
+    ledger.flush();
+    assert_eq!(ledger.lost_events(), 1, "counted once");
+    let finished = ledger.finish();
+    assert_eq!(finished.lost, 1, "counted once");
+    let collected = finished.into_sink::<Collected>().expect("a Collected sink");
+    let lost: Vec<_> = collected
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Lost { count } => Some(count),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        lost,
+        vec![1],
+        "the trace shows the loss: {:?}",
+        collected.events
+    );
+}
