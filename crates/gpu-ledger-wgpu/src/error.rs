@@ -4,7 +4,9 @@
 //! are only about the GPU: finding an adapter, opening a device, waiting for work,
 //! or using a resource that was already destroyed. This module must never print,
 //! exit or panic; every message is lowercase, names the offending value and, where
-//! one is known, suggests a fix.
+//! one is known, suggests a fix. As in the core crate, wgpu's own error is the
+//! [`source`](std::error::Error::source) and is not repeated in the message, so a
+//! cause chain prints each fact once.
 
 use std::fmt;
 
@@ -79,9 +81,9 @@ impl Error {
     pub(crate) fn no_adapter(source: wgpu::RequestAdapterError) -> Self {
         Self::new(
             ErrorKind::NoAdapter,
-            format!(
-                "no GPU adapter found ({source}); install a Vulkan, Metal, DX12 or GL driver, \
-                 e.g. Mesa's software Vulkan driver: `apt-get install mesa-vulkan-drivers`"
+            String::from(
+                "no GPU adapter found: install a Vulkan, Metal, DX12 or GL driver, \
+                 e.g. Mesa's software Vulkan driver: `apt-get install mesa-vulkan-drivers`",
             ),
             Some(Box::new(source)),
         )
@@ -91,7 +93,7 @@ impl Error {
     pub(crate) fn request_device(adapter: &str, source: wgpu::RequestDeviceError) -> Self {
         Self::new(
             ErrorKind::RequestDevice,
-            format!("adapter `{adapter}` refused to open a device: {source}"),
+            format!("adapter `{adapter}` refused to open a device"),
             Some(Box::new(source)),
         )
     }
@@ -100,7 +102,7 @@ impl Error {
     pub(crate) fn poll(source: wgpu::PollError) -> Self {
         Self::new(
             ErrorKind::Poll,
-            format!("waiting for submitted GPU work failed: {source}"),
+            String::from("waiting for submitted GPU work failed"),
             Some(Box::new(source)),
         )
     }
