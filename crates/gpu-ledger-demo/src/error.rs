@@ -80,7 +80,7 @@ impl DemoError {
         } else {
             Self {
                 kind: ErrorKind::Device,
-                message: format!("cannot open a GPU device: {source}"),
+                message: format!("cannot open a GPU device: {source}: {cause}"),
             }
         }
     }
