@@ -131,6 +131,19 @@
 //! do not decode is reported as a corrupt region too; the events before the
 //! bad record are kept.
 //!
+//! A payload that passes its checksum is still untrusted: every varint, slot,
+//! code and length in it is checked against the bytes left in the block (a
+//! name longer than 4096 bytes is rejected), and a failure reports the block's
+//! sequence number and offset and the bad record. Resyncing is linear in the
+//! input: a candidate sync marker is checked cheapest first (length field,
+//! then whether the input holds the whole declared block), and its checksum is
+//! assembled from CRC-32 checkpoints of the stream computed once per corrupt
+//! region, so a file of nothing but sync markers declaring 4 MiB blocks costs
+//! about 512 bytes of checksumming per marker, not 4 MiB. Sequence numbers
+//! never reject a candidate (blocks may have been lost, and a concatenated
+//! trace restarts at 0); they only count the blocks lost, capped by what the
+//! region's bytes could hold.
+//!
 //! On a realistic compositor mix (resource create/destroy/bind with
 //! pointer-like owner keys, packet stages, touched events) the format costs
 //! 7–8 bytes per event (6.9 on the [`synth`](crate::synth) workload); the

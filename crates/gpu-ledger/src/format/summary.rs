@@ -73,9 +73,10 @@ impl ReadSummary {
     }
 
     pub(crate) fn add_corrupt(&mut self, region: CorruptRegion) {
-        self.corrupt_regions += 1;
-        self.corrupt_bytes += region.len;
-        self.blocks_skipped += region.blocks_skipped;
+        // Saturating: the counts come from untrusted input (sequence numbers).
+        self.corrupt_regions = self.corrupt_regions.saturating_add(1);
+        self.corrupt_bytes = self.corrupt_bytes.saturating_add(region.len);
+        self.blocks_skipped = self.blocks_skipped.saturating_add(region.blocks_skipped);
         if self.corrupt.len() < Self::MAX_REPORTED {
             self.corrupt.push(region);
         }

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use super::{op, unzigzag};
+use super::{MAX_NAME_LEN, op, unzigzag};
 use crate::event::{
     Dims, Event, EventKind, EventSink, LaneId, Marker, Name, Owner, OwnerKind, PacketId, PacketRef,
     PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType,
@@ -196,6 +196,13 @@ impl Decoder {
                 ));
             }
             let len = cur.varint("name length")?;
+            if len > MAX_NAME_LEN as u64 {
+                // Writers clip names to this; a longer one would let each
+                // block park up to 4 MiB in the reader-wide name table.
+                return Err(format!(
+                    "name {index} is {len} bytes long, beyond the limit of {MAX_NAME_LEN}"
+                ));
+            }
             let text = cur.bytes(len, "name text")?;
             if names.get(&index).map(String::as_bytes) != Some(text) {
                 let text = String::from_utf8_lossy(text).into_owned();

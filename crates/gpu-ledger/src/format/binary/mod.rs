@@ -7,6 +7,7 @@
 
 mod decode;
 mod read;
+mod resync;
 mod write;
 
 pub use read::BinaryReader;

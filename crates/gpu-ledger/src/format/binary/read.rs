@@ -1,16 +1,39 @@
 //! [`BinaryReader`]: streams a binary trace into an [`EventSink`], in constant memory.
 //!
-//! The reader holds one buffer of 512 KiB (growing to at most one 4 MiB block;
-//! [`super::BinaryWriter`] writes 64 KiB blocks) and never loads the whole input. After the header,
-//! nothing in the input is fatal: a block whose frame or checksum is wrong
-//! starts a corrupt region, the reader scans forward for the next sync marker
-//! that begins a valid block and resumes there, and an input that ends inside a
-//! block is reported as cut off. Only I/O errors end a replay early.
+//! The reader holds one buffer of 512 KiB (growing to at most twice the
+//! largest block, 8 MiB; [`super::BinaryWriter`] writes 64 KiB blocks) and never
+//! loads the whole input. After the header, nothing in the input is fatal: a
+//! block whose frame or checksum is wrong starts a corrupt region, the reader
+//! scans forward for the next sync marker that begins a valid block and resumes
+//! there, and an input that ends inside a block is reported as cut off. Only
+//! I/O errors end a replay early.
+//!
+//! # Cost of a resync
+//!
+//! Reading stays linear in the input however the corrupt bytes were made,
+//! including a file of nothing but sync markers each declaring a 4 MiB block:
+//!
+//! - inside a corrupt region, each candidate (a sync marker) is checked
+//!   cheapest first: its length field (1 ..= 4 MiB), then whether the input
+//!   holds the whole declared block (if not, no checksum is computed), and only
+//!   then its checksum;
+//! - that checksum is assembled from CRC-32 checkpoints of the stream, every
+//!   256 bytes, that are computed once per region ([`super::resync`]), so a
+//!   candidate costs at most about 512 bytes of checksumming whatever length
+//!   it declares, instead of up to 4 MiB;
+//! - the read buffer is kept at least twice the window a check needs, so
+//!   moving the window forward copies each byte a bounded number of times.
+//!
+//! The sequence number is deliberately *not* a reason to reject a candidate:
+//! after damage any number of blocks may have been lost, and a trace that was
+//! concatenated after another restarts at 0, so no sequence-number window is
+//! both safe for real blocks and tight against crafted ones.
 
 use std::collections::HashMap;
 use std::io::{self, Read};
 
 use super::decode::{Decoder, get_varint};
+use super::resync::Checkpoints;
 use super::{
     FRAME_HEADER, HEADER_BODY_MIN, HEADER_FIXED, MAGIC, MAX_HEADER_BODY, MAX_PAYLOAD, SYNC, VERSION,
 };
@@ -63,6 +86,7 @@ pub struct BinaryReader<R> {
     names: HashMap<u32, String>,
     decoder: Decoder,
     expected_seq: u64,
+    checkpoints: Checkpoints,
 }
 
 /// A block frame check's outcome.
@@ -181,6 +205,7 @@ impl<R: Read> BinaryReader<R> {
             names: HashMap::new(),
             decoder: Decoder::default(),
             expected_seq: 0,
+            checkpoints: Checkpoints::default(),
         })
     }
 
@@ -220,7 +245,7 @@ impl<R: Read> BinaryReader<R> {
             if n == 0 {
                 break;
             }
-            match self.check_frame()? {
+            match self.check_frame(bad.is_some())? {
                 Frame::Valid(len) => {
                     self.block(len, bad.take(), sink, &mut summary);
                     self.input.consume(FRAME_HEADER + len);
@@ -284,13 +309,19 @@ impl<R: Read> BinaryReader<R> {
         let payload = &self.input.available()[FRAME_HEADER..FRAME_HEADER + len];
         let seq = get_varint(payload, 0);
         if let Some(region) = bad {
+            let len = offset - region.start;
             let blocks_skipped = match seq {
-                Some((seq, _)) => seq.saturating_sub(self.expected_seq),
+                // Exact for a real trace; a sequence number from a crafted
+                // block cannot claim more lost blocks than the region holds
+                // (each takes at least a frame header and one payload byte).
+                Some((seq, _)) => seq
+                    .saturating_sub(self.expected_seq)
+                    .min(len / (FRAME_HEADER as u64 + 1) + 1),
                 None => region.candidates.max(1),
             };
             summary.add_corrupt(CorruptRegion {
                 offset: region.start,
-                len: offset - region.start,
+                len,
                 blocks_skipped,
                 reason: region.reason,
             });
@@ -300,7 +331,10 @@ impl<R: Read> BinaryReader<R> {
                 offset,
                 len: (FRAME_HEADER + len) as u64,
                 blocks_skipped: 1,
-                reason: format!("block at byte {offset} has no valid sequence number"),
+                reason: format!(
+                    "block at byte {offset} (expected block {}) has no valid sequence number",
+                    self.expected_seq
+                ),
             });
             sink.on_flush();
             return;
@@ -317,7 +351,7 @@ impl<R: Read> BinaryReader<R> {
                 len: (FRAME_HEADER + len) as u64,
                 blocks_skipped: 1,
                 reason: format!(
-                    "block {seq}: record {} at byte {} cannot be decoded: {}; \
+                    "block {seq} at byte {offset}: record {} at byte {} cannot be decoded: {}; \
                      the block's {} earlier events were kept",
                     e.record,
                     offset + (FRAME_HEADER + e.at) as u64,
@@ -330,7 +364,10 @@ impl<R: Read> BinaryReader<R> {
     }
 
     /// Checks whether a whole, valid block frame starts at the current offset.
-    fn check_frame(&mut self) -> Result<Frame, Error> {
+    ///
+    /// `resync`: the offset is a candidate inside a corrupt region, whose
+    /// checksum comes from the region's checkpoints (see the module doc).
+    fn check_frame(&mut self, resync: bool) -> Result<Frame, Error> {
         let offset = self.input.offset;
         let n = self.input.fill(FRAME_HEADER).map_err(read_error(offset))?;
         let head = self.input.available();
@@ -379,10 +416,18 @@ impl<R: Read> BinaryReader<R> {
         }
         let frame = &self.input.available()[..total];
         let stored = u32::from_le_bytes([frame[8], frame[9], frame[10], frame[11]]);
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(&frame[4..8]);
-        crc.update(&frame[FRAME_HEADER..]);
-        let computed = crc.finalize();
+        let computed = if resync {
+            self.checkpoints.crc(
+                &frame[4..8],
+                &frame[FRAME_HEADER..],
+                offset + FRAME_HEADER as u64,
+            )
+        } else {
+            let mut crc = crc32fast::Hasher::new();
+            crc.update(&frame[4..8]);
+            crc.update(&frame[FRAME_HEADER..]);
+            crc.finalize()
+        };
         if stored != computed {
             return Ok(Frame::Bad {
                 reason: format!(
@@ -524,11 +569,17 @@ impl<R: Read> Input<R> {
     fn fill(&mut self, need: usize) -> io::Result<usize> {
         while self.end - self.pos < need && !self.eof {
             if self.buf.len() - self.pos < need {
-                self.buf.copy_within(self.pos..self.end, 0);
-                self.end -= self.pos;
-                self.pos = 0;
-                if self.buf.len() < need {
-                    self.buf.resize(need, 0);
+                // Keep the buffer at least twice `need`: then the copy below
+                // (fewer than `need` unread bytes) happens only after at least
+                // `need` bytes were consumed since the last one, so a resync
+                // that asks for a 4 MiB window every few bytes copies linearly.
+                if self.buf.len() < 2 * need {
+                    self.buf.resize(2 * need, 0);
+                }
+                if self.buf.len() - self.pos < need {
+                    self.buf.copy_within(self.pos..self.end, 0);
+                    self.end -= self.pos;
+                    self.pos = 0;
                 }
             }
             match self.inner.read(&mut self.buf[self.end..]) {
@@ -611,8 +662,8 @@ mod tests {
                 len: 17,
                 blocks_skipped: 1,
                 reason: format!(
-                    "block 0: record 1 at byte {} cannot be decoded: unknown record opcode 31; \
-                     the block's 1 earlier events were kept",
+                    "block 0 at byte {header}: record 1 at byte {} cannot be decoded: unknown \
+                     record opcode 31; the block's 1 earlier events were kept",
                     header + 16
                 ),
             }]
