@@ -58,7 +58,7 @@ pub(crate) struct Args {
     /// The compositor architecture to replay it with.
     #[arg(long, value_enum, default_value_t = ModeArg::Legacy)]
     mode: ModeArg,
-    /// Where to write the binary trace [default: `<scenario>-<mode>.trace` in the
+    /// Where to write the binary trace [default: `<scenario>-<mode>.gltrace` in the
     /// current directory].
     #[arg(long)]
     out: Option<PathBuf>,
@@ -132,7 +132,7 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
     let out = args
         .out
         .clone()
-        .unwrap_or_else(|| PathBuf::from(format!("{scenario}-{mode}.trace")));
+        .unwrap_or_else(|| PathBuf::from(format!("{scenario}-{mode}.gltrace")));
     // Written under a temporary name and renamed at the end, so a run that cannot
     // start (no adapter) leaves an earlier trace of the same name alone.
     let partial = PathBuf::from(format!("{}.partial", out.display()));
