@@ -59,9 +59,12 @@ fn cpp_example() -> &'static Path {
 }
 
 /// `exe` in `dir`, with none of the toggles inherited from the test's environment.
+///
+/// The shared library is the one this test run built: cargo's `LD_LIBRARY_PATH`
+/// also lists `target/debug`, where `cargo build` may have left another variant.
 fn command(exe: &Path, dir: &Path) -> Command {
     let mut command = Command::new(exe);
-    command.current_dir(dir);
+    command.current_dir(dir).env("LD_LIBRARY_PATH", lib_dir());
     for toggle in ["TRACE", "REPORT", "OUT"] {
         command.env_remove(format!("{PREFIX}_{toggle}"));
     }
