@@ -9,17 +9,13 @@
 //! caller's.
 
 use std::ffi::c_char;
-use std::fs::File;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use gpu_ledger::analysis::{Analyzer, Definitions};
-use gpu_ledger::format::BinaryWriter;
-#[cfg(feature = "json")]
-use gpu_ledger::format::JsonLinesWriter;
-use gpu_ledger::toggle::{DEFAULT_PREFIX, StartupReport, Toggles};
-use gpu_ledger::{Event, EventSink, Ledger, LedgerConfig, Name, StreamInfo};
+use gpu_ledger::toggle::{DEFAULT_PREFIX, HostSink, Toggles};
+use gpu_ledger::{Ledger, LedgerConfig};
 
 use crate::status::{
     GL_ERR_INVALID_ARGUMENT, GL_ERR_IO, GL_OK, GlStatus, c_str, fail, finished, guard, null_arg,
@@ -81,7 +77,7 @@ impl GlLedger {
                 })
             };
         }
-        let Some(sink) = done.into_sink::<HandleSink>() else {
+        let Some(sink) = done.into_sink::<HostSink>() else {
             return GL_OK;
         };
         match sink.finish() {
@@ -309,12 +305,9 @@ pub unsafe extern "C" fn gl_ledger_from_env(
             return GL_OK;
         }
         let config = LedgerConfig::default();
-        let unix_seconds = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
         let path = toggles
             .trace
-            .then(|| toggles.trace_path(&config.source, unix_seconds));
+            .then(|| toggles.trace_path_now(&config.source));
         match start(F, config, path, toggles.report) {
             Ok(handle) => {
                 // SAFETY: checked non-NULL; the caller promises it is valid.
@@ -487,43 +480,26 @@ fn start(
     path: Option<PathBuf>,
     summary: bool,
 ) -> Result<*mut GlLedger, GlStatus> {
-    let trace = match &path {
-        Some(path) => Some(trace_writer(func, path)?),
-        None => None,
+    let stderr = summary.then(|| Box::new(std::io::stderr()) as Box<dyn Write + Send>);
+    let sink = match HostSink::open(path.as_deref(), stderr) {
+        Ok(sink) => sink,
+        Err(e) => return Err(open_error(func, path.as_deref(), &e)),
     };
-    let summary = summary.then(|| {
-        StartupReport::new(
-            Analyzer::new(Definitions::default()),
-            Box::new(std::io::stderr()),
-        )
-    });
-    let ledger = Ledger::start(config, HandleSink { trace, summary });
+    let ledger = Ledger::start(config, sink);
     Ok(GlLedger::new(ledger, ON, path))
 }
 
-/// Creates the trace file at `path`: JSON Lines for `.jsonl`, binary otherwise.
-fn trace_writer(func: &'static str, path: &Path) -> Result<TraceWriter, GlStatus> {
-    let json = path.extension().is_some_and(|e| e == "jsonl");
-    #[cfg(not(feature = "json"))]
-    if json {
-        return Err(crate::status::invalid(
-            func,
-            format_args!(
-                "{:?} asks for a JSON Lines trace, but this build has no `json` feature: \
-                 use a .gltrace path or rebuild with --features json",
-                path.display().to_string()
-            ),
-        ));
+/// The status for a trace file that cannot be opened: `GL_ERR_IO` with the
+/// operating system's words, or `GL_ERR_INVALID_ARGUMENT` for a `.jsonl` path
+/// in a build without JSON Lines.
+#[cold]
+fn open_error(func: &'static str, path: Option<&Path>, error: &gpu_ledger::Error) -> GlStatus {
+    match (error.kind(), std::error::Error::source(error)) {
+        (gpu_ledger::ErrorKind::Io, Some(cause)) => {
+            io_error(func, "cannot create trace file", path, cause)
+        }
+        _ => crate::status::invalid(func, format_args!("{error}")),
     }
-    let file = match File::create(path) {
-        Ok(file) => file,
-        Err(e) => return Err(io_error(func, "cannot create trace file", Some(path), &e)),
-    };
-    Ok(match json {
-        #[cfg(feature = "json")]
-        true => TraceWriter::Json(JsonLinesWriter::new(file)),
-        _ => TraceWriter::Binary(BinaryWriter::new(file)),
-    })
 }
 
 /// `GL_ERR_IO`: `what` for `path`, with the error and its causes.
@@ -567,71 +543,4 @@ unsafe fn c_path(ptr: *const c_char, func: &str, what: &str) -> Result<PathBuf, 
         // SAFETY: forwarded from the caller.
         unsafe { c_str(ptr, func, what) }.map(PathBuf::from)
     }
-}
-
-/// Where a started ledger's events go: a trace file, the startup summary
-/// (`<PREFIX>_REPORT=1`, written to stderr), or both.
-struct HandleSink {
-    trace: Option<TraceWriter>,
-    summary: Option<StartupReport>,
-}
-
-/// The trace writer behind a started ledger.
-enum TraceWriter {
-    Binary(BinaryWriter<File>),
-    #[cfg(feature = "json")]
-    Json(JsonLinesWriter<File>),
-}
-
-impl TraceWriter {
-    fn finish(self) -> Result<(), gpu_ledger::Error> {
-        match self {
-            TraceWriter::Binary(writer) => writer.finish().map(drop),
-            #[cfg(feature = "json")]
-            TraceWriter::Json(writer) => writer.finish().map(drop),
-        }
-    }
-
-    fn inner(&mut self) -> &mut dyn EventSink {
-        match self {
-            TraceWriter::Binary(writer) => writer,
-            #[cfg(feature = "json")]
-            TraceWriter::Json(writer) => writer,
-        }
-    }
-}
-
-impl HandleSink {
-    /// Writes the summary if it is still due, then closes the trace and returns its error.
-    fn finish(self) -> Result<(), gpu_ledger::Error> {
-        if let Some(mut summary) = self.summary {
-            summary.on_finish();
-        }
-        self.trace.map_or(Ok(()), TraceWriter::finish)
-    }
-
-    fn each(&mut self, mut call: impl FnMut(&mut dyn EventSink)) {
-        if let Some(trace) = &mut self.trace {
-            call(trace.inner());
-        }
-        if let Some(summary) = &mut self.summary {
-            call(summary);
-        }
-    }
-}
-
-impl EventSink for HandleSink {
-    fn on_start(&mut self, info: &StreamInfo) {
-        self.each(|sink| sink.on_start(info));
-    }
-    fn on_name(&mut self, name: Name, text: &str) {
-        self.each(|sink| sink.on_name(name, text));
-    }
-    fn on_event(&mut self, event: &Event) {
-        self.each(|sink| sink.on_event(event));
-    }
-    fn on_flush(&mut self) {
-        self.each(|sink| sink.on_flush());
-    }
-    // `on_finish` is left to `HandleSink::finish`, which returns the writer's error.
 }

@@ -12,17 +12,15 @@
 //! with everything switched off the ledger is [`Ledger::disabled`], and a call
 //! site costs one relaxed load and a branch.
 
+mod host_sink;
 mod startup_report;
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::Write;
+use std::path::PathBuf;
 
-use crate::analysis::{Analyzer, Definitions};
 use crate::error::{Error, ErrorKind};
-use crate::event::EventSink;
-use crate::format::BinaryWriter;
 use crate::record::{Ledger, LedgerConfig};
+pub use host_sink::HostSink;
 pub use startup_report::StartupReport;
 
 /// The prefix gpu-ledger's own variables use.
@@ -100,6 +98,20 @@ impl Toggles {
         self.trace || self.report
     }
 
+    /// [`Toggles::trace_path`] for a process called `source` (`gpu-ledger` if
+    /// empty), now.
+    pub fn trace_path_now(&self, source: &str) -> PathBuf {
+        let unix_seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let source = if source.is_empty() {
+            "gpu-ledger"
+        } else {
+            source
+        };
+        self.trace_path(source, unix_seconds)
+    }
+
     /// The trace path: `out`, or `<process>-<unix seconds>.gltrace` in the working directory.
     pub fn trace_path(&self, process: &str, unix_seconds: u64) -> PathBuf {
         self.out
@@ -159,42 +171,11 @@ pub fn start(
     if !toggles.any() {
         return Ok(Ledger::disabled());
     }
-    let trace = if toggles.trace {
-        let unix_seconds = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs());
-        let source = if config.source.is_empty() {
-            "gpu-ledger"
-        } else {
-            config.source.as_str()
-        };
-        Some(trace_sink(&toggles.trace_path(source, unix_seconds))?)
-    } else {
-        None
-    };
-    let report = toggles.report.then(|| {
-        Box::new(StartupReport::new(
-            Analyzer::new(Definitions::default()),
-            report_out,
-        )) as Box<dyn EventSink>
-    });
-    let sink: Box<dyn EventSink> = match (trace, report) {
-        (Some(trace), Some(report)) => Box::new(crate::event::Tee(trace, report)),
-        (Some(only), None) | (None, Some(only)) => only,
-        (None, None) => return Ok(Ledger::disabled()),
-    };
-    Ok(Ledger::start_boxed(config, sink))
-}
-
-fn trace_sink(path: &Path) -> Result<Box<dyn EventSink>, Error> {
-    let file = File::create(path)
-        .map_err(|e| Error::io("cannot create the trace file", e).with_path(path))?;
-    let out = BufWriter::with_capacity(1 << 16, file);
-    #[cfg(feature = "json")]
-    if path.extension().is_some_and(|e| e == "jsonl") {
-        return Ok(Box::new(crate::format::JsonLinesWriter::new(out)));
-    }
-    Ok(Box::new(BinaryWriter::new(out)))
+    let trace = toggles
+        .trace
+        .then(|| toggles.trace_path_now(&config.source));
+    let sink = HostSink::open(trace.as_deref(), toggles.report.then_some(report_out))?;
+    Ok(Ledger::start(config, sink))
 }
 
 #[cfg(test)]
