@@ -8,11 +8,17 @@
 //! byte for byte. It uses only the `event` module — never a file, a recorder, a
 //! clock or the environment — and its memory is bounded by the live resources, the
 //! owners, the lanes and a short look-ahead, never by the length of the stream.
-//! [`ResourceStory`] follows one resource and tells its whole [`Story`].
-//! The on-demand dumps are folds of their own: [`ResourceGraph`] (what is alive at
-//! one point, by owner), [`Timeline`] (one line per packet of one window, restricted
-//! by a [`WindowSpan`] learnt from a first pass) and [`ReportDiff`] (two reports
-//! compared, with a fixed regression rule).
+//!
+//! Three parts, each a folder, dependencies pointing one way (views → report →
+//! fold → `event`):
+//! - **fold**: the [`Analyzer`] and the state it keeps (owners, lanes, packets in
+//!   flight, destroy attribution, windows), with its [`Definitions`];
+//! - **report**: the [`Report`] schema (plain data, the JSON contract), its assembly
+//!   from the fold ([`Analyzer::report`]) and its rendering ([`Report::render_text`]);
+//! - **views**: folds of their own, on demand — [`ResourceStory`] (one resource's
+//!   [`Story`]), [`ResourceGraph`] (what is alive at one point), [`Timeline`] (one
+//!   line per packet of a window, restricted by a [`WindowSpan`] learnt from a first
+//!   pass) and [`ReportDiff`] (two reports compared, with a fixed regression rule).
 //!
 //! ```
 //! use gpu_ledger::analysis::{Analyzer, Definitions, TextOptions};
@@ -36,60 +42,34 @@
 //! println!("{}", report.render_text(&TextOptions::default()));
 //! ```
 
-mod aggregate;
-mod analyzer;
-mod anomalies;
-mod anomaly_report;
-mod assemble;
-mod attribution;
-mod bursts;
-mod definitions;
-mod diff;
-mod explain;
-mod flight;
-mod graph;
-mod guardrails;
-mod hashing;
-mod headline;
-mod lanes;
-mod numbers;
-mod owners;
-mod packets;
-mod recent;
+mod fold;
 mod report;
-mod reuse;
-mod reuse_report;
-mod ring;
-mod sections;
-mod span;
-mod story;
-mod table;
-mod text;
-mod timeline;
-mod types;
-mod windows;
+mod views;
 
-pub use analyzer::Analyzer;
-pub use anomaly_report::{AnomalyExample, AnomalyReport, DefinitionsReport};
-pub use attribution::DestroyCause;
-pub use definitions::Definitions;
-pub use diff::{DIFF_FORMAT, DiffChanges, DiffRow, REGRESSION_RULE, ReportDiff};
-pub use explain::ResourceStory;
-pub use graph::{GRAPH_FORMAT, Graph, GraphOwner, GraphResource, GraphTouch, ResourceGraph};
-pub use guardrails::{Guardrail, GuardrailEvidence, Severity};
-pub use report::{REPORT_FORMAT, REPORT_VERSION, Report};
-pub use reuse_report::{CandidatePool, PoolReport, RebuildCounts, ReuseReport, TypeReuseReport};
-pub use sections::{
+pub use fold::analyzer::Analyzer;
+pub use fold::attribution::DestroyCause;
+pub use fold::definitions::Definitions;
+pub use fold::windows::Window;
+pub use report::render::text::TextOptions;
+pub use report::schema::anomalies::{AnomalyExample, AnomalyReport};
+pub use report::schema::definitions::DefinitionsReport;
+pub use report::schema::guardrails::{Guardrail, GuardrailEvidence, Severity};
+pub use report::schema::reuse::{
+    CandidatePool, PoolReport, RebuildCounts, ReuseReport, TypeReuseReport,
+};
+pub use report::schema::sections::{
     Burst, CauseCounts, Contributor, DestroyCauses, DestroyExample, EvidenceItem, LaneReport,
     LatencyReport, OwnerCount, PacketCount, PacketLabel, PacketReport, PerPacket, RecreateLoop,
-    RollingReport, ShortLived, StartupSummary, StreamSummary, Totals, TypeCounts, WindowReport,
-    Windows,
+    RollingReport, ShortLived, StartupSummary, StoryDims, StreamSummary, Totals, TypeCounts,
+    WindowReport, Windows,
 };
-pub use span::WindowSpan;
-pub use story::{Story, StoryDestroy, StoryDims, StoryEvent, StoryPackets};
-pub use text::TextOptions;
-pub use timeline::{
+pub use report::schema::{REPORT_FORMAT, REPORT_VERSION, Report};
+pub use views::diff::{DIFF_FORMAT, DiffChanges, DiffRow, REGRESSION_RULE, ReportDiff};
+pub use views::explain::ResourceStory;
+pub use views::graph::{GRAPH_FORMAT, Graph, GraphOwner, GraphResource, GraphTouch, ResourceGraph};
+pub use views::span::WindowSpan;
+pub use views::story::{Story, StoryDestroy, StoryEvent, StoryPackets};
+pub use views::timeline::{
     DEFAULT_BUCKET_NS, DEFAULT_MAX_PACKETS, TIMELINE_FORMAT, Timeline, TimelineEntry, TimelineKeep,
     TimelineReport,
 };
-pub use windows::Window;

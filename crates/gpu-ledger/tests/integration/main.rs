@@ -20,3 +20,6 @@ mod guardrails;
 
 // On-demand dumps: the live resource graph, window timelines, report diffs.
 mod dump;
+
+// The module graph read from the source: no import loop, dependencies one way.
+mod layout;

@@ -3,10 +3,10 @@
 //! Built from a finished [`Report`] only (never from the analyzer), so it states
 //! exactly what the report's numbers say, in a fixed order with fixed decimals.
 
-use super::attribution::DestroyCause;
-use super::report::Report;
-use super::sections::WindowReport;
-use super::windows::Window;
+use crate::analysis::fold::attribution::DestroyCause;
+use crate::analysis::fold::windows::Window;
+use crate::analysis::report::schema::Report;
+use crate::analysis::report::schema::sections::WindowReport;
 
 /// The headline sentences of `r`.
 pub(crate) fn headline(r: &Report) -> Vec<String> {

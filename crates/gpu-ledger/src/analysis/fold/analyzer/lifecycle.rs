@@ -6,9 +6,9 @@
 //! event once warm.
 
 use super::{Analyzer, Live, NONE};
-use crate::analysis::anomalies::AnomalyKind;
-use crate::analysis::attribution::{DestroyRecord, Evidence, EvidenceKind};
-use crate::analysis::owners::{LastCreate, LoopMark, RebuildMark};
+use crate::analysis::fold::anomalies::AnomalyKind;
+use crate::analysis::fold::attribution::{DestroyRecord, Evidence, EvidenceKind};
+use crate::analysis::fold::owners::{LastCreate, LoopMark, RebuildMark};
 use crate::event::{Dims, PacketRef, Resource, ResourceType};
 
 impl Analyzer {

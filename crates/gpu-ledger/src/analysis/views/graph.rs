@@ -19,12 +19,11 @@ use serde::Serialize;
 use crate::event::{Event, EventKind, EventSink, Name, Names, Owner, PacketRef, ResourceAction};
 use crate::event::{Resource, ResourceType};
 
-use super::assemble::kind_name;
-use super::hashing::FxHashMap;
-use super::numbers::ms;
-use super::sections::TypeCounts;
-use super::story::StoryDims;
-use super::types::type_name;
+use crate::analysis::fold::hashing::FxHashMap;
+use crate::analysis::fold::owners::kind_name;
+use crate::analysis::fold::types::type_name;
+use crate::analysis::report::numbers::ms;
+use crate::analysis::report::schema::sections::{StoryDims, TypeCounts};
 
 /// The value of [`Graph::format`].
 pub const GRAPH_FORMAT: &str = "gpu-ledger-graph";

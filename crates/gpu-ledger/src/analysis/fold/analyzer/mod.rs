@@ -1,4 +1,5 @@
-//! The [`Analyzer`]: the streaming fold that turns events into a [`Report`].
+//! The [`Analyzer`]: the streaming fold that turns events into a
+//! [`Report`](crate::analysis::Report).
 //!
 //! It is an [`EventSink`], so the same code serves the live, in-process report (fed
 //! by the recorder) and the offline CLI (fed by a trace reader): same events in,
@@ -14,45 +15,44 @@ use crate::event::{
     StreamInfo,
 };
 
-use super::aggregate::WindowAgg;
-use super::anomalies::{AnomalyKind, AnomalyLog, AnomalyRecord};
-use super::attribution::{Attribution, OwnerNow, Settled};
-use super::definitions::Definitions;
-use super::flight::FlightTable;
-use super::hashing::FxHashMap;
-use super::lanes::{Finished, LaneTable};
-use super::owners::OwnerTable;
-use super::packets::{PacketTracker, StageOutcome};
-use super::recent::RecentSet;
-use super::report::Report;
-use super::reuse::ReuseTracker;
-use super::types::TypeTable;
-use super::windows::{Boundaries, Segmented};
+use crate::analysis::fold::aggregate::WindowAgg;
+use crate::analysis::fold::anomalies::{AnomalyKind, AnomalyLog, AnomalyRecord};
+use crate::analysis::fold::attribution::{Attribution, OwnerNow, Settled};
+use crate::analysis::fold::definitions::Definitions;
+use crate::analysis::fold::flight::FlightTable;
+use crate::analysis::fold::hashing::FxHashMap;
+use crate::analysis::fold::lanes::{Finished, LaneTable};
+use crate::analysis::fold::owners::OwnerTable;
+use crate::analysis::fold::packets::{PacketTracker, StageOutcome};
+use crate::analysis::fold::recent::RecentSet;
+use crate::analysis::fold::reuse::ReuseTracker;
+use crate::analysis::fold::types::TypeTable;
+use crate::analysis::fold::windows::{Boundaries, Segmented};
 
 /// "No index": an untracked key, class or lane.
-pub(super) const NONE: u32 = u32::MAX;
+pub(crate) const NONE: u32 = u32::MAX;
 
 /// A live resource.
 #[derive(Clone, Copy, Debug)]
-pub(super) struct Live {
-    pub(super) create_seq: u64,
-    pub(super) create_ns: u64,
-    pub(super) packets_at_create: u64,
-    pub(super) presents_at_create: u64,
-    pub(super) owner: u32,
-    pub(super) key: u32,
-    pub(super) class: u32,
-    pub(super) lane: u32,
-    pub(super) ty: u16,
-    pub(super) transient: bool,
-    pub(super) dims: Option<(u32, u32)>,
-    pub(super) binds: u32,
+pub(crate) struct Live {
+    pub(crate) create_seq: u64,
+    pub(crate) create_ns: u64,
+    pub(crate) packets_at_create: u64,
+    pub(crate) presents_at_create: u64,
+    pub(crate) owner: u32,
+    pub(crate) key: u32,
+    pub(crate) class: u32,
+    pub(crate) lane: u32,
+    pub(crate) ty: u16,
+    pub(crate) transient: bool,
+    pub(crate) dims: Option<(u32, u32)>,
+    pub(crate) binds: u32,
     /// In-flight packets that reference it (see `flight`).
-    pub(super) held: u32,
+    pub(crate) held: u32,
 }
 
 /// The streaming analyzer: feed it events through [`EventSink`], ask for a
-/// [`Report`] at any time.
+/// [`Report`](crate::analysis::Report) at any time.
 ///
 /// [`report`](Self::report) describes the stream *as if it ended now*, so a live
 /// host can print it mid-run and the offline report of the same events is the same.
@@ -75,30 +75,29 @@ pub(super) struct Live {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Analyzer {
-    pub(super) defs: Definitions,
-    pub(super) info: StreamInfo,
-    pub(super) names: Names,
-    pub(super) types: TypeTable,
-    pub(super) bounds: Boundaries,
-    pub(super) windows: Segmented<WindowAgg>,
-    pub(super) events: u64,
-    pub(super) first_ns: Option<u64>,
-    pub(super) last_ns: u64,
-    pub(super) live: FxHashMap<u64, Live>,
-    pub(super) owners: OwnerTable,
-    pub(super) lanes: LaneTable,
-    pub(super) packets: PacketTracker,
-    pub(super) attribution: Attribution,
-    pub(super) reuse: ReuseTracker,
-    pub(super) anomalies: AnomalyLog,
-    pub(super) flight: FlightTable,
+    pub(crate) defs: Definitions,
+    pub(crate) info: StreamInfo,
+    pub(crate) names: Names,
+    pub(crate) types: TypeTable,
+    pub(crate) bounds: Boundaries,
+    pub(crate) windows: Segmented<WindowAgg>,
+    pub(crate) events: u64,
+    pub(crate) first_ns: Option<u64>,
+    pub(crate) last_ns: u64,
+    pub(crate) live: FxHashMap<u64, Live>,
+    pub(crate) owners: OwnerTable,
+    pub(crate) lanes: LaneTable,
+    pub(crate) packets: PacketTracker,
+    pub(crate) attribution: Attribution,
+    pub(crate) reuse: ReuseTracker,
+    pub(crate) anomalies: AnomalyLog,
+    pub(crate) flight: FlightTable,
     recently_destroyed: RecentSet<u64>,
     global_dirty_seq: Option<u64>,
-    pub(super) presents: u64,
+    pub(crate) presents: u64,
     finished_packets: u64,
     packet_seen: bool,
-    pub(super) lost: u64,
-    pub(super) watch: Option<(u64, Option<Settled>)>,
+    pub(crate) lost: u64,
 }
 
 impl Default for Analyzer {
@@ -136,7 +135,6 @@ impl Analyzer {
             finished_packets: 0,
             packet_seen: false,
             lost: 0,
-            watch: None,
             info: StreamInfo::default(),
             names: Names::new(),
             defs,
@@ -146,27 +144,6 @@ impl Analyzer {
     /// The definitions this analyzer applies.
     pub fn definitions(&self) -> &Definitions {
         &self.defs
-    }
-
-    /// The report on everything seen so far, as if the stream ended now.
-    ///
-    /// Cheap enough to call now and then (it costs about one pass over owners and
-    /// live resources); calling it never changes what later reports say.
-    ///
-    /// # Example
-    /// ```
-    /// use gpu_ledger::analysis::Analyzer;
-    /// use gpu_ledger::{Event, EventKind, EventSink, Marker};
-    ///
-    /// let mut analyzer = Analyzer::default();
-    /// let before = analyzer.report();
-    /// assert_eq!(before.totals.events, 0);
-    /// analyzer.on_event(&Event { time_ns: 5, thread: 0, kind: EventKind::Marker(Marker::ShutdownBegins) });
-    /// let after = analyzer.report();
-    /// assert_eq!(after.window(gpu_ledger::analysis::Window::Shutdown).unwrap().events, 1);
-    /// ```
-    pub fn report(&self) -> Report {
-        super::assemble::build(self)
     }
 
     /// Whether the first stable present window has been reached: startup is over
@@ -211,24 +188,22 @@ impl Analyzer {
         &self.names
     }
 
-    /// Follows resource `id` so [`Self::watched`] can tell how its destroy was settled.
-    pub(crate) fn watch(&mut self, id: u64) {
-        self.watch = Some((id, None));
-    }
-
-    /// How the watched resource's destroy was (or, as if the stream ended now, would be) settled.
-    pub(crate) fn watched(&self) -> Option<Settled> {
-        let (id, settled) = self.watch?;
-        settled.or_else(|| {
+    /// How the waiting destroy of resource `id` is settled: with `due_at`, only when
+    /// an event at that time settles it (its look-ahead is over), as the fold itself
+    /// would before applying that event; without, as if the stream ended now.
+    pub(crate) fn settle_waiting(&self, id: u64, due_at: Option<u64>) -> Option<Settled> {
+        let record = match due_at {
+            Some(t) => self.attribution.due(t).filter(|r| r.resource == id).last(),
+            None => self.attribution.waiting().find(|r| r.resource == id),
+        }?;
+        Some(
             self.attribution
-                .waiting()
-                .find(|r| r.resource == id)
-                .map(|r| self.attribution.decide(r, self.owner_now(r.owner)))
-        })
+                .decide(record, self.owner_now(record.owner)),
+        )
     }
 
     /// What the owner at index `owner` looks like now, for settling a destroy.
-    pub(super) fn owner_now(&self, owner: u32) -> OwnerNow {
+    pub(crate) fn owner_now(&self, owner: u32) -> OwnerNow {
         let o = &self.owners.owners[owner as usize];
         OwnerNow {
             live: o.live,
@@ -432,11 +407,6 @@ impl Analyzer {
             ts.pending = ts.pending.saturating_sub(1);
             ts.causes[settled.cause.intrinsic_index()] += 1;
             self.attribution.keep_example(settled);
-            if let Some((id, slot)) = self.watch.as_mut()
-                && *id == rec.resource
-            {
-                *slot = Some(settled);
-            }
         }
     }
 }

@@ -1,4 +1,4 @@
-//! The sections of a [`Report`](super::Report): plain data, names resolved, keys sorted.
+//! The sections of a [`Report`](crate::analysis::Report): plain data, names resolved, keys sorted.
 //!
 //! These types are the JSON contract (`docs/report-schema.md` documents every
 //! field): they hold owned, already-rounded values and never refer back to the
@@ -10,6 +10,8 @@ use std::collections::BTreeMap;
 
 #[cfg(feature = "json")]
 use serde::Serialize;
+
+use crate::analysis::fold::attribution::DestroyCause;
 
 /// Counts per resource type name.
 pub type TypeCounts = BTreeMap<String, u64>;
@@ -116,8 +118,8 @@ impl CauseCounts {
     }
 
     /// The count for `cause`.
-    pub fn get(&self, cause: super::DestroyCause) -> u64 {
-        use super::DestroyCause::*;
+    pub fn get(&self, cause: DestroyCause) -> u64 {
+        use DestroyCause::*;
         match cause {
             Rebuild => self.rebuild,
             Replaced => self.replaced,
@@ -128,8 +130,8 @@ impl CauseCounts {
     }
 
     /// Adds `n` destroys of `cause`.
-    pub(crate) fn add(&mut self, cause: super::DestroyCause, n: u64) {
-        use super::DestroyCause::*;
+    pub(crate) fn add(&mut self, cause: DestroyCause, n: u64) {
+        use DestroyCause::*;
         match cause {
             Rebuild => self.rebuild += n,
             Replaced => self.replaced += n,
@@ -439,4 +441,16 @@ pub struct LaneReport {
     pub latency: LatencyReport,
     /// The last W packets.
     pub recent: RollingReport,
+}
+
+/// A size as an event gave it (a story's events, a graph's resources).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct StoryDims {
+    /// Width (pixels, or bytes for buffers).
+    pub width: u32,
+    /// Height.
+    pub height: u32,
+    /// Backing scale (0 when unknown).
+    pub scale: f64,
 }

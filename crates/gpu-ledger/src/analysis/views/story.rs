@@ -1,6 +1,6 @@
 //! A [`Story`]: the full life of one resource, as plain data, JSON and text.
 //!
-//! Built by [`ResourceStory`](super::ResourceStory) from the same stream a report
+//! Built by [`ResourceStory`](crate::analysis::ResourceStory) from the same stream a report
 //! is built from, so its destroy cause always agrees with the report's. Lists are
 //! bounded (the first and last packets, the first rebuilds and binds), with counts,
 //! so a story of a resource that lived through millions of packets stays small. It
@@ -11,21 +11,9 @@ use std::fmt::Write as _;
 #[cfg(feature = "json")]
 use serde::Serialize;
 
-use super::anomaly_report::DefinitionsReport;
-use super::numbers::{fixed3, ms};
-use super::sections::{EvidenceItem, PacketLabel};
-
-/// A size as an event gave it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize))]
-pub struct StoryDims {
-    /// Width (pixels, or bytes for buffers).
-    pub width: u32,
-    /// Height.
-    pub height: u32,
-    /// Backing scale (0 when unknown).
-    pub scale: f64,
-}
+use crate::analysis::report::numbers::{fixed3, ms};
+use crate::analysis::report::schema::definitions::DefinitionsReport;
+use crate::analysis::report::schema::sections::{EvidenceItem, PacketLabel, StoryDims};
 
 /// One event in a resource's life.
 #[derive(Clone, Debug, PartialEq)]

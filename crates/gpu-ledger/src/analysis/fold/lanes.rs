@@ -7,10 +7,7 @@
 //! per-packet history beyond those W entries.
 
 use super::hashing::FxHashMap;
-use super::numbers::{mean_ms, ms, ratio};
-use super::packets::PacketTracker;
 use super::ring::Ring;
-use super::sections::{LaneReport, LatencyReport, PacketReport, RollingReport};
 
 /// The lane id every lane beyond the cap is counted as.
 pub(crate) const OVERFLOW_LANE: u64 = u64::MAX;
@@ -142,75 +139,6 @@ impl LaneTable {
         self.index.insert(id, i);
         i
     }
-
-    /// The lanes as a report shows them, by lane id; `packets` tells which are in flight.
-    pub(crate) fn report(&self, packets: &PacketTracker) -> Vec<LaneReport> {
-        let mut in_flight = vec![0u64; self.lanes.len()];
-        for st in packets.live.values() {
-            if st.is_in_flight()
-                && let Some(n) = in_flight.get_mut(st.lane as usize)
-            {
-                *n += 1;
-            }
-        }
-        let mut out: Vec<LaneReport> = self
-            .lanes
-            .iter()
-            .enumerate()
-            .map(|(i, l)| {
-                let mut recent: Vec<u64> = l.recent_latency.iter().copied().collect();
-                let (mut packets, mut presented, mut churn) = (0u64, 0u64, 0u64);
-                for f in l.recent_packets.iter() {
-                    packets += 1;
-                    presented += u64::from(f.presented);
-                    churn += u64::from(f.churn);
-                }
-                LaneReport {
-                    lane: l.id,
-                    packets: PacketReport {
-                        queued: l.queued,
-                        submitted: l.submitted,
-                        completed: l.completed,
-                        presented: l.presented,
-                        dropped: l.dropped,
-                        noop: l.noop,
-                        failed: l.failed,
-                    },
-                    in_flight: in_flight[i],
-                    created: l.created,
-                    destroyed: l.destroyed,
-                    churn_ratio: ratio(l.created + l.destroyed, l.presented),
-                    latency: LatencyReport {
-                        samples: l.latency_count,
-                        mean_ms: mean_ms(l.latency_sum_ns, l.latency_count),
-                        max_ms: (l.latency_count > 0).then(|| ms(l.latency_max_ns)),
-                        recent_samples: recent.len() as u64,
-                        p50_ms: percentile(&mut recent, 50).map(ms),
-                        p95_ms: percentile(&mut recent, 95).map(ms),
-                    },
-                    recent: RollingReport {
-                        packets,
-                        presented,
-                        churn,
-                        churn_ratio: ratio(churn, presented),
-                    },
-                }
-            })
-            .collect();
-        out.sort_by_key(|l| l.lane);
-        out
-    }
-}
-
-/// The nearest-rank percentile `p` (0–100) of `values`, `None` when empty.
-pub(crate) fn percentile(values: &mut [u64], p: u64) -> Option<u64> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_unstable();
-    let n = values.len() as u64;
-    let rank = (p * n).div_ceil(100).clamp(1, n);
-    values.get((rank - 1) as usize).copied()
 }
 
 #[cfg(test)]
@@ -232,14 +160,5 @@ mod tests {
         assert!(!lane.is_clean(Some(6)));
         lane.dirty = true;
         assert!(!lane.is_clean(None));
-    }
-
-    #[test]
-    fn nearest_rank_percentiles() {
-        let mut v = vec![5, 1, 4, 2, 3];
-        assert_eq!(percentile(&mut v, 50), Some(3));
-        assert_eq!(percentile(&mut v, 95), Some(5));
-        assert_eq!(percentile(&mut v, 0), Some(1));
-        assert_eq!(percentile(&mut [], 50), None);
     }
 }

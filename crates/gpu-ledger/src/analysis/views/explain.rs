@@ -11,16 +11,18 @@ use crate::event::{
     ResourceType, StreamInfo,
 };
 
-use super::analyzer::Analyzer;
-use super::assemble::{definitions_report, evidence_item, kind_name, shutdown_evidence};
-use super::attribution::DestroyCause;
-use super::definitions::Definitions;
-use super::numbers::ms;
-use super::ring::Ring;
-use super::sections::PacketLabel;
-use super::story::{Story, StoryDestroy, StoryDims, StoryEvent, StoryPackets};
-use super::types::type_name;
-use super::windows::Window;
+use crate::analysis::fold::analyzer::Analyzer;
+use crate::analysis::fold::attribution::{DestroyCause, Settled};
+use crate::analysis::fold::definitions::Definitions;
+use crate::analysis::fold::owners::kind_name;
+use crate::analysis::fold::ring::Ring;
+use crate::analysis::fold::types::type_name;
+use crate::analysis::fold::windows::Window;
+use crate::analysis::report::assemble::{definitions_report, evidence_item, shutdown_evidence};
+use crate::analysis::report::numbers::ms;
+use crate::analysis::report::schema::sections::{PacketLabel, StoryDims};
+
+use super::story::{Story, StoryDestroy, StoryEvent, StoryPackets};
 
 /// How many rebuilds, binds and packets (at each end) a story lists.
 const LISTED: usize = 16;
@@ -74,16 +76,16 @@ pub struct ResourceStory {
     first_packets: Vec<PacketRef>,
     last_packets: Ring<PacketRef>,
     anomalies: Vec<String>,
+    /// How the fold settled the resource's destroy, caught as it happened.
+    settled: Option<Settled>,
 }
 
 impl ResourceStory {
     /// A sink following resource `id` under `defs`.
     pub fn new(id: ResourceId, defs: Definitions) -> Self {
-        let mut analyzer = Analyzer::new(defs);
-        analyzer.watch(id.0);
         Self {
             id,
-            analyzer,
+            analyzer: Analyzer::new(defs),
             ty: None,
             owner: None,
             created: None,
@@ -97,6 +99,7 @@ impl ResourceStory {
             first_packets: Vec::new(),
             last_packets: Ring::new(LISTED),
             anomalies: Vec::new(),
+            settled: None,
         }
     }
 
@@ -214,7 +217,7 @@ impl ResourceStory {
         let names = a.names();
         let destroyed = self.destroyed.map(|d| {
             let event = self.event_of(&d);
-            let settled = a.watched();
+            let settled = self.settled.or_else(|| a.settle_waiting(self.id.0, None));
             let window = a.bounds.window_now(d.seg);
             let cause = settled
                 .map_or(DestroyCause::Unknown, |s| s.cause)
@@ -281,6 +284,11 @@ impl EventSink for ResourceStory {
 
     fn on_event(&mut self, event: &Event) {
         let seq = self.analyzer.events_seen();
+        // The fold settles destroys whose look-ahead is over before it applies the
+        // next event; catch this resource's settlement in the same state.
+        if let Some(settled) = self.analyzer.settle_waiting(self.id.0, Some(event.time_ns)) {
+            self.settled = Some(settled);
+        }
         self.analyzer.on_event(event);
         self.note(seq, event);
     }

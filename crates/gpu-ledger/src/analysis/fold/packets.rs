@@ -4,7 +4,7 @@
 //! A packet is tracked from its first event until it reaches a terminal state
 //! (presented, dropped, no-op, failed); then only its key is remembered for a while,
 //! to tell a late event from a new packet. The live table is capped
-//! ([`Definitions::max_live_packets`](super::Definitions::max_live_packets)): beyond
+//! ([`Definitions::max_live_packets`](crate::analysis::Definitions::max_live_packets)): beyond
 //! it the oldest packet is evicted and counted, so memory never depends on the
 //! stream's length, even for packets that never finish.
 

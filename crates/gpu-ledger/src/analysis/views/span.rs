@@ -5,13 +5,13 @@
 //! decided K presents later; shutdown starts after the *last* present), so a tool
 //! that wants "the events of the startup window" reads the stream twice: once
 //! through an [`Analyzer`] to learn the span, once through the restricted fold
-//! (for example [`Timeline`](super::Timeline)). Sequence numbers are the
+//! (for example [`Timeline`](crate::analysis::Timeline)). Sequence numbers are the
 //! analyzer's (the 0-based position of an event in the stream), so a second pass
 //! over the same input numbers the events the same way. A span never holds
 //! events, only its bounds.
 
-use super::analyzer::Analyzer;
-use super::windows::Window;
+use crate::analysis::fold::analyzer::Analyzer;
+use crate::analysis::fold::windows::Window;
 
 /// One window's place in a stream: events `start_seq..end_seq` (end exclusive).
 ///

@@ -26,13 +26,14 @@ use crate::event::{
     Event, EventKind, EventSink, Marker, Name, Names, PacketRef, PacketStage, ResourceAction,
 };
 
-use super::hashing::FxHashMap;
-use super::numbers::{fixed3, ms};
-use super::recent::RecentSet;
-use super::sections::TypeCounts;
+use crate::analysis::fold::hashing::FxHashMap;
+use crate::analysis::fold::recent::RecentSet;
+use crate::analysis::fold::types::{TypeTable, type_name};
+use crate::analysis::report::numbers::{fixed3, ms};
+use crate::analysis::report::render::table::Table;
+use crate::analysis::report::schema::sections::TypeCounts;
+
 use super::span::WindowSpan;
-use super::table::Table;
-use super::types::{TypeTable, type_name};
 
 /// The value of [`TimelineReport::format`].
 pub const TIMELINE_FORMAT: &str = "gpu-ledger-timeline";

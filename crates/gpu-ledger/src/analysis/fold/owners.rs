@@ -3,10 +3,10 @@
 //! An owner is an (owner kind, owner key) pair; a *key* is an owner together with a
 //! resource type, the unit a recreate loop is about. Both tables grow with the
 //! number of distinct owners, never with the number of events, and are capped
-//! ([`Definitions::max_owners`](super::Definitions::max_owners)): owners beyond the
+//! ([`Definitions::max_owners`](crate::analysis::Definitions::max_owners)): owners beyond the
 //! cap are pooled into one overflow row so memory stays bounded on any input.
 
-use crate::event::{Name, Owner, OwnerKind, PacketRef};
+use crate::event::{Name, Names, Owner, OwnerKind, PacketRef};
 
 use super::aggregate::OwnerCounts;
 use super::hashing::FxHashMap;
@@ -195,6 +195,18 @@ impl KeyState {
             self.loops += 1;
         }
         looped
+    }
+}
+
+/// The display name of an owner kind: its name, `#N` for a name the stream never
+/// announced, `(other owners)` for the overflow row.
+pub(crate) fn kind_name(kind: OwnerKind, names: &Names) -> String {
+    match kind {
+        k if k == OVERFLOW_OWNER.kind => "(other owners)".to_owned(),
+        OwnerKind::Other(name) => names
+            .get(name)
+            .map_or_else(|| format!("#{}", name.0), str::to_owned),
+        known => known.resolve(names).to_owned(),
     }
 }
 

@@ -16,9 +16,9 @@
 //! every entry is one hold, added and released together, so counts stay exact.
 //!
 //! Memory is bounded whatever the input: at most
-//! [`Definitions::max_live_packets`](super::Definitions::max_live_packets) packets
+//! [`Definitions::max_live_packets`](crate::analysis::Definitions::max_live_packets) packets
 //! (the oldest is evicted beyond it, its holds released and the eviction counted)
-//! and at most [`Definitions::max_packet_refs`](super::Definitions::max_packet_refs)
+//! and at most [`Definitions::max_packet_refs`](crate::analysis::Definitions::max_packet_refs)
 //! references per packet (references beyond the cap are counted, not checked), so
 //! at most `max_live_packets × max_packet_refs` ids — a stream reaches that only
 //! with that many packets that never finish. It never reads anything but the events

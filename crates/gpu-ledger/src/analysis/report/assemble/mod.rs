@@ -1,43 +1,40 @@
-//! Builds a [`Report`] from the analyzer's state, as if the stream ended now.
+//! Builds a [`Report`] from the fold's state, as if the stream ended now:
+//! [`Analyzer::report`] is defined here, so the fold never depends on the report.
 //!
 //! This is the only place where internal indices become names and where order is
 //! imposed: every list is sorted by a stable key and every map is a `BTreeMap`, so
 //! hash-map iteration order never reaches a report. It reads the analyzer and never
 //! changes it.
 
+mod anomalies;
+mod guardrails;
+mod lanes;
+mod reuse;
+
 use std::collections::BTreeMap;
 
-use crate::event::{Names, Owner, OwnerKind};
-
-use super::aggregate::{OwnerCounts, WindowAgg};
-use super::analyzer::Analyzer;
-use super::anomaly_report::DefinitionsReport;
-use super::attribution::{DestroyCause, EvidenceKind, Settled, keep_example};
-use super::definitions::Definitions;
-use super::guardrails::{GuardFacts, evaluate};
-use super::headline::headline;
-use super::numbers::{mean_ms, ms, ratio, round3};
-use super::owners::OVERFLOW_OWNER;
-use super::packets::PacketMax;
-use super::report::{REPORT_FORMAT, REPORT_VERSION, Report};
-use super::sections::{
+use crate::analysis::fold::aggregate::{OwnerCounts, PacketCounts, WindowAgg};
+use crate::analysis::fold::analyzer::Analyzer;
+use crate::analysis::fold::attribution::{
+    DestroyCause, Evidence, EvidenceKind, Examples, Settled, keep_example,
+};
+use crate::analysis::fold::definitions::Definitions;
+use crate::analysis::fold::owners::{OVERFLOW_OWNER, kind_name};
+use crate::analysis::fold::packets::PacketMax;
+use crate::analysis::fold::types::type_name;
+use crate::analysis::fold::windows::Window;
+use crate::analysis::report::numbers::{mean_ms, ms, ratio, round3};
+use crate::analysis::report::render::headline::headline;
+use crate::analysis::report::schema::definitions::DefinitionsReport;
+use crate::analysis::report::schema::sections::{
     Burst, CauseCounts, Contributor, DestroyCauses, DestroyExample, EvidenceItem, OwnerCount,
     PacketCount, PacketLabel, PacketReport, PerPacket, RecreateLoop, ShortLived, StartupSummary,
     StreamSummary, Totals, WindowReport, Windows,
 };
-use super::types::type_name;
-use super::windows::Window;
+use crate::analysis::report::schema::{REPORT_FORMAT, REPORT_VERSION, Report};
+use crate::event::{Names, Owner};
 
-/// The display name of an owner kind.
-pub(crate) fn kind_name(kind: OwnerKind, names: &Names) -> String {
-    match kind {
-        k if k == OVERFLOW_OWNER.kind => "(other owners)".to_owned(),
-        OwnerKind::Other(name) => names
-            .get(name)
-            .map_or_else(|| format!("#{}", name.0), str::to_owned),
-        known => known.resolve(names).to_owned(),
-    }
-}
+use guardrails::{GuardFacts, evaluate};
 
 /// Everything the sections need that is computed once.
 struct Ctx<'a> {
@@ -47,8 +44,31 @@ struct Ctx<'a> {
     owners: Vec<(Owner, [OwnerCounts; 3])>,
 }
 
+impl Analyzer {
+    /// The report on everything seen so far, as if the stream ended now.
+    ///
+    /// Cheap enough to call now and then (it costs about one pass over owners and
+    /// live resources); calling it never changes what later reports say.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::Analyzer;
+    /// use gpu_ledger::{Event, EventKind, EventSink, Marker};
+    ///
+    /// let mut analyzer = Analyzer::default();
+    /// let before = analyzer.report();
+    /// assert_eq!(before.totals.events, 0);
+    /// analyzer.on_event(&Event { time_ns: 5, thread: 0, kind: EventKind::Marker(Marker::ShutdownBegins) });
+    /// let after = analyzer.report();
+    /// assert_eq!(after.window(gpu_ledger::analysis::Window::Shutdown).unwrap().events, 1);
+    /// ```
+    pub fn report(&self) -> Report {
+        build(self)
+    }
+}
+
 /// The report on `a` as if its stream ended now.
-pub(crate) fn build(a: &Analyzer) -> Report {
+fn build(a: &Analyzer) -> Report {
     let b = &a.bounds;
     let mut wins = a.windows.view(b);
     let mut examples = a.attribution.examples.clone();
@@ -96,8 +116,9 @@ pub(crate) fn build(a: &Analyzer) -> Report {
             by_type: causes_by_type(&windows),
             examples: ctx.examples(&examples),
         },
-        lanes: a.lanes.report(&a.packets),
-        reuse: a.reuse.report(
+        lanes: lanes::lanes(&a.lanes, &a.packets),
+        reuse: reuse::reuse(
+            &a.reuse,
             a.live.values().map(|l| {
                 let reused = a.presents.saturating_sub(l.presents_at_create) >= 2 || l.binds >= 2;
                 (l.ty, reused)
@@ -106,7 +127,7 @@ pub(crate) fn build(a: &Analyzer) -> Report {
             &a.names,
             &a.defs,
         ),
-        anomalies: a.anomalies.report(),
+        anomalies: anomalies::anomalies(&a.anomalies),
         lost_events: a.lost,
         definitions: definitions_report(&a.defs, &a.names),
         guardrails: Vec::new(),
@@ -140,7 +161,7 @@ fn causes_by_type(windows: &[WindowReport; 3]) -> BTreeMap<String, CauseCounts> 
     out
 }
 
-fn packets(p: &super::aggregate::PacketCounts) -> PacketReport {
+fn packets(p: &PacketCounts) -> PacketReport {
     PacketReport {
         queued: p.queued,
         submitted: p.submitted,
@@ -431,7 +452,7 @@ impl Ctx<'_> {
         (list, flagged)
     }
 
-    fn examples(&self, slots: &[super::attribution::Examples]) -> Vec<DestroyExample> {
+    fn examples(&self, slots: &[Examples]) -> Vec<DestroyExample> {
         let mut all: Vec<&Settled> = Vec::new();
         for slot in slots {
             all.extend(slot.first.iter());
@@ -491,7 +512,7 @@ impl Ctx<'_> {
     }
 }
 
-pub(crate) fn evidence_item(e: &super::attribution::Evidence) -> EvidenceItem {
+pub(crate) fn evidence_item(e: &Evidence) -> EvidenceItem {
     let what = match e.kind {
         EvidenceKind::Rebuild => {
             format!("ResizeRebuild of resource {} by the same owner", e.resource)

@@ -5,8 +5,6 @@
 //! event sequence numbers. The log's size is fixed by the number of kinds and the
 //! examples kept, whatever the input.
 
-use super::anomaly_report::{AnomalyExample, AnomalyReport};
-
 /// The kinds of anomaly the analyzer reports, in report order.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum AnomalyKind {
@@ -110,45 +108,6 @@ impl AnomalyLog {
     /// All anomalies.
     pub(crate) fn total(&self) -> u64 {
         self.counts.iter().sum()
-    }
-
-    /// The anomalies section: counts for every kind, examples by sequence number.
-    pub(crate) fn report(&self) -> AnomalyReport {
-        let log = self;
-        let mut examples: Vec<AnomalyExample> = log
-            .examples
-            .iter()
-            .map(|r| {
-                let packet = matches!(
-                    r.kind,
-                    AnomalyKind::PacketStageBackwards
-                        | AnomalyKind::PacketDuplicateStage
-                        | AnomalyKind::PacketAfterTerminal
-                );
-                let in_flight = r.kind == AnomalyKind::DestroyInFlight;
-                AnomalyExample {
-                    kind: r.kind.name().to_owned(),
-                    seq: r.seq,
-                    time_ns: r.time_ns,
-                    resource_id: (!packet).then_some(r.subject),
-                    lane: (packet || in_flight).then_some(r.lane),
-                    packet: if in_flight {
-                        Some(r.packet)
-                    } else {
-                        packet.then_some(r.subject)
-                    },
-                }
-            })
-            .collect();
-        examples.sort_by_key(|e| e.seq);
-        AnomalyReport {
-            total: log.total(),
-            by_kind: AnomalyKind::ALL
-                .iter()
-                .map(|k| (k.name().to_owned(), log.counts[*k as usize]))
-                .collect(),
-            examples,
-        }
     }
 }
 

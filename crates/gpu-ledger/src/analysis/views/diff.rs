@@ -17,11 +17,13 @@ use std::fmt::Write as _;
 #[cfg(feature = "json")]
 use serde::{Serialize, Serializer};
 
-use super::numbers::round3;
-use super::report::Report;
-use super::sections::{Contributor, RecreateLoop, TypeCounts, WindowReport};
-use super::table::Table;
-use super::windows::Window;
+use crate::analysis::fold::windows::Window;
+use crate::analysis::report::numbers::round3;
+use crate::analysis::report::render::table::Table;
+use crate::analysis::report::schema::Report;
+use crate::analysis::report::schema::sections::{
+    Contributor, RecreateLoop, TypeCounts, WindowReport,
+};
 
 /// The value of [`ReportDiff::format`].
 pub const DIFF_FORMAT: &str = "gpu-ledger-diff";

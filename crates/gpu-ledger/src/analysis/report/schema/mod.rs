@@ -10,14 +10,22 @@
 #[cfg(feature = "json")]
 use serde::Serialize;
 
-use super::anomaly_report::{AnomalyReport, DefinitionsReport};
-use super::guardrails::{Guardrail, Severity};
-use super::reuse_report::ReuseReport;
-use super::sections::{
+pub(crate) mod anomalies;
+pub(crate) mod definitions;
+pub(crate) mod guardrails;
+pub(crate) mod reuse;
+pub(crate) mod sections;
+
+use crate::analysis::fold::windows::Window;
+
+use anomalies::AnomalyReport;
+use definitions::DefinitionsReport;
+use guardrails::{Guardrail, Severity};
+use reuse::ReuseReport;
+use sections::{
     Contributor, DestroyCauses, LaneReport, PerPacket, RecreateLoop, ShortLived, StartupSummary,
     StreamSummary, Totals, WindowReport, Windows,
 };
-use super::windows::Window;
 
 /// The value of [`Report::format`].
 pub const REPORT_FORMAT: &str = "gpu-ledger-report";
@@ -26,7 +34,7 @@ pub const REPORT_VERSION: u32 = 1;
 
 /// The churn report: every answer the stream supports, and the definitions used.
 ///
-/// Build one with [`Analyzer::report`](super::Analyzer::report); restrict it to one
+/// Build one with [`Analyzer::report`](crate::analysis::Analyzer::report); restrict it to one
 /// window with [`Report::restrict`]; render it with [`Report::render_text`] or (with
 /// the `json` feature) [`Report::to_json_string`].
 ///

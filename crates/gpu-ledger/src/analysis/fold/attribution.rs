@@ -229,6 +229,18 @@ impl Attribution {
         self.waiting.iter()
     }
 
+    /// The waiting destroys an event at `now_ns` settles, oldest first: those
+    /// [`Self::pop_due`] takes one after the other.
+    pub(crate) fn due(&self, now_ns: u64) -> impl Iterator<Item = &DestroyRecord> {
+        let mut left = self.waiting.len();
+        let horizon = self.horizon_ns;
+        self.waiting.iter().take_while(move |r| {
+            let due = r.time_ns.saturating_add(horizon) < now_ns || left > MAX_WAITING;
+            left = left.saturating_sub(1);
+            due
+        })
+    }
+
     /// Whether a rebuild at `rebuild_ns` is close enough to a destroy at `destroyed_ns`.
     pub(crate) fn within_rebuild(&self, destroyed_ns: u64, rebuild_ns: u64) -> bool {
         rebuild_ns.abs_diff(destroyed_ns) <= self.rebuild_ns

@@ -10,12 +10,14 @@
 
 use std::fmt::Write as _;
 
-use super::attribution::DestroyCause;
-use super::guardrails::Severity;
-use super::numbers::{fixed3, ms};
-use super::report::Report;
+use crate::analysis::fold::attribution::DestroyCause;
+use crate::analysis::fold::windows::Window;
+use crate::analysis::report::numbers::{fixed3, ms};
+use crate::analysis::report::schema::Report;
+use crate::analysis::report::schema::guardrails::Severity;
+use crate::analysis::report::schema::sections::{PacketCount, WindowReport};
+
 use super::table::Table;
-use super::windows::Window;
 
 /// How to render a report as text.
 ///
@@ -155,7 +157,7 @@ impl Report {
         format!("Guardrails: {failed} of {} failed", self.guardrails.len())
     }
 
-    fn present_windows(&self) -> Vec<(Window, &super::sections::WindowReport)> {
+    fn present_windows(&self) -> Vec<(Window, &WindowReport)> {
         Window::ALL
             .into_iter()
             .filter_map(|w| self.window(w).map(|r| (w, r)))
@@ -465,7 +467,7 @@ impl Report {
 
     fn text_packets(&self, out: &mut String) {
         let p = &self.per_packet;
-        let max = |m: Option<super::sections::PacketCount>| {
+        let max = |m: Option<PacketCount>| {
             m.map_or_else(
                 || "-".to_owned(),
                 |m| format!("{} (lane {} packet {})", m.count, m.lane, m.packet),
