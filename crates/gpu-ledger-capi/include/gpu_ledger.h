@@ -248,6 +248,12 @@ typedef uint32_t GlStage;
 #define GL_OWNER_TRANSIENT 3
 
 /**
+ * The owner is not known (a log line without an owner field): never a churn
+ * source, a recreate loop or an `owner-removed` cause.
+ */
+#define GL_OWNER_UNKNOWN 4
+
+/**
  * Submitted to the GPU.
  */
 #define GL_STAGE_SUBMITTED 1

@@ -44,6 +44,9 @@ pub const GL_OWNER_CHILD_VISUAL: GlOwnerCode = 1;
 pub const GL_OWNER_EFFECT_PIPELINE: GlOwnerCode = 2;
 /// Expected to come and go every frame; never breaks stability.
 pub const GL_OWNER_TRANSIENT: GlOwnerCode = 3;
+/// The owner is not known (a log line without an owner field): never a churn
+/// source, a recreate loop or an `owner-removed` cause.
+pub const GL_OWNER_UNKNOWN: GlOwnerCode = 4;
 
 /// Codes at or above this value are interned names; below it, well-known values.
 pub const GL_FIRST_NAME_CODE: u32 = 64;
@@ -226,6 +229,7 @@ mod tests {
             (GL_OWNER_CHILD_VISUAL, OwnerKind::ChildVisual),
             (GL_OWNER_EFFECT_PIPELINE, OwnerKind::EffectPipeline),
             (GL_OWNER_TRANSIENT, OwnerKind::Transient),
+            (GL_OWNER_UNKNOWN, OwnerKind::Unknown),
         ];
         assert_eq!(
             OwnerKind::WELL_KNOWN.len(),

@@ -157,6 +157,11 @@ open_set! {
         EffectPipeline = 2,
         /// Expected to come and go every frame; never breaks stability.
         Transient = 3,
+        /// The producer does not know who owns the resource (a log line without an
+        /// owner field). Never a made-up owner: the analysis never makes it a churn
+        /// source, a recreate loop or an `owner-removed` cause, and says the owner is
+        /// not known.
+        Unknown = 4,
     }
 }
 

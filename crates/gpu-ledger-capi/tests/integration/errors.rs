@@ -222,10 +222,10 @@ fn unknown_codes_stages_and_zero_ids_are_gl_err_invalid_argument() {
         );
         assert_eq!(
             GL_ERR_INVALID_ARGUMENT,
-            gl_bind(ledger, 1, GL_TYPE_TEXTURE, 4, 0, null())
+            gl_bind(ledger, 1, GL_TYPE_TEXTURE, 5, 0, null())
         );
         assert_eq!(
-            "gl_bind: unknown owner kind code 4: use a GL_* constant or a code from gl_owner_kind",
+            "gl_bind: unknown owner kind code 5: use a GL_* constant or a code from gl_owner_kind",
             last_error()
         );
         assert_eq!(
