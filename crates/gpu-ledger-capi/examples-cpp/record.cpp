@@ -1,143 +1,98 @@
-// record.cpp: a tiny instrumented "renderer" in C++17, recording through RAII.
+// record.cpp: a tiny instrumented "renderer" in C++17, recording through gpu_ledger.hpp.
 //
 // The same scene as examples-c/record.c: one window (sync lane 1) whose root
 // visual owns a command queue and a native render target, three compositor
 // packets, then teardown. Here the hooks live where the plan puts them, in
 // constructors and destructors (GEMetalCommandQueue, GEMetalNativeRenderTarget),
-// and the packet context is a scope guard.
+// as gpu_ledger::Resource members, and the packet context is a
+// gpu_ledger::PacketScope.
 //
 // Usage: record <trace path>   (a path ending in .jsonl writes JSON Lines)
 // Build: c++ -std=c++17 -I include examples-cpp/record.cpp -L <dir> -lgpu_ledger_capi -Wl,-rpath,<dir>
+//        or examples-cpp/CMakeLists.txt
 
-#include "gpu_ledger.h"
+#include "gpu_ledger.hpp"
 
+#include <cinttypes>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
-#include <stdexcept>
-#include <string>
+#include <system_error>
 
 namespace {
 
-// Throws on a failed call (setup and packet paths).
-void check(GlStatus status, const char* what) {
-    if (status != GL_OK) {
-        throw std::runtime_error(std::string(what) + ": " + gl_status_name(status) + ": " +
-                                 gl_last_error_message());
-    }
-}
-
-// Owns the GlLedger*: finishes and frees it.
-class Ledger {
+// GEMetalCommandQueue: its constructor records the create, its destructor the destroy.
+class CommandQueue {
 public:
-    explicit Ledger(const char* path) {
-        GlConfig config;
-        check(gl_config_default(&config), "gl_config_default");
-        config.path = path;
-        config.source = "record-cpp";
-        check(gl_ledger_start(&config, &handle_), "gl_ledger_start");
-    }
-    ~Ledger() { gl_ledger_free(handle_); }
-    Ledger(const Ledger&) = delete;
-    Ledger& operator=(const Ledger&) = delete;
-
-    GlLedger* get() const { return handle_; }
-
-    GlFinishStats finish() {
-        GlFinishStats stats{};
-        check(gl_ledger_finish(handle_, &stats), "gl_ledger_finish");
-        return stats;
-    }
+    CommandQueue(const gpu_ledger::Ledger& ledger, std::uint64_t visual_key)
+        : tracked_(ledger, GL_TYPE_COMMAND_QUEUE, {GL_OWNER_ROOT_VISUAL, visual_key}) {}
 
 private:
-    GlLedger* handle_ = nullptr;
+    gpu_ledger::Resource tracked_;
 };
 
-// While alive, makes a packet the thread's current packet.
-class PacketScope {
+// GEMetalNativeRenderTarget, with BackendRenderTargetContext::rebuildBackingTarget.
+class NativeRenderTarget {
 public:
-    PacketScope(const GlLedger* ledger, uint64_t lane, uint64_t packet) : ledger_(ledger) {
-        check(gl_enter_packet(ledger, lane, packet), "gl_enter_packet");
-    }
-    ~PacketScope() { gl_leave_packet(ledger_); }
-    PacketScope(const PacketScope&) = delete;
-    PacketScope& operator=(const PacketScope&) = delete;
+    NativeRenderTarget(const gpu_ledger::Ledger& ledger, std::uint64_t visual_key, GlDims dims)
+        : tracked_(ledger, GL_TYPE_NATIVE_TARGET, {GL_OWNER_ROOT_VISUAL, visual_key}, &dims) {}
+
+    std::error_code rebuild_backing_target(GlDims dims) { return tracked_.resize_rebuild(dims); }
+
+    const gpu_ledger::Resource& tracked() const { return tracked_; }
 
 private:
-    const GlLedger* ledger_;
-};
-
-// A GPU object whose constructor and destructor record its lifecycle.
-class Tracked {
-public:
-    Tracked(const GlLedger* ledger, GlTypeCode type, uint64_t owner_key, const GlDims* dims)
-        : ledger_(ledger), type_(type), owner_key_(owner_key) {
-        check(gl_next_resource_id(ledger, &id_), "gl_next_resource_id");
-        check(gl_create(ledger, id_, type, GL_OWNER_ROOT_VISUAL, owner_key, dims), "gl_create");
-    }
-    virtual ~Tracked() {
-        GlStatus status = gl_destroy(ledger_, id_, type_, GL_OWNER_ROOT_VISUAL, owner_key_, nullptr);
-        if (status != GL_OK) {
-            std::fprintf(stderr, "gl_destroy: %s\n", gl_last_error_message());
-        }
-    }
-    Tracked(const Tracked&) = delete;
-    Tracked& operator=(const Tracked&) = delete;
-
-    uint64_t id() const { return id_; }
-
-protected:
-    const GlLedger* ledger_;
-    GlTypeCode type_;
-    uint64_t owner_key_;
-    uint64_t id_ = 0;
-};
-
-// GEMetalCommandQueue
-class CommandQueue : public Tracked {
-public:
-    CommandQueue(const GlLedger* ledger, uint64_t owner_key)
-        : Tracked(ledger, GL_TYPE_COMMAND_QUEUE, owner_key, nullptr) {}
-};
-
-// GEMetalNativeRenderTarget, with BackendRenderTargetContext::rebuildBackingTarget
-class NativeRenderTarget : public Tracked {
-public:
-    NativeRenderTarget(const GlLedger* ledger, uint64_t owner_key, GlDims dims)
-        : Tracked(ledger, GL_TYPE_NATIVE_TARGET, owner_key, &dims) {}
-
-    void rebuild_backing_target(GlDims dims) {
-        check(gl_resize_rebuild(ledger_, id_, type_, GL_OWNER_ROOT_VISUAL, owner_key_, &dims),
-              "gl_resize_rebuild");
-    }
+    gpu_ledger::Resource tracked_;
 };
 
 // One window: declared queue first, so the target is destroyed first.
 struct Window {
-    uint64_t lane = 1;
-    uint64_t visual_key = 0x1400;
+    std::uint64_t lane = 1;
+    std::uint64_t visual_key = 0x1400;
     std::unique_ptr<CommandQueue> queue;
     std::unique_ptr<NativeRenderTarget> target;
 };
 
-void run_packet(const GlLedger* ledger, Window& w, uint64_t packet, uint64_t command,
-                GlStage result) {
-    check(gl_packet_queued(ledger, w.lane, packet, command), "gl_packet_queued");
+// Prints the failed call and its message; returns whether `ec` is a failure.
+bool failed(std::error_code ec, const char* what) {
+    if (ec) {
+        std::fprintf(stderr, "record: %s: %s: %s\n", what, ec.message().c_str(),
+                     gpu_ledger::last_error_message());
+    }
+    return static_cast<bool>(ec);
+}
+
+bool run_packet(const gpu_ledger::Ledger& ledger, Window& w, std::uint64_t packet,
+                std::uint64_t command, GlStage result) {
+    if (failed(ledger.packet_queued(w.lane, packet, command), "gl_packet_queued")) {
+        return false;
+    }
     {
-        PacketScope scope(ledger, w.lane, packet);
+        gpu_ledger::PacketScope scope(ledger, w.lane, packet);
+        if (failed(scope.status(), "gl_enter_packet")) {
+            return false;
+        }
         if (packet == 1) {
             w.queue = std::make_unique<CommandQueue>(ledger, w.visual_key);
             w.target = std::make_unique<NativeRenderTarget>(ledger, w.visual_key,
                                                             GlDims{800, 600, 2.0f});
-        } else if (packet == 2) {
-            w.target->rebuild_backing_target(GlDims{1024, 768, 2.0f});
+            if (failed(w.target->tracked().status(), "gl_create")) {
+                return false;
+            }
+        } else if (packet == 2 &&
+                   failed(w.target->rebuild_backing_target(GlDims{1024, 768, 2.0f}),
+                          "gl_resize_rebuild")) {
+            return false;
         }
-        check(gl_touch(ledger, w.target->id()), "gl_touch");
+        if (failed(w.target->tracked().touch(), "gl_touch")) {
+            return false;
+        }
     }
-    if (result == GL_STAGE_PRESENTED) {
-        check(gl_packet_stage(ledger, w.lane, packet, GL_STAGE_SUBMITTED), "gl_packet_stage");
+    if (result == GL_STAGE_PRESENTED &&
+        failed(ledger.packet_stage(w.lane, packet, GL_STAGE_SUBMITTED), "gl_packet_stage")) {
+        return false;
     }
-    check(gl_packet_stage(ledger, w.lane, packet, result), "gl_packet_stage");
+    return !failed(ledger.packet_stage(w.lane, packet, result), "gl_packet_stage");
 }
 
 }  // namespace
@@ -147,22 +102,27 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "usage: %s <trace path>\n", argv[0]);
         return 2;
     }
-    try {
-        Ledger ledger(argv[1]);
-        {
-            Window window;
-            run_packet(ledger.get(), window, 1, 100, GL_STAGE_PRESENTED);
-            run_packet(ledger.get(), window, 2, 101, GL_STAGE_PRESENTED);
-            run_packet(ledger.get(), window, 3, 102, GL_STAGE_DROPPED);
-            check(gl_shutdown_begins(ledger.get()), "gl_shutdown_begins");
-        }  // ~Window: the target, then the queue
-        GlFinishStats stats = ledger.finish();
-        std::printf("gpu-ledger %s: events=%llu lost=%llu\n", gl_version(),
-                    static_cast<unsigned long long>(stats.events),
-                    static_cast<unsigned long long>(stats.lost));
-    } catch (const std::exception& e) {
-        std::fprintf(stderr, "record: %s\n", e.what());
+    std::error_code ec;
+    GlConfig config = gpu_ledger::config(argv[1]);
+    config.source = "record-cpp";
+    gpu_ledger::Ledger ledger = gpu_ledger::Ledger::start(config, ec);
+    if (failed(ec, "gl_ledger_start")) {
         return 1;
     }
+    {
+        Window window;
+        if (!run_packet(ledger, window, 1, 100, GL_STAGE_PRESENTED) ||
+            !run_packet(ledger, window, 2, 101, GL_STAGE_PRESENTED) ||
+            !run_packet(ledger, window, 3, 102, GL_STAGE_DROPPED) ||
+            failed(ledger.shutdown_begins(), "gl_shutdown_begins")) {
+            return 1;
+        }
+    }  // ~Window: the target, then the queue
+    GlFinishStats stats{};
+    if (failed(ledger.finish(&stats), "gl_ledger_finish")) {
+        return 1;
+    }
+    std::printf("gpu-ledger %s: events=%" PRIu64 " lost=%" PRIu64 "\n",
+                gpu_ledger::library_version(), stats.events, stats.lost);
     return 0;
 }

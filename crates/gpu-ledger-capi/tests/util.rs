@@ -46,6 +46,43 @@ pub(crate) fn build_dir() -> PathBuf {
     dir
 }
 
+/// `source` compiled as strict C++17 (warnings are errors) against the
+/// committed headers and the shared library this test run built, into
+/// [`build_dir`]`/name`, with `extra` flags.
+pub(crate) fn build_cpp(source: &Path, name: &str, extra: &[&str]) -> PathBuf {
+    let exe = build_dir().join(name);
+    let dir = lib_dir();
+    run_ok(
+        Command::new("c++")
+            .args(["-std=c++17", "-Wall", "-Wextra", "-Werror", "-pedantic"])
+            .args(extra)
+            .arg("-I")
+            .arg(crate_dir().join("include"))
+            .arg(source)
+            .arg(format!("-L{}", dir.display()))
+            .arg("-lgpu_ledger_capi")
+            .arg(format!("-Wl,-rpath,{}", dir.display()))
+            .arg("-o")
+            .arg(&exe),
+    );
+    exe
+}
+
+/// `exe` run in `dir` as a user would run it: without cargo's
+/// `LD_LIBRARY_PATH` (which lists this run's own `libgpu_ledger_capi.so` and
+/// would hide which library the executable finds by itself) and without the
+/// `GPU_LEDGER_*` or `OMEGAWTK_GPU_RESOURCE_*` toggles of the test's environment.
+pub(crate) fn user_command(exe: &Path, dir: &Path) -> Command {
+    let mut command = Command::new(exe);
+    command.current_dir(dir).env_remove("LD_LIBRARY_PATH");
+    for prefix in ["GPU_LEDGER", "OMEGAWTK_GPU_RESOURCE"] {
+        for toggle in ["TRACE", "REPORT", "OUT"] {
+            command.env_remove(format!("{prefix}_{toggle}"));
+        }
+    }
+    command
+}
+
 /// Runs `command`, and panics with the command, status, stdout and stderr
 /// unless it exits 0.
 pub(crate) fn run_ok(command: &mut Command) -> Output {

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-use crate::util::{build_dir, crate_dir, describe, dump, lib_dir, read_trace, run, run_ok};
+use crate::util::{
+    build_cpp, build_dir, crate_dir, describe, dump, lib_dir, read_trace, run, run_ok,
+};
 
 /// The plan's toggle prefix, which the C example reads.
 const PREFIX: &str = "OMEGAWTK_GPU_RESOURCE";
@@ -34,27 +36,11 @@ fn c_example() -> &'static Path {
 fn cpp_example() -> &'static Path {
     static EXE: OnceLock<PathBuf> = OnceLock::new();
     EXE.get_or_init(|| {
-        let exe = build_dir().join("record-cpp");
-        let dir = lib_dir();
-        run_ok(
-            Command::new("c++")
-                .args([
-                    "-std=c++17",
-                    "-Wall",
-                    "-Wextra",
-                    "-Werror",
-                    "-pedantic",
-                    "-I",
-                ])
-                .arg(crate_dir().join("include"))
-                .arg(crate_dir().join("examples-cpp/record.cpp"))
-                .arg(format!("-L{}", dir.display()))
-                .arg("-lgpu_ledger_capi")
-                .arg(format!("-Wl,-rpath,{}", dir.display()))
-                .arg("-o")
-                .arg(&exe),
-        );
-        exe
+        build_cpp(
+            &crate_dir().join("examples-cpp/record.cpp"),
+            "record-cpp",
+            &[],
+        )
     })
 }
 
@@ -72,7 +58,7 @@ fn command(exe: &Path, dir: &Path) -> Command {
 }
 
 /// What both examples record: the same scene, hook for hook.
-fn expected_scene() -> Vec<String> {
+pub(crate) fn expected_scene() -> Vec<String> {
     [
         "packet 1/1 queued command 100",
         "create CommandQueue #1 RootVisual:0x1400 in 1/1",

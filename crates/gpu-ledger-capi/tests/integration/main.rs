@@ -15,3 +15,5 @@ mod recording;
 // The C and C++ examples compile warning-free against the header and the built
 // libraries, run, and write the expected trace.
 mod examples;
+// gpu_ledger.hpp keeps its documented contracts (errors, moves, scopes, finish).
+mod wrapper;
