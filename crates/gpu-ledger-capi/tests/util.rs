@@ -1,12 +1,15 @@
 //! Shared helpers: finding the built libraries, compiling and running the C and
-//! C++ examples, calling the C API from Rust, and reading traces back as text.
+//! C++ examples, installing the package and building the CMake examples against
+//! it, calling the C API from Rust, and reading traces back as text and reports.
 
 #![allow(dead_code)]
 
 use std::ffi::{CStr, CString, c_char};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 
+use gpu_ledger::analysis::{Analyzer, Definitions};
 use gpu_ledger::format::replay_path;
 use gpu_ledger::{Collected, Event, EventKind, Names, PacketRef};
 use gpu_ledger_capi::*;
@@ -68,6 +71,89 @@ pub(crate) fn build_cpp(source: &Path, name: &str, extra: &[&str]) -> PathBuf {
     exe
 }
 
+/// The workspace's root directory (where `scripts/` lives).
+pub(crate) fn workspace_dir() -> PathBuf {
+    crate_dir()
+        .join("../..")
+        .canonicalize()
+        .expect("the workspace directory")
+}
+
+/// The directory of the package tests' files, emptied once per test run: the
+/// install prefix and the CMake build live there.
+fn package_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("capi-package");
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)
+                .unwrap_or_else(|e| panic!("emptying {}: {e}", dir.display()));
+        }
+        std::fs::create_dir_all(&dir).expect("creating the package test directory");
+        dir
+    })
+}
+
+/// Panics, saying how to install it, unless the tool `name` runs.
+pub(crate) fn require_tool(name: &str, debian_package: &str) {
+    let found = Command::new(name)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    assert!(
+        found,
+        "`{name}` not found: install it with `apt-get install {debian_package}` (scripts/setup does)"
+    );
+}
+
+/// The prefix `scripts/install-capi` installed the C API into, once per test run.
+///
+/// The release build goes to this run's target directory (the one holding
+/// `CARGO_TARGET_TMPDIR`), so a second run rebuilds nothing.
+pub(crate) fn installed_prefix() -> &'static Path {
+    static PREFIX: OnceLock<PathBuf> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        let prefix = package_dir().join("prefix");
+        let target_dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .parent()
+            .expect("CARGO_TARGET_TMPDIR is <target dir>/tmp");
+        run_ok(
+            Command::new(workspace_dir().join("scripts/install-capi"))
+                .arg(&prefix)
+                .env("CARGO_TARGET_DIR", target_dir),
+        );
+        prefix
+    })
+}
+
+/// The directory where `examples-cpp/CMakeLists.txt` was configured and built
+/// against [`installed_prefix`], once per test run, with warnings as errors
+/// and without exceptions: `record`, `compositor` (shared) and `compositor-static`.
+pub(crate) fn cmake_examples() -> &'static Path {
+    static BUILD: OnceLock<PathBuf> = OnceLock::new();
+    BUILD.get_or_init(|| {
+        require_tool("cmake", "cmake");
+        let prefix = installed_prefix();
+        let build = package_dir().join("examples-cpp");
+        run_ok(
+            Command::new("cmake")
+                .arg("-S")
+                .arg(crate_dir().join("examples-cpp"))
+                .arg("-B")
+                .arg(&build)
+                .arg(format!("-DCMAKE_PREFIX_PATH={}", prefix.display()))
+                .arg("-DCMAKE_CXX_FLAGS=-Wall -Wextra -Werror -pedantic -fno-exceptions"),
+        );
+        run_ok(
+            Command::new("cmake")
+                .arg("--build")
+                .arg(&build)
+                .args(["-j", "2"]),
+        );
+        build
+    })
+}
+
 /// `exe` run in `dir` as a user would run it: without cargo's
 /// `LD_LIBRARY_PATH` (which lists this run's own `libgpu_ledger_capi.so` and
 /// would hide which library the executable finds by itself) and without the
@@ -81,6 +167,29 @@ pub(crate) fn user_command(exe: &Path, dir: &Path) -> Command {
         }
     }
     command
+}
+
+/// The shared libraries the ELF executable `exe` needs (`NEEDED`) and its
+/// `RUNPATH`/`RPATH` entries, as `readelf -d` lists them.
+pub(crate) fn dynamic_section(exe: &Path) -> (Vec<String>, Vec<String>) {
+    require_tool("readelf", "binutils");
+    let output = run_ok(Command::new("readelf").arg("-d").arg(exe));
+    let text = String::from_utf8_lossy(&output.stdout);
+    let bracketed = |line: &str| {
+        line.split_once('[')
+            .and_then(|(_, rest)| rest.split_once(']'))
+            .map(|(inside, _)| inside.to_owned())
+    };
+    let mut needed = Vec::new();
+    let mut paths = Vec::new();
+    for line in text.lines() {
+        if line.contains("(NEEDED)") {
+            needed.extend(bracketed(line));
+        } else if line.contains("(RUNPATH)") || line.contains("(RPATH)") {
+            paths.extend(bracketed(line));
+        }
+    }
+    (needed, paths)
 }
 
 /// Runs `command`, and panics with the command, status, stdout and stderr
@@ -124,6 +233,20 @@ pub(crate) fn read_trace(path: &Path) -> Collected {
         path.display()
     );
     collected
+}
+
+/// The report of the trace at `path` as JSON (the document
+/// `gpu-ledger report --format json` prints, `docs/report-schema.md`).
+pub(crate) fn report_json(path: &Path) -> serde_json::Value {
+    let mut analyzer = Analyzer::new(Definitions::default());
+    let summary = replay_path(path, &mut analyzer)
+        .unwrap_or_else(|e| panic!("reading the trace {}: {e}", path.display()));
+    assert!(
+        summary.is_clean(),
+        "the trace {} is damaged: {summary}",
+        path.display()
+    );
+    analyzer.report().to_json_value()
 }
 
 /// Every event of `collected` as one line of text, without time and thread.

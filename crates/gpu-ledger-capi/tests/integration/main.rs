@@ -17,3 +17,8 @@ mod recording;
 mod examples;
 // gpu_ledger.hpp keeps its documented contracts (errors, moves, scopes, finish).
 mod wrapper;
+// scripts/install-capi installs the libraries, headers, CMake package and
+// pkg-config file; CMake and pkg-config consumers link them shared and static.
+mod package;
+// The multi-threaded C++ compositor on gpu_ledger.hpp: its report matches its own counts.
+mod compositor;
