@@ -110,11 +110,15 @@ macro_rules! open_set {
                 }
             }
 
-            /// Resolves the value to a string, looking names up in `names`.
-            pub fn resolve(self, names: &Names) -> &str {
+            /// The value's name: a well-known value's own, another's text in
+            /// `names`, or `#N` (its name index) when `names` does not define it.
+            /// Every report, story and dump spells a value this way.
+            pub fn resolve(self, names: &Names) -> std::borrow::Cow<'_, str> {
                 match self {
-                    $ty::Other(name) => names.get(name).unwrap_or("<unnamed>"),
-                    known => known.well_known_name().unwrap_or("<unnamed>"),
+                    $ty::Other(name) => names
+                        .get(name)
+                        .map_or_else(|| format!("#{}", name.0).into(), Into::into),
+                    known => known.well_known_name().unwrap_or_default().into(),
                 }
             }
         }
@@ -249,6 +253,20 @@ pub enum ResourceAction {
     Bind,
     /// It was unbound.
     Unbind,
+}
+
+impl ResourceAction {
+    /// The action's name, as JSON Lines traces and every report spell it:
+    /// `create`, `destroy`, `resize_rebuild`, `bind`, `unbind`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ResourceAction::Create => "create",
+            ResourceAction::Destroy => "destroy",
+            ResourceAction::ResizeRebuild => "resize_rebuild",
+            ResourceAction::Bind => "bind",
+            ResourceAction::Unbind => "unbind",
+        }
+    }
 }
 
 /// What a pool did.

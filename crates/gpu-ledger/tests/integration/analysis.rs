@@ -4,19 +4,12 @@
 //! and text-report snapshots.
 
 use gpu_ledger::analysis::{Analyzer, Definitions, Report, ResourceStory, TextOptions, Window};
+
+use crate::util::{MS, Stream};
 use gpu_ledger::{
     Dims, Event, EventKind, EventSink, Marker, Owner, OwnerKind, PacketRef, PacketStage,
     PoolAction, Resource, ResourceAction, ResourceId, ResourceType,
 };
-
-const MS: u64 = 1_000_000;
-
-/// A hand-built event stream with a moving clock.
-#[derive(Clone, Debug, Default)]
-struct Stream {
-    events: Vec<Event>,
-    t: u64,
-}
 
 fn owner(kind: OwnerKind, key: u64) -> Owner {
     Owner::new(kind, key)
@@ -32,166 +25,6 @@ fn child(key: u64) -> Owner {
 
 fn p(lane: u64, packet: u64) -> PacketRef {
     PacketRef::new(lane, packet)
-}
-
-impl Stream {
-    fn new() -> Self {
-        Self::default()
-    }
-
-    /// Moves the clock to `ms` milliseconds.
-    fn at(&mut self, ms: u64) -> &mut Self {
-        self.t = ms * MS;
-        self
-    }
-
-    /// Moves the clock to `ns` nanoseconds.
-    fn at_ns(&mut self, ns: u64) -> &mut Self {
-        self.t = ns;
-        self
-    }
-
-    fn push(&mut self, kind: EventKind) -> &mut Self {
-        self.events.push(Event {
-            time_ns: self.t,
-            thread: 0,
-            kind,
-        });
-        self
-    }
-
-    fn res(
-        &mut self,
-        action: ResourceAction,
-        id: u64,
-        ty: ResourceType,
-        owner: Owner,
-        packet: Option<PacketRef>,
-        dims: Option<Dims>,
-    ) -> &mut Self {
-        self.push(EventKind::Resource {
-            action,
-            resource: Resource {
-                id: ResourceId(id),
-                ty,
-                owner,
-            },
-            dims,
-            packet,
-        })
-    }
-
-    fn create(&mut self, id: u64, ty: ResourceType, owner: Owner) -> &mut Self {
-        self.res(ResourceAction::Create, id, ty, owner, None, None)
-    }
-
-    fn create_in(
-        &mut self,
-        id: u64,
-        ty: ResourceType,
-        owner: Owner,
-        packet: PacketRef,
-    ) -> &mut Self {
-        self.res(ResourceAction::Create, id, ty, owner, Some(packet), None)
-    }
-
-    fn create_sized(
-        &mut self,
-        id: u64,
-        ty: ResourceType,
-        owner: Owner,
-        w: u32,
-        h: u32,
-    ) -> &mut Self {
-        self.res(
-            ResourceAction::Create,
-            id,
-            ty,
-            owner,
-            None,
-            Some(Dims::new(w, h, 2.0)),
-        )
-    }
-
-    fn destroy(&mut self, id: u64, ty: ResourceType, owner: Owner) -> &mut Self {
-        self.res(ResourceAction::Destroy, id, ty, owner, None, None)
-    }
-
-    fn destroy_in(
-        &mut self,
-        id: u64,
-        ty: ResourceType,
-        owner: Owner,
-        packet: PacketRef,
-    ) -> &mut Self {
-        self.res(ResourceAction::Destroy, id, ty, owner, Some(packet), None)
-    }
-
-    fn rebuild(&mut self, id: u64, ty: ResourceType, owner: Owner, w: u32, h: u32) -> &mut Self {
-        self.res(
-            ResourceAction::ResizeRebuild,
-            id,
-            ty,
-            owner,
-            None,
-            Some(Dims::new(w, h, 2.0)),
-        )
-    }
-
-    fn bind(&mut self, id: u64, ty: ResourceType, owner: Owner) -> &mut Self {
-        self.res(ResourceAction::Bind, id, ty, owner, None, None)
-    }
-
-    fn stage(&mut self, lane: u64, packet: u64, stage: PacketStage) -> &mut Self {
-        self.push(EventKind::Packet {
-            packet: p(lane, packet),
-            stage,
-        })
-    }
-
-    fn present(&mut self, lane: u64, packet: u64) -> &mut Self {
-        self.stage(lane, packet, PacketStage::Presented)
-    }
-
-    /// Queued, submitted, then presented `latency_ms` later.
-    fn frame(&mut self, lane: u64, packet: u64, latency_ms: u64) -> &mut Self {
-        self.stage(lane, packet, PacketStage::Queued { command_id: packet })
-            .stage(lane, packet, PacketStage::Submitted);
-        self.t += latency_ms * MS;
-        self.present(lane, packet)
-    }
-
-    fn touch(&mut self, lane: u64, packet: u64, id: u64) -> &mut Self {
-        self.push(EventKind::Touched {
-            packet: p(lane, packet),
-            resource: ResourceId(id),
-        })
-    }
-
-    fn shutdown(&mut self) -> &mut Self {
-        self.push(EventKind::Marker(Marker::ShutdownBegins))
-    }
-
-    fn feed(&self, sink: &mut dyn EventSink) {
-        for e in &self.events {
-            sink.on_event(e);
-        }
-        sink.on_finish();
-    }
-
-    fn analyze_with(&self, defs: Definitions) -> Analyzer {
-        let mut a = Analyzer::new(defs);
-        self.feed(&mut a);
-        a
-    }
-
-    fn report(&self) -> Report {
-        self.analyze_with(Definitions::default()).report()
-    }
-
-    fn report_with(&self, defs: Definitions) -> Report {
-        self.analyze_with(defs).report()
-    }
 }
 
 fn w(r: &Report, window: Window) -> &gpu_ledger::analysis::WindowReport {
@@ -212,21 +45,22 @@ fn ellipse_like() -> Stream {
         .create(3, CommandQueue, child(0x1400))
         .create_sized(4, TextureTarget, child(0x1400), 500, 500);
     // Frame 1: a resize rebuilds the child's context: its queue and target are recreated.
-    s.at(10).stage(1, 1, PacketStage::Queued { command_id: 1 });
+    s.at(10)
+        .stage(p(1, 1), PacketStage::Queued { command_id: 1 });
     s.destroy_in(3, CommandQueue, child(0x1400), p(1, 1))
         .destroy_in(4, TextureTarget, child(0x1400), p(1, 1))
         .create_in(5, TextureTarget, child(0x1400), p(1, 1))
         .rebuild(5, TextureTarget, child(0x1400), 1000, 1000)
         .create_in(6, CommandQueue, child(0x1400), p(1, 1));
     s.at(12)
-        .stage(1, 1, PacketStage::Submitted)
+        .stage(p(1, 1), PacketStage::Submitted)
         .at(16)
-        .present(1, 1);
+        .present(p(1, 1));
     // Frame 2: the child replaces its queue again.
     s.at(20)
         .destroy_in(6, CommandQueue, child(0x1400), p(1, 2))
         .create_in(7, CommandQueue, child(0x1400), p(1, 2));
-    s.at(22).frame(1, 2, 10);
+    s.at(22).frame(p(1, 2), 10);
     // Frames 3..=7: clean, with per-frame command buffers.
     for (i, pk) in (3..=7u64).enumerate() {
         let t0 = 40 + 16 * i as u64;
@@ -234,7 +68,7 @@ fn ellipse_like() -> Stream {
             .create_in(100 + pk, CommandBuffer, root(0x100), p(1, pk));
         s.at(t0 + 1)
             .destroy_in(100 + pk, CommandBuffer, root(0x100), p(1, pk));
-        s.at(t0 + 2).frame(1, pk, 4);
+        s.at(t0 + 2).frame(p(1, pk), 4);
     }
     // Teardown.
     s.at(200).shutdown();
@@ -252,7 +86,7 @@ fn presents_after_a_create(presents: u64) -> Stream {
     let mut s = Stream::new();
     s.at(0).create(1, ResourceType::CommandQueue, root(1));
     for pk in 1..=presents {
-        s.at(16 * pk).present(1, pk);
+        s.at(16 * pk).present(p(1, pk));
     }
     s
 }
@@ -330,7 +164,7 @@ fn transient_churn_does_not_break_stability() {
             // A non-transient create on the lane: present 3 is not clean.
             s.create_in(300, TextureTarget, child(2), p(1, pk));
         }
-        s.at(t).present(1, pk);
+        s.at(t).present(p(1, pk));
     }
     let r = s.report();
     // Presents 1 and 3 are not clean; 4, 5, 6 are: startup is presents 1..=3.
@@ -349,7 +183,7 @@ fn churn_on_another_lane_does_not_dirty_this_lane() {
     s.at(20)
         .create_in(5, ResourceType::TextureTarget, child(2), p(2, 10));
     for pk in 2..=4 {
-        s.at(16 * pk).present(1, pk);
+        s.at(16 * pk).present(p(1, pk));
     }
     let r = s.report();
     assert_eq!(r.startup.frames_presented, 1);
@@ -358,7 +192,7 @@ fn churn_on_another_lane_does_not_dirty_this_lane() {
     let mut s = presents_after_a_create(1);
     s.at(20).create(5, ResourceType::TextureTarget, child(2));
     for pk in 2..=4 {
-        s.at(16 * pk).present(1, pk);
+        s.at(16 * pk).present(p(1, pk));
     }
     assert!(!s.report().startup.stabilised);
 }
@@ -371,7 +205,7 @@ fn shutdown_starts_at_the_marker() {
     s.at(80)
         .shutdown()
         .at(81)
-        .present(1, 5)
+        .present(p(1, 5))
         .at(82)
         .destroy(1, CommandQueue, root(1));
     let r = s.report();
@@ -424,7 +258,7 @@ fn without_a_marker_shutdown_starts_after_the_last_present() {
         (4, "after the last presented packet")
     );
     // A present after it turns the same stretch into steady state (live report vs later).
-    s.at(90).present(1, 5);
+    s.at(90).present(p(1, 5));
     let r = s.report();
     assert_eq!(w(&r, Window::Shutdown).events, 0);
     assert_eq!(count(&w(&r, Window::Steady).destroyed, "CommandQueue"), 1);
@@ -534,7 +368,7 @@ fn short_lived_by_packets_is_inclusive_at_n() {
         .create_in(1, ty, root(1), p(1, 1))
         .create_in(2, ty, root(1), p(1, 1));
     for pk in 1..=3 {
-        s.at(200 * pk).present(1, pk);
+        s.at(200 * pk).present(p(1, pk));
         if pk == 2 {
             s.at(450).destroy(1, ty, root(1)); // 2 packets finished since its create
         }
@@ -690,12 +524,12 @@ fn anomalies_are_counted_with_examples_and_never_fatal() {
     s.destroy(1, CommandQueue, root(1)); // #3 double destroy
     s.create(2, Texture, root(1)).create(2, Texture, root(1)); // #4, #5 create of a live id
     s.destroy(2, Buffer, root(1)); // #6 type mismatch
-    s.rebuild(7, Texture, root(1), 1, 1).touch(1, 1, 8); // #7, #8 unknown ids
-    s.stage(1, 1, PacketStage::Submitted)
-        .stage(1, 1, PacketStage::Queued { command_id: 0 }); // #10 backwards
-    s.stage(1, 1, PacketStage::Submitted); // #11 duplicate
-    s.present(1, 1).present(1, 1); // #13 after terminal
-    s.stage(1, 1, PacketStage::Completed); // late completion: fine
+    s.rebuild(7, Texture, root(1), 1, 1).touch(p(1, 1), 8); // #7, #8 unknown ids
+    s.stage(p(1, 1), PacketStage::Submitted)
+        .stage(p(1, 1), PacketStage::Queued { command_id: 0 }); // #10 backwards
+    s.stage(p(1, 1), PacketStage::Submitted); // #11 duplicate
+    s.present(p(1, 1)).present(p(1, 1)); // #13 after terminal
+    s.stage(p(1, 1), PacketStage::Completed); // late completion: fine
     let r = s.report();
     let by_kind: Vec<(&str, u64)> = r
         .anomalies
@@ -770,15 +604,15 @@ fn lanes_report_outcomes_latency_and_the_rolling_window() {
                 p(1, 3),
             );
         }
-        s.frame(1, pk, lat);
+        s.frame(p(1, pk), lat);
     }
     s.at(100)
-        .stage(1, 5, PacketStage::Queued { command_id: 5 })
-        .stage(1, 5, PacketStage::Dropped);
-    s.stage(2, 20, PacketStage::NoOp)
-        .stage(2, 21, PacketStage::Failed);
-    s.stage(2, 22, PacketStage::Queued { command_id: 22 })
-        .stage(2, 22, PacketStage::Submitted);
+        .stage(p(1, 5), PacketStage::Queued { command_id: 5 })
+        .stage(p(1, 5), PacketStage::Dropped);
+    s.stage(p(2, 20), PacketStage::NoOp)
+        .stage(p(2, 21), PacketStage::Failed);
+    s.stage(p(2, 22), PacketStage::Queued { command_id: 22 })
+        .stage(p(2, 22), PacketStage::Submitted);
     let mut defs = Definitions::default();
     defs.lane_window_packets = 3;
     let r = s.report_with(defs);
@@ -890,7 +724,7 @@ fn reuse_counts_targets_rebuilds_pools_and_candidate_pools() {
             .destroy(100 + i, Texture, owner(OwnerKind::Transient, 5));
     }
     for pk in 1..=3 {
-        s.at(20 + pk).present(1, pk);
+        s.at(20 + pk).present(p(1, pk));
     }
     s.at(30).destroy(10, CommandQueue, root(1));
     let mut a = Analyzer::default();
@@ -1591,9 +1425,9 @@ fn extreme_values_never_panic() {
         .push(EventKind::Lost { count: u64::MAX });
     s.at_ns(0)
         .destroy(u64::MAX, odd, who)
-        .present(u64::MAX, u64::MAX);
+        .present(p(u64::MAX, u64::MAX));
     s.at_ns(u64::MAX)
-        .present(u64::MAX, u64::MAX)
+        .present(p(u64::MAX, u64::MAX))
         .destroy(0, odd, who);
     let mut defs = Definitions::default();
     defs.stable_presents = 0;

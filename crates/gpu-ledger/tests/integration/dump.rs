@@ -2,15 +2,13 @@
 //! at a point in time, the compact timeline of a window (whole expected text), the
 //! window spans a second pass is restricted to, and diffs of known reports.
 
-use gpu_ledger::analysis::{
-    Analyzer, ReportDiff, ResourceGraph, Timeline, TimelineKeep, Window, WindowSpan,
-};
+use gpu_ledger::analysis::{ReportDiff, ResourceGraph, Timeline, TimelineKeep, Window, WindowSpan};
 use gpu_ledger::{
-    Collected, Dims, Event, EventKind, EventSink, Marker, Owner, OwnerKind, PacketRef, PacketStage,
-    Resource, ResourceAction, ResourceId, ResourceType,
+    Dims, EventKind, Marker, Owner, OwnerKind, PacketRef, PacketStage, ResourceAction, ResourceId,
+    ResourceType,
 };
 
-const MS: u64 = 1_000_000;
+use crate::util::{MS, Stream};
 
 const QUEUE: ResourceType = ResourceType::CommandQueue;
 const TARGET: ResourceType = ResourceType::TextureTarget;
@@ -28,85 +26,28 @@ fn p(packet: u64) -> PacketRef {
     PacketRef::new(1, packet)
 }
 
-/// A hand-built stream with a moving clock (milliseconds).
-#[derive(Default)]
-struct Stream(Collected);
-
-impl Stream {
-    fn push(&mut self, ms: u64, kind: EventKind) -> &mut Self {
-        self.0.on_event(&Event {
-            time_ns: ms * MS,
-            thread: 0,
-            kind,
-        });
-        self
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn res(
-        &mut self,
-        ms: u64,
-        action: ResourceAction,
-        id: u64,
-        ty: ResourceType,
-        owner: Owner,
-        packet: Option<PacketRef>,
-        dims: Option<Dims>,
-    ) -> &mut Self {
-        let resource = Resource {
-            id: ResourceId(id),
-            ty,
-            owner,
-        };
-        self.push(
-            ms,
-            EventKind::Resource {
-                action,
-                resource,
-                dims,
-                packet,
-            },
-        )
-    }
-
-    fn stage(&mut self, ms: u64, packet: PacketRef, stage: PacketStage) -> &mut Self {
-        self.push(ms, EventKind::Packet { packet, stage })
-    }
-
-    fn present(&mut self, ms: u64, packet: PacketRef) -> &mut Self {
-        self.stage(ms, packet, PacketStage::Presented)
-    }
-
-    fn analyzer(&self) -> Analyzer {
-        let mut a = Analyzer::default();
-        self.0.replay(&mut a);
-        a
-    }
-}
-
 /// Startup: a queue outside packets, a target created in packet 1, rebuilt and
 /// replaced in packet 2 (both presents unclean); packets 3-5 present clean, so
 /// steady state starts at packet 3's present; packet 6 is dropped; then shutdown.
 fn startup_stream() -> Stream {
-    let mut s = Stream::default();
+    let mut s = Stream::new();
     let dims = Some(Dims::new(800, 600, 2.0));
-    s.res(0, ResourceAction::Create, 1, QUEUE, root(), None, None)
-        .stage(1, p(1), PacketStage::Queued { command_id: 10 })
+    s.at(0)
+        .res(ResourceAction::Create, 1, QUEUE, root(), None, None)
+        .at(1)
+        .stage(p(1), PacketStage::Queued { command_id: 10 })
+        .at(1)
+        .res(ResourceAction::Create, 2, TARGET, child(), Some(p(1)), dims)
+        .at(2)
+        .stage(p(1), PacketStage::Submitted)
+        .at(3)
+        .stage(p(1), PacketStage::Completed)
+        .at(4)
+        .present(p(1))
+        .at(5)
+        .stage(p(2), PacketStage::Queued { command_id: 11 })
+        .at(5)
         .res(
-            1,
-            ResourceAction::Create,
-            2,
-            TARGET,
-            child(),
-            Some(p(1)),
-            dims,
-        )
-        .stage(2, p(1), PacketStage::Submitted)
-        .stage(3, p(1), PacketStage::Completed)
-        .present(4, p(1))
-        .stage(5, p(2), PacketStage::Queued { command_id: 11 })
-        .res(
-            5,
             ResourceAction::ResizeRebuild,
             2,
             TARGET,
@@ -114,8 +55,8 @@ fn startup_stream() -> Stream {
             Some(p(2)),
             None,
         )
+        .at(6)
         .res(
-            6,
             ResourceAction::Destroy,
             2,
             TARGET,
@@ -123,31 +64,31 @@ fn startup_stream() -> Stream {
             Some(p(2)),
             None,
         )
-        .res(
-            6,
-            ResourceAction::Create,
-            3,
-            TARGET,
-            child(),
-            Some(p(2)),
-            dims,
-        )
-        .present(7, p(2))
-        .stage(8, p(3), PacketStage::Queued { command_id: 12 })
-        .push(
-            8,
-            EventKind::Touched {
-                packet: p(3),
-                resource: ResourceId(1),
-            },
-        )
-        .present(9, p(3))
-        .present(10, p(4))
-        .present(11, p(5))
-        .stage(12, p(6), PacketStage::Dropped)
-        .push(20, EventKind::Marker(Marker::ShutdownBegins))
-        .res(21, ResourceAction::Destroy, 1, QUEUE, root(), None, None)
-        .res(21, ResourceAction::Destroy, 3, TARGET, child(), None, None);
+        .at(6)
+        .res(ResourceAction::Create, 3, TARGET, child(), Some(p(2)), dims)
+        .at(7)
+        .present(p(2))
+        .at(8)
+        .stage(p(3), PacketStage::Queued { command_id: 12 })
+        .at(8)
+        .push(EventKind::Touched {
+            packet: p(3),
+            resource: ResourceId(1),
+        })
+        .at(9)
+        .present(p(3))
+        .at(10)
+        .present(p(4))
+        .at(11)
+        .present(p(5))
+        .at(12)
+        .stage(p(6), PacketStage::Dropped)
+        .at(20)
+        .push(EventKind::Marker(Marker::ShutdownBegins))
+        .at(21)
+        .res(ResourceAction::Destroy, 1, QUEUE, root(), None, None)
+        .at(21)
+        .res(ResourceAction::Destroy, 3, TARGET, child(), None, None);
     s
 }
 
@@ -158,13 +99,13 @@ fn timeline(s: &Stream, window: Option<Window>, keep: TimelineKeep) -> String {
         None => WindowSpan::whole(&a),
     };
     let mut t = Timeline::new(span, keep);
-    s.0.replay(&mut t);
+    s.feed(&mut t);
     t.report().render_text()
 }
 
 fn graph_at(s: &Stream, at: Option<u64>) -> String {
     let mut g = ResourceGraph::new(at);
-    s.0.replay(&mut g);
+    s.feed(&mut g);
     g.graph().render_text()
 }
 
@@ -219,7 +160,7 @@ fn graph_at_a_time_shows_exactly_the_live_resources() {
 fn graph_json_lists_owners_and_counts_and_ignores_later_events() {
     let s = startup_stream();
     let mut g = ResourceGraph::new(Some(8 * MS));
-    s.0.replay(&mut g);
+    s.feed(&mut g);
     let graph = g.graph();
     assert_eq!((graph.at_ns, graph.at_ms), (8 * MS, 8.0));
     assert_eq!((graph.events_applied, graph.events_after), (13, 7));
@@ -305,7 +246,7 @@ fn timeline_json_counts_types_and_outcomes() {
     let s = startup_stream();
     let a = s.analyzer();
     let mut t = Timeline::new(WindowSpan::of(&a, Window::Startup), TimelineKeep::Last(10));
-    s.0.replay(&mut t);
+    s.feed(&mut t);
     let doc = t.report().to_json_value();
     assert_eq!(doc["format"], "gpu-ledger-timeline");
     assert_eq!(doc["window"], "startup");
@@ -336,21 +277,16 @@ fn timeline_json_counts_types_and_outcomes() {
 /// The startup stream with one more unclean present: more startup churn, one more
 /// startup frame and a later stabilisation (and a scratch texture in packet 3).
 fn churnier_stream() -> Stream {
-    let mut s = Stream::default();
+    let mut s = Stream::new();
     let dims = Some(Dims::new(800, 600, 2.0));
-    s.res(0, ResourceAction::Create, 1, QUEUE, root(), None, None)
+    s.at(0)
+        .res(ResourceAction::Create, 1, QUEUE, root(), None, None)
+        .at(1)
+        .res(ResourceAction::Create, 2, TARGET, child(), Some(p(1)), dims)
+        .at(4)
+        .present(p(1))
+        .at(6)
         .res(
-            1,
-            ResourceAction::Create,
-            2,
-            TARGET,
-            child(),
-            Some(p(1)),
-            dims,
-        )
-        .present(4, p(1))
-        .res(
-            6,
             ResourceAction::Destroy,
             2,
             TARGET,
@@ -358,18 +294,12 @@ fn churnier_stream() -> Stream {
             Some(p(2)),
             None,
         )
+        .at(6)
+        .res(ResourceAction::Create, 3, TARGET, child(), Some(p(2)), dims)
+        .at(7)
+        .present(p(2))
+        .at(8)
         .res(
-            6,
-            ResourceAction::Create,
-            3,
-            TARGET,
-            child(),
-            Some(p(2)),
-            dims,
-        )
-        .present(7, p(2))
-        .res(
-            8,
             ResourceAction::Destroy,
             3,
             TARGET,
@@ -377,17 +307,10 @@ fn churnier_stream() -> Stream {
             Some(p(3)),
             None,
         )
+        .at(8)
+        .res(ResourceAction::Create, 4, TARGET, child(), Some(p(3)), dims)
+        .at(8)
         .res(
-            8,
-            ResourceAction::Create,
-            4,
-            TARGET,
-            child(),
-            Some(p(3)),
-            dims,
-        )
-        .res(
-            8,
             ResourceAction::Create,
             5,
             TEXTURE,
@@ -395,8 +318,8 @@ fn churnier_stream() -> Stream {
             Some(p(3)),
             None,
         )
+        .at(8)
         .res(
-            8,
             ResourceAction::Destroy,
             5,
             TEXTURE,
@@ -404,13 +327,20 @@ fn churnier_stream() -> Stream {
             Some(p(3)),
             None,
         )
-        .present(9, p(3))
-        .present(10, p(4))
-        .present(11, p(5))
-        .present(12, p(6))
-        .push(20, EventKind::Marker(Marker::ShutdownBegins))
-        .res(21, ResourceAction::Destroy, 1, QUEUE, root(), None, None)
-        .res(21, ResourceAction::Destroy, 4, TARGET, child(), None, None);
+        .at(9)
+        .present(p(3))
+        .at(10)
+        .present(p(4))
+        .at(11)
+        .present(p(5))
+        .at(12)
+        .present(p(6))
+        .at(20)
+        .push(EventKind::Marker(Marker::ShutdownBegins))
+        .at(21)
+        .res(ResourceAction::Destroy, 1, QUEUE, root(), None, None)
+        .at(21)
+        .res(ResourceAction::Destroy, 4, TARGET, child(), None, None);
     s
 }
 

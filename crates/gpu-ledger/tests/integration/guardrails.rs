@@ -2,19 +2,10 @@
 //! `destroy-in-flight` assertion (in flight, after completion, own packet before and
 //! after submit, the per-packet cap, eviction), their JSON and text, determinism.
 
-use gpu_ledger::analysis::{Analyzer, Definitions, Guardrail, Report, Severity};
-use gpu_ledger::{
-    Event, EventKind, EventSink, Owner, OwnerKind, PacketRef, PacketStage, Resource,
-    ResourceAction, ResourceId, ResourceType,
-};
+use gpu_ledger::analysis::{Definitions, Guardrail, Report, Severity};
 
-const MS: u64 = 1_000_000;
-
-/// A hand-built stream: one event per millisecond.
-#[derive(Clone, Debug, Default)]
-struct Stream {
-    events: Vec<Event>,
-}
+use crate::util::{MS, Stream};
+use gpu_ledger::{Owner, OwnerKind, PacketRef, PacketStage, ResourceAction, ResourceType};
 
 fn root(key: u64) -> Owner {
     Owner::new(OwnerKind::RootVisual, key)
@@ -24,92 +15,11 @@ fn p(packet: u64) -> PacketRef {
     PacketRef::new(1, packet)
 }
 
-impl Stream {
-    fn push(&mut self, kind: EventKind) -> &mut Self {
-        let time_ns = self.events.len() as u64 * MS;
-        self.events.push(Event {
-            time_ns,
-            thread: 0,
-            kind,
-        });
-        self
-    }
+const QUEUE: ResourceType = ResourceType::CommandQueue;
 
-    fn res(
-        &mut self,
-        action: ResourceAction,
-        id: u64,
-        ty: ResourceType,
-        owner: Owner,
-        packet: Option<PacketRef>,
-    ) -> &mut Self {
-        self.push(EventKind::Resource {
-            action,
-            resource: Resource {
-                id: ResourceId(id),
-                ty,
-                owner,
-            },
-            dims: None,
-            packet,
-        })
-    }
-
-    /// A command queue of owner `key`, outside any packet.
-    fn queue(&mut self, id: u64, key: u64) -> &mut Self {
-        self.res(
-            ResourceAction::Create,
-            id,
-            ResourceType::CommandQueue,
-            root(key),
-            None,
-        )
-    }
-
-    fn destroy_queue(&mut self, id: u64, key: u64, packet: Option<PacketRef>) -> &mut Self {
-        self.res(
-            ResourceAction::Destroy,
-            id,
-            ResourceType::CommandQueue,
-            root(key),
-            packet,
-        )
-    }
-
-    fn stage(&mut self, packet: u64, stage: PacketStage) -> &mut Self {
-        self.push(EventKind::Packet {
-            packet: p(packet),
-            stage,
-        })
-    }
-
-    fn queued(&mut self, packet: u64) -> &mut Self {
-        self.stage(packet, PacketStage::Queued { command_id: packet })
-    }
-
-    fn present(&mut self, packet: u64) -> &mut Self {
-        self.stage(packet, PacketStage::Presented)
-    }
-
-    fn touch(&mut self, packet: u64, id: u64) -> &mut Self {
-        self.push(EventKind::Touched {
-            packet: p(packet),
-            resource: ResourceId(id),
-        })
-    }
-
-    fn report_with(&self, defs: Definitions) -> Report {
-        let mut a = Analyzer::new(defs);
-        for e in &self.events {
-            a.on_event(e);
-        }
-        a.on_finish();
-        a.report()
-    }
-
-    fn report(&self) -> Report {
-        self.report_with(Definitions::default())
-    }
+/// A hand-built stream: one event per millisecond.
+fn stream() -> Stream {
+    Stream::ticking(MS)
 }
 
 /// The default definitions, changed by `f`.
@@ -146,16 +56,23 @@ fn items(g: &Guardrail) -> Vec<(u64, &str)> {
 
 /// Owner `key` destroys and recreates its queue `cycles` times (10 ms apart).
 fn recreate(s: &mut Stream, key: u64, first_id: u64, cycles: u64) {
-    s.queue(first_id, key);
+    s.create(first_id, QUEUE, root(key));
     for c in 0..cycles {
-        s.destroy_queue(first_id + c, key, None)
-            .queue(first_id + c + 1, key);
+        s.res(
+            ResourceAction::Destroy,
+            first_id + c,
+            QUEUE,
+            root(key),
+            None,
+            None,
+        )
+        .create(first_id + c + 1, QUEUE, root(key));
     }
 }
 
 #[test]
 fn recreate_churn_warns_at_r_cycles_within_t() {
-    let mut below = Stream::default();
+    let mut below = stream();
     recreate(&mut below, 0x1400, 1, 2);
     let g = guardrail(&below.report(), Guardrail::RECREATE_CHURN).clone();
     assert_eq!(
@@ -167,7 +84,7 @@ fn recreate_churn_warns_at_r_cycles_within_t() {
         "0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)"
     );
 
-    let mut at = Stream::default();
+    let mut at = stream();
     recreate(&mut at, 0x1400, 1, 3);
     let r = at.report();
     let g = guardrail(&r, Guardrail::RECREATE_CHURN);
@@ -204,7 +121,7 @@ fn recreate_churn_warns_at_r_cycles_within_t() {
 
 #[test]
 fn recreate_churn_tolerates_its_limit_and_ignores_transient_loops() {
-    let mut s = Stream::default();
+    let mut s = stream();
     recreate(&mut s, 1, 1, 3);
     recreate(&mut s, 2, 100, 3);
     // Per-frame command buffers loop too, and are expected to.
@@ -216,12 +133,14 @@ fn recreate_churn_tolerates_its_limit_and_ignores_transient_loops() {
             ResourceType::CommandBuffer,
             pool,
             None,
+            None,
         )
         .res(
             ResourceAction::Destroy,
             id,
             ResourceType::CommandBuffer,
             pool,
+            None,
             None,
         );
     }
@@ -249,15 +168,15 @@ fn recreate_churn_tolerates_its_limit_and_ignores_transient_loops() {
 
 /// `presents` presented packets, then `destroys` queues destroyed (and so in shutdown).
 fn queues_then_presents(presents: u64, destroys: u64) -> Stream {
-    let mut s = Stream::default();
+    let mut s = stream();
     for id in 1..=destroys {
-        s.queue(id, id);
+        s.create(id, QUEUE, root(id));
     }
     for pk in 1..=presents {
-        s.present(pk);
+        s.present(p(pk));
     }
     for id in 1..=destroys {
-        s.destroy_queue(id, id, None);
+        s.res(ResourceAction::Destroy, id, QUEUE, root(id), None, None);
     }
     s
 }
@@ -329,14 +248,17 @@ fn queue_destroy_factor_is_configurable_and_floors_the_limit() {
 #[test]
 fn queue_destroys_are_also_checked_in_the_startup_window() {
     // Startup: 3 queue rebuilds around 1 present (limit 2); then 10 clean presents.
-    let mut s = Stream::default();
-    s.queue(1, 1);
-    s.destroy_queue(1, 1, None).queue(2, 1);
-    s.present(1);
-    s.destroy_queue(2, 1, None).queue(3, 1);
-    s.destroy_queue(3, 1, None).queue(4, 1);
+    let mut s = stream();
+    s.create(1, QUEUE, root(1));
+    s.res(ResourceAction::Destroy, 1, QUEUE, root(1), None, None)
+        .create(2, QUEUE, root(1));
+    s.present(p(1));
+    s.res(ResourceAction::Destroy, 2, QUEUE, root(1), None, None)
+        .create(3, QUEUE, root(1));
+    s.res(ResourceAction::Destroy, 3, QUEUE, root(1), None, None)
+        .create(4, QUEUE, root(1));
     for pk in 2..=11 {
-        s.present(pk);
+        s.present(p(pk));
     }
     let r = s.report();
     let g = guardrail(&r, Guardrail::QUEUE_DESTROYS_VS_PRESENTS);
@@ -346,14 +268,15 @@ fn queue_destroys_are_also_checked_in_the_startup_window() {
     );
     assert!(g.passed, "3 <= 2 x 2");
     // One more rebuild before the second present puts startup over its limit.
-    let mut more = Stream::default();
-    more.queue(1, 1);
+    let mut more = stream();
+    more.create(1, QUEUE, root(1));
     for id in 1..=5 {
-        more.destroy_queue(id, 1, None).queue(id + 1, 1);
+        more.res(ResourceAction::Destroy, id, QUEUE, root(1), None, None)
+            .create(id + 1, QUEUE, root(1));
     }
-    more.present(1);
+    more.present(p(1));
     for pk in 2..=11 {
-        more.present(pk);
+        more.present(p(pk));
     }
     let r = more.report();
     let g = guardrail(&r, Guardrail::QUEUE_DESTROYS_VS_PRESENTS);
@@ -372,12 +295,12 @@ fn in_flight(r: &Report) -> u64 {
 
 #[test]
 fn a_destroy_while_a_touching_packet_is_in_flight_is_an_error() {
-    let mut s = Stream::default();
-    s.queue(1, 1); // #0
-    s.queued(7).touch(7, 1); // #1, #2
-    s.stage(7, PacketStage::Submitted); // #3
-    s.destroy_queue(1, 1, Some(p(8))); // #4: packet 8 pulls it from under packet 7
-    s.stage(7, PacketStage::Completed).present(7); // #5, #6
+    let mut s = stream();
+    s.create(1, QUEUE, root(1)); // #0
+    s.queued(p(7)).touch(p(7), 1); // #1, #2
+    s.stage(p(7), PacketStage::Submitted); // #3
+    s.res(ResourceAction::Destroy, 1, QUEUE, root(1), Some(p(8)), None); // #4: packet 8 pulls it from under packet 7
+    s.stage(p(7), PacketStage::Completed).present(p(7)); // #5, #6
     let r = s.report();
     assert_eq!((in_flight(&r), r.anomalies.total), (1, 1));
     let e = &r.anomalies.examples[0];
@@ -418,46 +341,51 @@ fn a_destroy_while_a_touching_packet_is_in_flight_is_an_error() {
 #[test]
 fn a_destroy_after_completion_or_before_queueing_is_fine() {
     // After Completed (not yet presented): the GPU is done with it.
-    let mut done = Stream::default();
-    done.queue(1, 1).queued(7).touch(7, 1);
-    done.stage(7, PacketStage::Submitted)
-        .stage(7, PacketStage::Completed);
-    done.destroy_queue(1, 1, None).present(7);
+    let mut done = stream();
+    done.create(1, QUEUE, root(1)).queued(p(7)).touch(p(7), 1);
+    done.stage(p(7), PacketStage::Submitted)
+        .stage(p(7), PacketStage::Completed);
+    done.res(ResourceAction::Destroy, 1, QUEUE, root(1), None, None)
+        .present(p(7));
     assert_eq!(in_flight(&done.report()), 0);
     // After any terminal stage.
     for terminal in [PacketStage::Dropped, PacketStage::NoOp, PacketStage::Failed] {
-        let mut s = Stream::default();
-        s.queue(1, 1).queued(7).touch(7, 1).stage(7, terminal);
-        s.destroy_queue(1, 1, None);
+        let mut s = stream();
+        s.create(1, QUEUE, root(1))
+            .queued(p(7))
+            .touch(p(7), 1)
+            .stage(p(7), terminal);
+        s.res(ResourceAction::Destroy, 1, QUEUE, root(1), None, None);
         assert_eq!(in_flight(&s.report()), 0, "{terminal:?}");
     }
     // Touched before the packet was queued, destroyed before it was: not in flight.
-    let mut early = Stream::default();
+    let mut early = stream();
     early
-        .queue(1, 1)
-        .touch(7, 1)
-        .destroy_queue(1, 1, None)
-        .queued(7);
+        .create(1, QUEUE, root(1))
+        .touch(p(7), 1)
+        .res(ResourceAction::Destroy, 1, QUEUE, root(1), None, None)
+        .queued(p(7));
     assert_eq!(in_flight(&early.report()), 0);
     // ...but touched before and destroyed after queueing: the reference counts.
-    let mut late = Stream::default();
-    late.queue(1, 1)
-        .touch(7, 1)
-        .queued(7)
-        .destroy_queue(1, 1, None);
+    let mut late = stream();
+    late.create(1, QUEUE, root(1))
+        .touch(p(7), 1)
+        .queued(p(7))
+        .res(ResourceAction::Destroy, 1, QUEUE, root(1), None, None);
     assert_eq!(in_flight(&late.report()), 1);
 }
 
 #[test]
 fn creates_and_binds_in_a_packet_are_references_too() {
     // Created in packet 7's context while it is queued; destroyed outside any packet.
-    let mut s = Stream::default();
-    s.queued(7).res(
+    let mut s = stream();
+    s.queued(p(7)).res(
         ResourceAction::Create,
         1,
         ResourceType::TextureTarget,
         root(1),
         Some(p(7)),
+        None,
     );
     s.res(
         ResourceAction::Destroy,
@@ -465,40 +393,50 @@ fn creates_and_binds_in_a_packet_are_references_too() {
         ResourceType::TextureTarget,
         root(1),
         None,
+        None,
     );
     assert_eq!(in_flight(&s.report()), 1);
-    let mut b = Stream::default();
-    b.queue(1, 1).queued(7).res(
+    let mut b = stream();
+    b.create(1, QUEUE, root(1)).queued(p(7)).res(
         ResourceAction::Bind,
         1,
         ResourceType::CommandQueue,
         root(1),
         Some(p(7)),
+        None,
     );
-    b.destroy_queue(1, 1, None);
+    b.res(ResourceAction::Destroy, 1, QUEUE, root(1), None, None);
     assert_eq!(in_flight(&b.report()), 1);
 }
 
 #[test]
 fn a_packet_may_destroy_its_own_references_until_it_is_submitted() {
-    let mut encoding = Stream::default();
-    encoding.queue(1, 1).queued(7).touch(7, 1);
-    encoding.destroy_queue(1, 1, Some(p(7))).queue(2, 1);
+    let mut encoding = stream();
+    encoding
+        .create(1, QUEUE, root(1))
+        .queued(p(7))
+        .touch(p(7), 1);
+    encoding
+        .res(ResourceAction::Destroy, 1, QUEUE, root(1), Some(p(7)), None)
+        .create(2, QUEUE, root(1));
     assert_eq!(in_flight(&encoding.report()), 0, "a rebuild while encoding");
-    let mut submitted = Stream::default();
-    submitted.queue(1, 1).queued(7).touch(7, 1);
-    submitted.stage(7, PacketStage::Submitted);
-    submitted.destroy_queue(1, 1, Some(p(7)));
+    let mut submitted = stream();
+    submitted
+        .create(1, QUEUE, root(1))
+        .queued(p(7))
+        .touch(p(7), 1);
+    submitted.stage(p(7), PacketStage::Submitted);
+    submitted.res(ResourceAction::Destroy, 1, QUEUE, root(1), Some(p(7)), None);
     assert_eq!(in_flight(&submitted.report()), 1, "the GPU holds it");
     // Another packet in flight holding it still counts while this one encodes.
-    let mut shared = Stream::default();
+    let mut shared = stream();
     shared
-        .queue(1, 1)
-        .queued(6)
-        .touch(6, 1)
-        .queued(7)
-        .touch(7, 1);
-    shared.destroy_queue(1, 1, Some(p(7)));
+        .create(1, QUEUE, root(1))
+        .queued(p(6))
+        .touch(p(6), 1)
+        .queued(p(7))
+        .touch(p(7), 1);
+    shared.res(ResourceAction::Destroy, 1, QUEUE, root(1), Some(p(7)), None);
     let r = shared.report();
     assert_eq!(in_flight(&r), 1);
     assert_eq!(r.anomalies.examples[0].packet, Some(6), "the other holder");
@@ -506,13 +444,13 @@ fn a_packet_may_destroy_its_own_references_until_it_is_submitted() {
 
 #[test]
 fn references_beyond_the_per_packet_cap_are_counted_not_checked() {
-    let mut s = Stream::default();
-    s.queued(7);
+    let mut s = stream();
+    s.queued(p(7));
     for id in 1..=3 {
-        s.queue(id, id).touch(7, id);
+        s.create(id, QUEUE, root(id)).touch(p(7), id);
     }
     for id in 1..=3 {
-        s.destroy_queue(id, id, None);
+        s.res(ResourceAction::Destroy, id, QUEUE, root(id), None, None);
     }
     let defs = |cap| with(|d| d.max_packet_refs = cap);
     let r = s.report_with(defs(2));
@@ -529,10 +467,10 @@ fn references_beyond_the_per_packet_cap_are_counted_not_checked() {
 
 #[test]
 fn packets_evicted_at_the_cap_release_their_references() {
-    let mut s = Stream::default();
-    s.queue(1, 1).queued(6).touch(6, 1);
-    s.queued(7).queued(8); // with room for 2 packets, packet 6 is forgotten
-    s.destroy_queue(1, 1, None);
+    let mut s = stream();
+    s.create(1, QUEUE, root(1)).queued(p(6)).touch(p(6), 1);
+    s.queued(p(7)).queued(p(8)); // with room for 2 packets, packet 6 is forgotten
+    s.res(ResourceAction::Destroy, 1, QUEUE, root(1), None, None);
     let r = s.report_with(with(|d| d.max_live_packets = 2));
     assert_eq!(in_flight(&r), 0);
     let g = guardrail(&r, Guardrail::DESTROY_IN_FLIGHT);
@@ -548,8 +486,8 @@ fn packets_evicted_at_the_cap_release_their_references() {
 #[test]
 fn guardrails_render_as_text_and_json() {
     let mut s = queues_then_presents(1, 3);
-    s.queue(10, 10).queued(7).touch(7, 10);
-    s.destroy_queue(10, 10, None);
+    s.create(10, QUEUE, root(10)).queued(p(7)).touch(p(7), 10);
+    s.res(ResourceAction::Destroy, 10, QUEUE, root(10), None, None);
     let r = s.report();
     let expected = "  PASS  recreate-churn              warning  0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)
   WARN  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 4 vs 1 overall (limit 2 at 2.000x), 0 vs 1 in startup (limit 2)

@@ -1,5 +1,8 @@
 //! The core crate's integration tests: one binary, a module per concern.
 
+#[path = "../util.rs"]
+mod util;
+
 // The recorder: ordering, loss accounting, packet context, toggles.
 mod record;
 

@@ -6,6 +6,8 @@
 //! holds counters only: its size depends on the number of resource types, never on
 //! the number of events.
 
+use crate::event::PacketStage;
+
 use super::bursts::Bursts;
 use super::windows::Part;
 
@@ -25,6 +27,21 @@ pub(crate) struct PacketCounts {
 }
 
 impl PacketCounts {
+    /// Counts one packet reaching `stage`.
+    #[inline]
+    pub(crate) fn add(&mut self, stage: PacketStage) {
+        let n = match stage {
+            PacketStage::Queued { .. } => &mut self.queued,
+            PacketStage::Submitted => &mut self.submitted,
+            PacketStage::Completed => &mut self.completed,
+            PacketStage::Presented => &mut self.presented,
+            PacketStage::Dropped => &mut self.dropped,
+            PacketStage::NoOp => &mut self.noop,
+            PacketStage::Failed => &mut self.failed,
+        };
+        *n += 1;
+    }
+
     fn merge(&mut self, o: &Self) {
         self.queued += o.queued;
         self.submitted += o.submitted;

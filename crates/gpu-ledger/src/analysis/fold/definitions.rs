@@ -1,128 +1,164 @@
 //! The parameters that turn DESIGN.md's definitions into numbers.
 //!
 //! Every report prints the [`Definitions`] it was computed with, so two reports
-//! are only comparable when their definitions match. This module holds data and
-//! defaults only: it must never depend on the stream being analysed.
+//! are only comparable when their definitions match. Each definition is declared
+//! once, in [`definitions_table!`]: its field, type, default and doc, and how a
+//! report prints it. [`Definitions`] is generated here from that table, and the
+//! report's `DefinitionsReport` from the same table in the report schema, so the
+//! two can never drift apart. This module holds data and defaults only: it must
+//! never depend on the stream being analysed.
 
 use crate::event::{OwnerKind, ResourceType};
 
-/// The parameters of every definition the analysis applies (DESIGN.md, "Definitions").
+/// The one table of definitions. Each row declares a parameter once:
 ///
-/// Durations are in nanoseconds; reports print them in milliseconds. All counts are
-/// clamped to sensible minimums (a stable window needs at least one clean present,
-/// a recreate loop at least one cycle), so no value can make the analysis panic.
-///
-/// # Example
+/// ```text
+/// /// doc
+/// field: Type = default
+///     => report_field: ReportType = |d, names| value;
 /// ```
-/// use gpu_ledger::analysis::Definitions;
 ///
-/// let mut defs = Definitions::default();
-/// assert_eq!(defs.stable_presents, 3);
-/// assert_eq!(defs.short_lived_ns, 250_000_000);
-/// defs.stable_presents = 5; // demand a longer run of clean presents
-/// assert_eq!(defs.stable_presents, 5);
-/// ```
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct Definitions {
-    /// K: consecutive clean presents that make a stable present window (default 3).
-    pub stable_presents: u32,
-    /// Owner kinds whose resources are transient: counted, but never breaking
-    /// stability (default `[Transient]`).
-    pub transient_owner_kinds: Vec<OwnerKind>,
-    /// Resource types that are per-frame, hence transient whoever owns them
-    /// (default `[CommandBuffer]`).
-    pub per_frame_types: Vec<ResourceType>,
-    /// N: a resource destroyed within this many packets of its creation is
-    /// short-lived (default 2, inclusive). Packets are those that reached a
-    /// terminal state (presented, dropped, no-op, failed) on the lane the resource
-    /// was created on, or on any lane when it was created outside packet context.
-    /// The clause only applies once the stream has carried a packet event.
-    pub short_lived_packets: u64,
-    /// X: a resource destroyed within this many nanoseconds of its creation is
-    /// short-lived (default 250 ms, inclusive).
-    pub short_lived_ns: u64,
-    /// R: recreate cycles of one (owner kind, owner key, type) that make a
-    /// recreate loop (default 3).
-    pub recreate_loop_count: u32,
-    /// T: the span, in nanoseconds, the R cycles must fit in (default 1000 ms, inclusive).
-    pub recreate_loop_window_ns: u64,
-    /// Width of a destroy-burst bucket in nanoseconds (default 1 ms).
-    pub burst_bucket_ns: u64,
-    /// How many destroy-burst buckets each window reports (default 5).
-    pub top_bursts: usize,
-    /// W: the per-lane rolling window, in packets (default 120).
-    pub lane_window_packets: usize,
-    /// How many top churn contributors a report lists (default 10).
-    pub top_contributors: usize,
-    /// "The same moment" (default 1 ms): a destroy is caused by a rebuild when its
-    /// owner had a `ResizeRebuild` within this many nanoseconds of it, before or after
-    /// (or earlier in the same packet); and a create of the same type by the same
-    /// owner this close *before* a destroy (or earlier in the same packet) replaces it.
-    pub rebuild_window_ns: u64,
-    /// A destroy is `replaced` when its owner creates the same type within this many
-    /// nanoseconds after it; also the look-ahead horizon of every cause (default 100 ms).
-    pub replace_window_ns: u64,
-    /// A (type, size) class is a candidate pool when a pool would have served at
-    /// least this many of its creates (default 3).
-    pub pool_candidate_min_hits: u64,
-    /// How many examples each anomaly kind and each (type, cause) keeps (default 3).
-    pub max_examples: usize,
-    /// Memory cap: distinct owners tracked before the rest are pooled into one
-    /// "(other owners)" row (default 100 000).
-    pub max_owners: usize,
-    /// Memory cap: packets tracked at once before the oldest is evicted (default 65 536).
-    pub max_live_packets: usize,
-    /// Memory cap: lanes tracked before the rest are pooled into one row (default 1 024).
-    pub max_lanes: usize,
-    /// Memory cap: recent destroys remembered to tell a double destroy from the
-    /// destroy of an unknown id (default 65 536).
-    pub recent_destroys: usize,
-    /// Guardrail `recreate-churn` (warning): how many non-transient (owner, type)
-    /// keys may be in a recreate loop (R cycles within T) before it fails (default 0).
-    pub recreate_churn_max_keys: u64,
-    /// Guardrail `queue-destroys-vs-presents` (warning): it fails when command-queue
-    /// destroys exceed this many times the presented packets, overall or in the
-    /// startup window (default 2.0; negative or NaN reads as 0).
-    pub queue_destroy_factor: f64,
-    /// Guardrail `destroy-in-flight` (error): how many destroys of a resource that
-    /// an in-flight packet references are tolerated (default 0: it is an assertion).
-    pub destroy_in_flight_max: u64,
-    /// Memory cap: resources remembered per packet for the `destroy-in-flight`
-    /// check (default 256); references beyond it are counted in the guardrail's
-    /// evidence, not checked.
-    pub max_packet_refs: usize,
+/// `value` is the parameter as a report prints it (clamped, in milliseconds, names
+/// resolved), computed from `d: &Definitions` and `names: &Names`. The table is
+/// handed to the macro `$then`, which generates a type from it: the parameters
+/// here, the report's definitions section in the report schema (where `ms`,
+/// `round3`, `kind_name` and `type_name` must be in scope).
+macro_rules! definitions_table {
+    ($then:ident) => {
+        $then! {
+            /// K: consecutive clean presents that make a stable present window (default 3).
+            stable_presents: u32 = 3
+                => stable_presents: u32 = |d, _names| d.k();
+            /// Owner kinds whose resources are transient: counted, but never breaking
+            /// stability (default `[Transient]`).
+            transient_owner_kinds: Vec<OwnerKind> = vec![OwnerKind::Transient]
+                => transient_owner_kinds: Vec<String> = |d, names| d.transient_owner_kinds.iter().map(|k| kind_name(*k, names)).collect();
+            /// Resource types that are per-frame, hence transient whoever owns them
+            /// (default `[CommandBuffer]`).
+            per_frame_types: Vec<ResourceType> = vec![ResourceType::CommandBuffer]
+                => per_frame_types: Vec<String> = |d, names| d.per_frame_types.iter().map(|t| type_name(*t, names)).collect();
+            /// N: a resource destroyed within this many packets of its creation is
+            /// short-lived (default 2, inclusive). Packets are those that reached a
+            /// terminal state (presented, dropped, no-op, failed) on the lane the resource
+            /// was created on, or on any lane when it was created outside packet context.
+            /// The clause only applies once the stream has carried a packet event.
+            short_lived_packets: u64 = 2
+                => short_lived_packets: u64 = |d, _names| d.short_lived_packets;
+            /// X: a resource destroyed within this many nanoseconds of its creation is
+            /// short-lived (default 250 ms, inclusive).
+            short_lived_ns: u64 = 250_000_000
+                => short_lived_ms: f64 = |d, _names| ms(d.short_lived_ns);
+            /// R: recreate cycles of one (owner kind, owner key, type) that make a
+            /// recreate loop (default 3).
+            recreate_loop_count: u32 = 3
+                => recreate_loop_count: u32 = |d, _names| d.r() as u32;
+            /// T: the span, in nanoseconds, the R cycles must fit in (default 1000 ms, inclusive).
+            recreate_loop_window_ns: u64 = 1_000_000_000
+                => recreate_loop_window_ms: f64 = |d, _names| ms(d.recreate_loop_window_ns);
+            /// Width of a destroy-burst bucket in nanoseconds (default 1 ms).
+            burst_bucket_ns: u64 = 1_000_000
+                => burst_bucket_ms: f64 = |d, _names| ms(d.bucket_ns());
+            /// How many destroy-burst buckets each window reports (default 5).
+            top_bursts: usize = 5
+                => top_bursts: usize = |d, _names| d.top_bursts;
+            /// W: the per-lane rolling window, in packets (default 120).
+            lane_window_packets: usize = 120
+                => lane_window_packets: usize = |d, _names| d.lane_window_packets;
+            /// How many top churn contributors a report lists (default 10).
+            top_contributors: usize = 10
+                => top_contributors: usize = |d, _names| d.top_contributors;
+            /// "The same moment" (default 1 ms): a destroy is caused by a rebuild when its
+            /// owner had a `ResizeRebuild` within this many nanoseconds of it, before or after
+            /// (or earlier in the same packet); and a create of the same type by the same
+            /// owner this close *before* a destroy (or earlier in the same packet) replaces it.
+            rebuild_window_ns: u64 = 1_000_000
+                => rebuild_window_ms: f64 = |d, _names| ms(d.rebuild_window_ns);
+            /// A destroy is `replaced` when its owner creates the same type within this many
+            /// nanoseconds after it; also the look-ahead horizon of every cause (default 100 ms).
+            replace_window_ns: u64 = 100_000_000
+                => replace_window_ms: f64 = |d, _names| ms(d.replace_window_ns);
+            /// A (type, size) class is a candidate pool when a pool would have served at
+            /// least this many of its creates (default 3).
+            pool_candidate_min_hits: u64 = 3
+                => pool_candidate_min_hits: u64 = |d, _names| d.pool_candidate_min_hits.max(1);
+            /// How many examples each anomaly kind and each (type, cause) keeps (default 3).
+            max_examples: usize = 3
+                => max_examples: usize = |d, _names| d.max_examples;
+            /// Memory cap: distinct owners tracked before the rest are pooled into one
+            /// "(other owners)" row (default 100 000).
+            max_owners: usize = 100_000
+                => max_owners: usize = |d, _names| d.max_owners;
+            /// Memory cap: packets tracked at once before the oldest is evicted (default 65 536).
+            max_live_packets: usize = 65_536
+                => max_live_packets: usize = |d, _names| d.max_live_packets;
+            /// Memory cap: lanes tracked before the rest are pooled into one row (default 1 024).
+            max_lanes: usize = 1_024
+                => max_lanes: usize = |d, _names| d.max_lanes;
+            /// Memory cap: recent destroys remembered to tell a double destroy from the
+            /// destroy of an unknown id (default 65 536).
+            recent_destroys: usize = 65_536
+                => recent_destroys: usize = |d, _names| d.recent_destroys;
+            /// Guardrail `recreate-churn` (warning): how many non-transient (owner, type)
+            /// keys may be in a recreate loop (R cycles within T) before it fails (default 0).
+            recreate_churn_max_keys: u64 = 0
+                => recreate_churn_max_keys: u64 = |d, _names| d.recreate_churn_max_keys;
+            /// Guardrail `queue-destroys-vs-presents` (warning): it fails when command-queue
+            /// destroys exceed this many times the presented packets, overall or in the
+            /// startup window (default 2.0; negative or NaN reads as 0).
+            queue_destroy_factor: f64 = 2.0
+                => queue_destroy_factor: f64 = |d, _names| round3(d.queue_factor());
+            /// Guardrail `destroy-in-flight` (error): how many destroys of a resource that
+            /// an in-flight packet references are tolerated (default 0: it is an assertion).
+            destroy_in_flight_max: u64 = 0
+                => destroy_in_flight_max: u64 = |d, _names| d.destroy_in_flight_max;
+            /// Memory cap: resources remembered per packet for the `destroy-in-flight`
+            /// check (default 256); references beyond it are counted in the guardrail's
+            /// evidence, not checked.
+            max_packet_refs: usize = 256
+                => max_packet_refs: usize = |d, _names| d.max_packet_refs;
+        }
+    };
+}
+pub(crate) use definitions_table;
+
+/// Generates [`Definitions`] and its [`Default`] from the table.
+macro_rules! parameters {
+    ($(
+        $(#[doc = $doc:literal])*
+        $field:ident: $ty:ty = $default:expr
+            => $report_field:ident: $report_ty:ty = |$d:ident, $names:ident| $value:expr;
+    )*) => {
+        /// The parameters of every definition the analysis applies (DESIGN.md, "Definitions").
+        ///
+        /// Durations are in nanoseconds; reports print them in milliseconds. All counts are
+        /// clamped to sensible minimums (a stable window needs at least one clean present,
+        /// a recreate loop at least one cycle), so no value can make the analysis panic.
+        ///
+        /// # Example
+        /// ```
+        /// use gpu_ledger::analysis::Definitions;
+        ///
+        /// let mut defs = Definitions::default();
+        /// assert_eq!(defs.stable_presents, 3);
+        /// assert_eq!(defs.short_lived_ns, 250_000_000);
+        /// defs.stable_presents = 5; // demand a longer run of clean presents
+        /// assert_eq!(defs.stable_presents, 5);
+        /// ```
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub struct Definitions {
+            $( $(#[doc = $doc])* pub $field: $ty, )*
+        }
+
+        impl Default for Definitions {
+            fn default() -> Self {
+                Self { $( $field: $default, )* }
+            }
+        }
+    };
 }
 
-impl Default for Definitions {
-    fn default() -> Self {
-        Self {
-            stable_presents: 3,
-            transient_owner_kinds: vec![OwnerKind::Transient],
-            per_frame_types: vec![ResourceType::CommandBuffer],
-            short_lived_packets: 2,
-            short_lived_ns: 250_000_000,
-            recreate_loop_count: 3,
-            recreate_loop_window_ns: 1_000_000_000,
-            burst_bucket_ns: 1_000_000,
-            top_bursts: 5,
-            lane_window_packets: 120,
-            top_contributors: 10,
-            rebuild_window_ns: 1_000_000,
-            replace_window_ns: 100_000_000,
-            pool_candidate_min_hits: 3,
-            max_examples: 3,
-            max_owners: 100_000,
-            max_live_packets: 65_536,
-            max_lanes: 1_024,
-            recent_destroys: 65_536,
-            recreate_churn_max_keys: 0,
-            queue_destroy_factor: 2.0,
-            destroy_in_flight_max: 0,
-            max_packet_refs: 256,
-        }
-    }
-}
+definitions_table!(parameters);
 
 impl Definitions {
     /// K, at least 1.

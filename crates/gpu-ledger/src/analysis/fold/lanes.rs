@@ -6,6 +6,7 @@
 //! stream's length; lanes beyond the cap share one overflow row. It must never keep
 //! per-packet history beyond those W entries.
 
+use super::aggregate::PacketCounts;
 use super::hashing::FxHashMap;
 use super::ring::Ring;
 
@@ -14,7 +15,7 @@ pub(crate) const OVERFLOW_LANE: u64 = u64::MAX;
 
 /// One finished packet, as the rolling window keeps it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Finished {
+pub(crate) struct RecentPacket {
     pub(crate) churn: u32,
     pub(crate) presented: bool,
 }
@@ -23,13 +24,8 @@ pub(crate) struct Finished {
 #[derive(Clone, Debug)]
 pub(crate) struct LaneState {
     pub(crate) id: u64,
-    pub(crate) queued: u64,
-    pub(crate) submitted: u64,
-    pub(crate) completed: u64,
-    pub(crate) presented: u64,
-    pub(crate) dropped: u64,
-    pub(crate) noop: u64,
-    pub(crate) failed: u64,
+    /// Packet stages on this lane, as a window counts them.
+    pub(crate) packets: PacketCounts,
     /// Creates and destroys made in this lane's packets.
     pub(crate) created: u64,
     pub(crate) destroyed: u64,
@@ -42,20 +38,14 @@ pub(crate) struct LaneState {
     pub(crate) latency_sum_ns: u128,
     pub(crate) latency_max_ns: u64,
     pub(crate) recent_latency: Ring<u64>,
-    pub(crate) recent_packets: Ring<Finished>,
+    pub(crate) recent_packets: Ring<RecentPacket>,
 }
 
 impl LaneState {
     fn new(id: u64, w: usize) -> Self {
         Self {
             id,
-            queued: 0,
-            submitted: 0,
-            completed: 0,
-            presented: 0,
-            dropped: 0,
-            noop: 0,
-            failed: 0,
+            packets: PacketCounts::default(),
             created: 0,
             destroyed: 0,
             finished: 0,

@@ -203,10 +203,7 @@ impl KeyState {
 pub(crate) fn kind_name(kind: OwnerKind, names: &Names) -> String {
     match kind {
         k if k == OVERFLOW_OWNER.kind => "(other owners)".to_owned(),
-        OwnerKind::Other(name) => names
-            .get(name)
-            .map_or_else(|| format!("#{}", name.0), str::to_owned),
-        known => known.resolve(names).to_owned(),
+        other => other.resolve(names).into_owned(),
     }
 }
 

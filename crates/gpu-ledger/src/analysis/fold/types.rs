@@ -92,10 +92,7 @@ impl TypeTable {
 pub(crate) fn type_name(ty: ResourceType, names: &Names) -> String {
     match ty {
         OVERFLOW_TYPE => "(other types)".to_owned(),
-        ResourceType::Other(name) => names
-            .get(name)
-            .map_or_else(|| format!("#{}", name.0), str::to_owned),
-        known => known.resolve(names).to_owned(),
+        other => other.resolve(names).into_owned(),
     }
 }
 

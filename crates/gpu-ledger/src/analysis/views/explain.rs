@@ -18,8 +18,9 @@ use crate::analysis::fold::owners::kind_name;
 use crate::analysis::fold::ring::Ring;
 use crate::analysis::fold::types::type_name;
 use crate::analysis::fold::windows::Window;
-use crate::analysis::report::assemble::{definitions_report, evidence_item, shutdown_evidence};
+use crate::analysis::report::assemble::{evidence_item, shutdown_evidence};
 use crate::analysis::report::numbers::ms;
+use crate::analysis::report::schema::definitions::DefinitionsReport;
 use crate::analysis::report::schema::sections::{PacketLabel, StoryDims};
 
 use super::story::{Story, StoryDestroy, StoryEvent, StoryPackets};
@@ -131,13 +132,7 @@ impl ResourceStory {
             }
             _ => return,
         };
-        let what = match action {
-            ResourceAction::Create => "create",
-            ResourceAction::Destroy => "destroy",
-            ResourceAction::ResizeRebuild => "resize-rebuild",
-            ResourceAction::Bind => "bind",
-            ResourceAction::Unbind => "unbind",
-        };
+        let what = action.name();
         let noted = Noted {
             what,
             seq,
@@ -261,7 +256,7 @@ impl ResourceStory {
             lifetime_ms,
             live_at_end: self.created.is_some() && self.destroyed.is_none(),
             anomalies: self.anomalies.clone(),
-            definitions: definitions_report(a.definitions(), names),
+            definitions: DefinitionsReport::new(a.definitions(), names),
         }
     }
 }

@@ -19,7 +19,8 @@ use crate::analysis::report::schema::sections::{EvidenceItem, PacketLabel, Story
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
 pub struct StoryEvent {
-    /// `create`, `resize-rebuild`, `bind`, `unbind` or `destroy`.
+    /// `create`, `resize_rebuild`, `bind`, `unbind` or `destroy`
+    /// ([`ResourceAction::name`](crate::ResourceAction::name)).
     pub what: String,
     /// Sequence number in the stream.
     pub seq: u64,

@@ -324,7 +324,7 @@ impl Timeline {
                         "marker",
                         None,
                         None,
-                        Some(m.resolve(&self.names).to_owned()),
+                        Some(m.resolve(&self.names).into_owned()),
                     ),
                 };
                 let outcome = match e.subject {

@@ -327,13 +327,7 @@ pub(super) fn event_out<'a>(event: &Event, book: &'a NameBook) -> EventOut<'a> {
 
 /// The `event` value of a resource action.
 fn resource_action_name(action: ResourceAction) -> &'static str {
-    match action {
-        ResourceAction::Create => "create",
-        ResourceAction::Destroy => "destroy",
-        ResourceAction::ResizeRebuild => "resize_rebuild",
-        ResourceAction::Bind => "bind",
-        ResourceAction::Unbind => "unbind",
-    }
+    action.name()
 }
 
 /// The `event` value of a pool action.

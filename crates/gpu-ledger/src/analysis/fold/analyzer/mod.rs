@@ -21,7 +21,7 @@ use crate::analysis::fold::attribution::{Attribution, OwnerNow, Settled};
 use crate::analysis::fold::definitions::Definitions;
 use crate::analysis::fold::flight::FlightTable;
 use crate::analysis::fold::hashing::FxHashMap;
-use crate::analysis::fold::lanes::{Finished, LaneTable};
+use crate::analysis::fold::lanes::{LaneTable, RecentPacket};
 use crate::analysis::fold::owners::OwnerTable;
 use crate::analysis::fold::packets::{PacketTracker, StageOutcome};
 use crate::analysis::fold::recent::RecentSet;
@@ -350,35 +350,22 @@ impl Analyzer {
             }
         });
         if stage == PacketStage::Presented {
+            // A present is a segment of its own, and decides whether startup ends here.
             self.bounds.begin_present();
             let l = &mut self.lanes.lanes[lane as usize];
             let clean = l.is_clean(self.global_dirty_seq);
             l.dirty = false;
             l.last_present_seq = Some(seq);
-            l.presented += 1;
             self.bounds.on_present(clean, seq, t, self.defs.k());
             self.presents += 1;
-            self.count(t).packets.presented += 1;
-        } else {
-            let l = &mut self.lanes.lanes[lane as usize];
-            let counts = &mut self.windows.current(&self.bounds).packets;
-            let (lane_count, window_count) = match stage {
-                PacketStage::Queued { .. } => (&mut l.queued, &mut counts.queued),
-                PacketStage::Submitted => (&mut l.submitted, &mut counts.submitted),
-                PacketStage::Completed => (&mut l.completed, &mut counts.completed),
-                PacketStage::Dropped => (&mut l.dropped, &mut counts.dropped),
-                PacketStage::NoOp => (&mut l.noop, &mut counts.noop),
-                PacketStage::Failed | PacketStage::Presented => (&mut l.failed, &mut counts.failed),
-            };
-            *lane_count += 1;
-            *window_count += 1;
-            self.count(t);
         }
+        self.lanes.lanes[lane as usize].packets.add(stage);
+        self.count(t).packets.add(stage);
         if let Some(f) = finished {
             self.finished_packets += 1;
             let l = &mut self.lanes.lanes[lane as usize];
             l.finished += 1;
-            l.recent_packets.push(Finished {
+            l.recent_packets.push(RecentPacket {
                 churn: f.created.saturating_add(f.destroyed),
                 presented: stage == PacketStage::Presented,
             });

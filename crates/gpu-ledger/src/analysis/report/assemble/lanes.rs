@@ -7,9 +7,7 @@
 use crate::analysis::fold::lanes::LaneTable;
 use crate::analysis::fold::packets::PacketTracker;
 use crate::analysis::report::numbers::{mean_ms, ms, ratio};
-use crate::analysis::report::schema::sections::{
-    LaneReport, LatencyReport, PacketReport, RollingReport,
-};
+use crate::analysis::report::schema::sections::{LaneReport, LatencyReport, RollingReport};
 
 /// The lanes as a report shows them, by lane id; `packets` tells which are in flight.
 pub(crate) fn lanes(table: &LaneTable, packets: &PacketTracker) -> Vec<LaneReport> {
@@ -35,19 +33,11 @@ pub(crate) fn lanes(table: &LaneTable, packets: &PacketTracker) -> Vec<LaneRepor
             }
             LaneReport {
                 lane: l.id,
-                packets: PacketReport {
-                    queued: l.queued,
-                    submitted: l.submitted,
-                    completed: l.completed,
-                    presented: l.presented,
-                    dropped: l.dropped,
-                    noop: l.noop,
-                    failed: l.failed,
-                },
+                packets: super::packets(&l.packets),
                 in_flight: in_flight[i],
                 created: l.created,
                 destroyed: l.destroyed,
-                churn_ratio: ratio(l.created + l.destroyed, l.presented),
+                churn_ratio: ratio(l.created + l.destroyed, l.packets.presented),
                 latency: LatencyReport {
                     samples: l.latency_count,
                     mean_ms: mean_ms(l.latency_sum_ns, l.latency_count),

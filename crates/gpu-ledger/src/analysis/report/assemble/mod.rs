@@ -18,12 +18,11 @@ use crate::analysis::fold::analyzer::Analyzer;
 use crate::analysis::fold::attribution::{
     DestroyCause, Evidence, EvidenceKind, Examples, Settled, keep_example,
 };
-use crate::analysis::fold::definitions::Definitions;
 use crate::analysis::fold::owners::{OVERFLOW_OWNER, kind_name};
 use crate::analysis::fold::packets::PacketMax;
 use crate::analysis::fold::types::type_name;
 use crate::analysis::fold::windows::Window;
-use crate::analysis::report::numbers::{mean_ms, ms, ratio, round3};
+use crate::analysis::report::numbers::{mean_ms, ms, ratio};
 use crate::analysis::report::render::headline::headline;
 use crate::analysis::report::schema::definitions::DefinitionsReport;
 use crate::analysis::report::schema::sections::{
@@ -32,7 +31,7 @@ use crate::analysis::report::schema::sections::{
     StreamSummary, Totals, WindowReport, Windows,
 };
 use crate::analysis::report::schema::{REPORT_FORMAT, REPORT_VERSION, Report};
-use crate::event::{Names, Owner};
+use crate::event::Owner;
 
 use guardrails::{GuardFacts, evaluate};
 
@@ -129,7 +128,7 @@ fn build(a: &Analyzer) -> Report {
         ),
         anomalies: anomalies::anomalies(&a.anomalies),
         lost_events: a.lost,
-        definitions: definitions_report(&a.defs, &a.names),
+        definitions: DefinitionsReport::new(&a.defs, &a.names),
         guardrails: Vec::new(),
         totals,
         windows: Windows {
@@ -543,41 +542,4 @@ pub(crate) fn shutdown_evidence(a: &Analyzer) -> Option<EvidenceItem> {
         seq: p.seq,
         what: "after the last presented packet".to_owned(),
     })
-}
-
-/// The definitions as a report prints them.
-pub(crate) fn definitions_report(d: &Definitions, names: &Names) -> DefinitionsReport {
-    DefinitionsReport {
-        stable_presents: d.k(),
-        transient_owner_kinds: d
-            .transient_owner_kinds
-            .iter()
-            .map(|k| kind_name(*k, names))
-            .collect(),
-        per_frame_types: d
-            .per_frame_types
-            .iter()
-            .map(|t| type_name(*t, names))
-            .collect(),
-        short_lived_packets: d.short_lived_packets,
-        short_lived_ms: ms(d.short_lived_ns),
-        recreate_loop_count: d.r() as u32,
-        recreate_loop_window_ms: ms(d.recreate_loop_window_ns),
-        burst_bucket_ms: ms(d.bucket_ns()),
-        top_bursts: d.top_bursts,
-        lane_window_packets: d.lane_window_packets,
-        top_contributors: d.top_contributors,
-        rebuild_window_ms: ms(d.rebuild_window_ns),
-        replace_window_ms: ms(d.replace_window_ns),
-        pool_candidate_min_hits: d.pool_candidate_min_hits.max(1),
-        max_examples: d.max_examples,
-        max_owners: d.max_owners,
-        max_live_packets: d.max_live_packets,
-        max_lanes: d.max_lanes,
-        recent_destroys: d.recent_destroys,
-        recreate_churn_max_keys: d.recreate_churn_max_keys,
-        queue_destroy_factor: round3(d.queue_factor()),
-        destroy_in_flight_max: d.destroy_in_flight_max,
-        max_packet_refs: d.max_packet_refs,
-    }
 }
