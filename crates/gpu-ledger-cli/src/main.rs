@@ -12,11 +12,22 @@ use clap::Parser;
 
 /// Deterministic visibility into the lifecycle of GPU resources.
 ///
-/// Exit codes: 0 success; 1 the command worked but the answer is negative
-/// (`check` failed, `diff` regressed); 2 a usage or runtime error (unusable
-/// input). A recoverable problem in the input (a trace cut short by a crash,
-/// malformed log lines) is reported on stderr and in the output and leaves the
-/// exit code alone. A broken pipe exits 0 quietly.
+/// Every command reads its input by content (a binary trace, a JSON Lines trace,
+/// or a log with Omega lines) and takes `--format text|json`. Every time printed
+/// is stream time, in ms since the stream started (JSON: `*_ns`), and every
+/// document carries `origin_ns`, the stream time of its first event; `graph --at`
+/// takes the same time.
+///
+/// Exit codes, one rule for every command:
+///   0  success: the command worked and its answer is not negative;
+///   1  the command worked and its answer is negative: a finding at the `--fail-on`
+///      level (`check`: a failed guardrail, default level error; `diff`: a
+///      regression, only with --fail-on), or what was asked about is not in the
+///      input (`explain`: the resource);
+///   2  a usage or runtime error, unusable input included.
+/// A recoverable problem in the input (a trace cut short by a crash, corrupt
+/// blocks, malformed log lines) is reported on stderr and in the output and leaves
+/// the exit code alone. A broken pipe exits 0 quietly.
 #[derive(Debug, Parser)]
 #[command(name = "gpu-ledger", version, about, long_about)]
 struct Cli {

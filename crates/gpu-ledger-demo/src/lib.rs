@@ -59,6 +59,7 @@ mod legacy;
 mod pool;
 mod pooled;
 mod render;
+mod report;
 mod resources;
 mod scene;
 mod truth;
@@ -72,6 +73,7 @@ use gpu_ledger_wgpu::TrackedDevice;
 pub use config::{DemoConfig, Mode, ParseNameError, Scenario};
 pub use error::{DemoError, ErrorKind};
 pub use image::Image;
+pub use report::{DEMO_FORMAT, DemoReport, TruthReport};
 pub use truth::GroundTruth;
 
 /// What a run produced.

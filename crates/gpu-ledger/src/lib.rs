@@ -24,19 +24,26 @@
 //! - [`format`](mod@format): the binary trace format and its JSON Lines twin, streaming readers.
 //! - [`analysis`]: the pure fold over events that produces the churn report.
 //! - [`import`]: events from logs renderers already print (the Omega formats).
-//! - [`synth`]: a realistic synthetic workload, recorded through the real ledger.
+//! - [`input`]: any input — binary trace, JSON Lines trace or log, detected by
+//!   content — replayed into any sink, with what was read and lost.
+//! - `synth` (feature `synth`): a realistic synthetic workload, recorded through the real ledger.
 //! - [`toggle`]: the `GPU_LEDGER_*` environment switches (prefix renameable).
+//! - [`time`]: [`StreamTime`](time::StreamTime), the one time base of every output and flag.
 //!
 //! # Feature flags
 //! - `json`: JSON Lines traces and the JSON report (pulls in serde and serde_json).
+//! - `synth`: the synthetic workload behind `gpu-ledger synth` and the benchmarks.
 
 pub mod analysis;
 pub mod error;
 pub mod event;
 pub mod format;
 pub mod import;
+pub mod input;
 pub mod record;
+#[cfg(feature = "synth")]
 pub mod synth;
+pub mod time;
 pub mod toggle;
 
 pub use error::{Error, ErrorKind};

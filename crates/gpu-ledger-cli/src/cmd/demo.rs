@@ -8,7 +8,6 @@
 //! gives for the written trace. The ground truth is what the compositor counted
 //! itself, never derived from the trace.
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -16,13 +15,12 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use gpu_ledger::analysis::{Analyzer, Definitions, Report, TextOptions};
-use gpu_ledger::format::BinaryWriter;
-use gpu_ledger::{Ledger, LedgerConfig, ResourceType, Tee};
-use gpu_ledger_demo::{DemoConfig, DemoOutcome, GroundTruth, Mode, Scenario};
-use serde_json::json;
+use gpu_ledger::analysis::Analyzer;
+use gpu_ledger::format::{BlockPolicy, TraceFormat, TraceWriter};
+use gpu_ledger::{Ledger, LedgerConfig, Tee};
+use gpu_ledger_demo::{DemoConfig, DemoOutcome, DemoReport, Mode, Scenario};
 
-use super::Format;
+use super::args::{Format, MaybeOut, Output};
 
 /// The validation program to replay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -58,38 +56,36 @@ pub(crate) struct Args {
     /// The compositor architecture to replay it with.
     #[arg(long, value_enum, default_value_t = ModeArg::Legacy)]
     mode: ModeArg,
-    /// Where to write the binary trace [default: `<scenario>-<mode>.gltrace` in the
+    /// Where to write the trace [default: `<scenario>-<mode>.gltrace` in the
     /// current directory].
-    #[arg(long)]
-    out: Option<PathBuf>,
+    #[command(flatten)]
+    out: MaybeOut,
     /// Frames of the idle phase after the scripted resize.
     #[arg(long, default_value_t = DemoConfig::default().steady_frames)]
     steady_frames: u32,
     /// Also write the window's final frame to this file, as a PPM image.
     #[arg(long)]
     image: Option<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    output: Output,
 }
 
-type Sink = Tee<BinaryWriter<BufWriter<File>>, Analyzer>;
+type Sink = Tee<TraceWriter<BufWriter<File>>, Analyzer>;
 
-/// A finished demo run: what the compositor says and what the analysis says.
+/// A finished demo run: the document, what the compositor returned, and what only
+/// stderr says.
 struct Demo {
+    report: DemoReport,
     outcome: DemoOutcome,
-    report: Report,
-    /// Where the trace was written.
-    trace: PathBuf,
     /// Events the recorder dropped.
     lost: u64,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let demo = record(&args)?;
-    let (outcome, report) = (&demo.outcome, &demo.report);
-    eprintln!("gpu-ledger demo: rendered on {}", outcome.adapter);
-    eprintln!("gpu-ledger demo: trace written to {}", demo.trace.display());
+    let report = &demo.report;
+    eprintln!("gpu-ledger demo: rendered on {}", report.adapter);
+    eprintln!("gpu-ledger demo: trace written to {}", report.trace);
     if demo.lost > 0 {
         eprintln!(
             "gpu-ledger demo: the recorder dropped {} events (see the report)",
@@ -100,17 +96,16 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         let file =
             File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
         let mut image = BufWriter::new(file);
-        outcome.image.write_ppm(&mut image)?;
+        demo.outcome.image.write_ppm(&mut image)?;
         image.flush()?;
         eprintln!("gpu-ledger demo: final frame written to {}", path.display());
     }
-    warn_on_disagreement(report, &outcome.truth);
-    match args.format {
-        Format::Json => outln!("{}", serde_json::to_string_pretty(&json_document(&demo))?)?,
-        Format::Text => {
-            out!("{}", report.render_text(&TextOptions::default()))?;
-            print_ground_truth(outcome, report)?;
-        }
+    if let Some(disagreement) = report.disagreement() {
+        eprintln!("gpu-ledger demo: warning: {disagreement}");
+    }
+    match args.output.format {
+        Format::Json => outln!("{}", serde_json::to_string_pretty(report)?)?,
+        Format::Text => out!("{}", report.render_text())?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -131,17 +126,18 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
     };
     let out = args
         .out
+        .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{scenario}-{mode}.gltrace")));
     // Written under a temporary name and renamed at the end, so a run that cannot
     // start (no adapter) leaves an earlier trace of the same name alone.
     let partial = PathBuf::from(format!("{}.partial", out.display()));
-    let file =
-        File::create(&partial).with_context(|| format!("cannot create {}", partial.display()))?;
-    let sink: Sink = Tee(
-        BinaryWriter::new(BufWriter::new(file)),
-        Analyzer::new(Definitions::default()),
-    );
+    let writer = TraceWriter::create(
+        &partial,
+        Some(TraceFormat::for_path(&out)),
+        BlockPolicy::default(),
+    )?;
+    let sink: Sink = Tee(writer, Analyzer::default());
     let ledger = Arc::new(Ledger::start(
         LedgerConfig {
             source: format!("gpu-ledger demo --scenario {scenario} --mode {mode}"),
@@ -163,11 +159,8 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
         }
         other => other,
     };
-    let mut trace = writer
+    let trace = writer
         .finish()
-        .with_context(|| format!("cannot write the trace to {}", partial.display()))?;
-    trace
-        .flush()
         .with_context(|| format!("cannot write the trace to {}", partial.display()))?;
     drop(trace);
     std::fs::rename(&partial, &out)
@@ -179,81 +172,10 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
         )
     })?;
     Ok(Demo {
+        report: DemoReport::new(&outcome, analyzer.report(), &out),
         outcome,
-        report: analyzer.report(),
-        trace: out,
         lost,
     })
-}
-
-/// The `--format json` document: the report and, separately, the ground truth.
-fn json_document(demo: &Demo) -> serde_json::Value {
-    let config = &demo.outcome.config;
-    json!({
-        "format": "gpu-ledger-demo",
-        "version": 1,
-        "scenario": config.scenario.name(),
-        "mode": config.mode.name(),
-        "adapter": demo.outcome.adapter.to_string(),
-        "trace": demo.trace.display().to_string(),
-        "report": demo.report.to_json_value(),
-        "ground_truth": ground_truth_json(&demo.outcome.truth),
-    })
-}
-
-/// `{"presented", "presented_startup", "created": {type: n}, "destroyed": {type: n}}`.
-fn ground_truth_json(truth: &GroundTruth) -> serde_json::Value {
-    json!({
-        "presented": truth.presented,
-        "presented_startup": truth.presented_startup,
-        "created": by_name(&truth.created),
-        "destroyed": by_name(&truth.destroyed),
-    })
-}
-
-fn by_name(counts: &BTreeMap<ResourceType, u64>) -> BTreeMap<&'static str, u64> {
-    counts
-        .iter()
-        .map(|(ty, n)| (ty.well_known_name().unwrap_or("Other"), *n))
-        .collect()
-}
-
-fn print_ground_truth(outcome: &DemoOutcome, report: &Report) -> std::io::Result<()> {
-    let truth = &outcome.truth;
-    outln!()?;
-    outln!("Ground truth (counted by the compositor, not from the trace)")?;
-    outln!(
-        "  presented {} (report {}), during startup {} (report {})",
-        truth.presented,
-        report.totals.presented,
-        truth.presented_startup,
-        report.startup_frames_presented()
-    )?;
-    outln!(
-        "  packets: queued {}, dropped {}, noop {}, failed {}",
-        truth.queued,
-        truth.dropped,
-        truth.noop,
-        truth.failed
-    )?;
-    outln!("  type           created  destroyed")?;
-    for (ty, created) in by_name(&truth.created) {
-        let destroyed = by_name(&truth.destroyed).get(ty).copied().unwrap_or(0);
-        outln!("  {ty:<13} {created:>8} {destroyed:>10}")?;
-    }
-    Ok(())
-}
-
-/// Says on stderr when the report's presented counts differ from the truth.
-fn warn_on_disagreement(report: &Report, truth: &GroundTruth) {
-    let report_counts = (report.totals.presented, report.startup_frames_presented());
-    let truth_counts = (truth.presented, truth.presented_startup);
-    if report_counts != truth_counts {
-        eprintln!(
-            "gpu-ledger demo: warning: the report counts (presented, startup) = {report_counts:?}, \
-             the compositor counted {truth_counts:?}"
-        );
-    }
 }
 
 #[cfg(test)]
@@ -268,10 +190,14 @@ mod tests {
         let args = Args {
             scenario: ScenarioArg::Text,
             mode: ModeArg::Pooled,
-            out: Some(out.clone()),
+            out: MaybeOut {
+                out: Some(out.clone()),
+            },
             steady_frames: 2,
             image: None,
-            format: Format::Json,
+            output: Output {
+                format: Format::Json,
+            },
         };
         let demo =
             record(&args).unwrap_or_else(|e| panic!("the demo runs on the real driver: {e:#}"));
@@ -280,7 +206,7 @@ mod tests {
             "the partial trace was renamed"
         );
 
-        let mut offline = Analyzer::new(Definitions::default());
+        let mut offline = Analyzer::default();
         let file = File::open(&out).expect("the trace was written");
         let summary = BinaryReader::new(std::io::BufReader::new(file))
             .and_then(|mut reader| reader.replay(&mut offline))
@@ -288,11 +214,11 @@ mod tests {
         assert!(summary.is_clean(), "{summary:?}");
         assert_eq!(
             offline.report(),
-            demo.report,
+            demo.report.report,
             "the trace gives the report printed live"
         );
 
-        let doc = json_document(&demo);
+        let doc = serde_json::to_value(&demo.report).expect("the document serialises");
         let truth = &demo.outcome.truth;
         assert_eq!(doc["report"]["format"], "gpu-ledger-report");
         assert_eq!(doc["ground_truth"]["presented"], truth.presented);

@@ -3,11 +3,11 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use gpu_ledger::EventSink;
-use gpu_ledger::analysis::{Analyzer, Definitions, Report, ReportDiff};
-use serde_json::json;
+use gpu_ledger::analysis::{Analyzer, Report, ReportDiff};
+use gpu_ledger::input::{BaseAndNew, InputSummary, WithInput};
 
-use super::{Format, input};
+use super::args::{FailOn, Format, Output};
+use super::input;
 
 /// Compare the reports of two inputs (before and after an optimisation, or the
 /// legacy against the pooled architecture): startup frames presented,
@@ -15,45 +15,45 @@ use super::{Format, input};
 /// per type per window, top contributors and recreate loops that appeared or
 /// disappeared, anomalies and lost events.
 ///
-/// With --fail-on-regression, exits 1 when NEW is worse than BASE: a higher
-/// startup or steady-state churn ratio, more startup frames presented, a longer
-/// stabilisation time, or no stabilisation where BASE stabilised (strict
-/// comparisons of the reports' rounded values; a null churn ratio is not
-/// compared). A file compared with itself never regresses.
+/// NEW regresses when it is worse than BASE: a higher startup or steady-state
+/// churn ratio, more startup frames presented, a longer stabilisation time, or no
+/// stabilisation where BASE stabilised (strict comparisons of the reports' rounded
+/// values; a null churn ratio is not compared). A file compared with itself never
+/// regresses. A regression is an error: with --fail-on (warning or error) it exits 1.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The reference trace or log.
+    /// The reference input (a trace or a log, detected by content).
+    #[arg(value_name = "BASE")]
     base: PathBuf,
-    /// The trace or log to judge against it.
+    /// The input to judge against it.
+    #[arg(value_name = "NEW")]
     new: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
-    /// Exit 1 when NEW regressed against BASE.
-    #[arg(long)]
+    #[command(flatten)]
+    output: Output,
+    #[command(flatten)]
+    fail_on: FailOn,
+    /// The same as --fail-on error.
+    #[arg(long, hide = true)]
     fail_on_regression: bool,
 }
 
-fn report(path: &Path) -> anyhow::Result<(Report, input::InputNotes)> {
-    let mut analyzer = Analyzer::new(Definitions::default());
-    let notes = input::replay(path, &mut analyzer)?;
-    analyzer.on_finish();
-    notes.warn(path);
-    Ok((analyzer.report(), notes))
+fn report(path: &Path) -> anyhow::Result<(Report, InputSummary)> {
+    let mut analyzer = Analyzer::default();
+    let summary = input::read(path, &mut analyzer)?;
+    Ok((analyzer.report(), summary))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (base, base_notes) = report(&args.base)?;
-    let (new, new_notes) = report(&args.new)?;
+    let (base, base_summary) = report(&args.base)?;
+    let (new, new_summary) = report(&args.new)?;
     let diff = ReportDiff::new(&base, &new);
-    match args.format {
+    match args.output.format {
         Format::Json => {
-            let mut doc = diff.to_json_value();
-            doc["inputs"] = json!({
-                "base": base_notes.to_json(&args.base),
-                "new": new_notes.to_json(&args.new),
-            });
-            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
+            let inputs = BaseAndNew {
+                base: base_summary.report(&args.base),
+                new: new_summary.report(&args.new),
+            };
+            outln!("{}", WithInput::new(&diff, inputs).to_json_string())?;
         }
         Format::Text => {
             outln!("BASE {}", args.base.display())?;
@@ -61,8 +61,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             out!("{}", diff.render_text())?;
         }
     }
-    if args.fail_on_regression && diff.regressed {
-        return Ok(ExitCode::from(1));
-    }
-    Ok(ExitCode::SUCCESS)
+    let gate = args.fail_on.fail_on.is_some() || args.fail_on_regression;
+    Ok(super::negative_if(gate && diff.regressed))
 }

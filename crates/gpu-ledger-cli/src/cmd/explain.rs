@@ -1,12 +1,13 @@
 //! `gpu-ledger explain`: the whole story of one resource.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
+use gpu_ledger::ResourceId;
 use gpu_ledger::analysis::{Definitions, ResourceStory};
-use gpu_ledger::{EventSink, ResourceId};
+use gpu_ledger::input::WithInput;
 
-use super::{Format, input};
+use super::args::{Format, Input, Output};
+use super::input;
 
 /// Tell the full story of one resource: its create (owner, size, packet), resize
 /// rebuilds, binds, the packets that touched it, and its destroy with the cause
@@ -15,37 +16,33 @@ use super::{Format, input};
 /// Exits 1 when the resource never appears in the input.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The trace or log to read.
-    file: PathBuf,
+    #[command(flatten)]
+    input: Input,
     /// The resource id (as reports print it).
     #[arg(long)]
     resource: u64,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    output: Output,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let path = args.input.path();
     let mut story = ResourceStory::new(ResourceId(args.resource), Definitions::default());
-    let notes = input::replay(&args.file, &mut story)?;
-    story.on_finish();
-    notes.warn(&args.file);
+    let summary = input::read(path, &mut story)?;
     let story = story.story();
-    match args.format {
-        Format::Json => {
-            let mut doc: serde_json::Value = serde_json::from_str(&story.to_json_string())?;
-            doc["input"] = notes.to_json(&args.file);
-            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
-        }
+    match args.output.format {
+        Format::Json => outln!(
+            "{}",
+            WithInput::new(&story, summary.report(path)).to_json_string()
+        )?,
         Format::Text => out!("{}", story.render_text())?,
     }
     if !story.found {
         eprintln!(
             "gpu-ledger: resource {} does not appear in {}",
             args.resource,
-            args.file.display()
+            path.display()
         );
-        return Ok(ExitCode::from(1));
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(super::negative_if(!story.found))
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Subcommand, ValueEnum};
+use clap::Subcommand;
 
 /// `print!` to stdout that returns the write error instead of panicking, so that a
 /// closed pipe (`gpu-ledger report big.trace | head -1`) reaches `main`, which
@@ -22,6 +22,7 @@ macro_rules! outln {
     }};
 }
 
+mod args;
 mod check;
 #[cfg(feature = "demo")]
 mod demo;
@@ -35,16 +36,6 @@ mod report;
 mod synth;
 mod timeline;
 
-/// Output format shared by every subcommand.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Format {
-    /// Aligned tables for people.
-    #[default]
-    Text,
-    /// One JSON document for scripts.
-    Json,
-}
-
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Run the headless demo compositor on the GPU, write its trace and report on it.
@@ -52,15 +43,15 @@ pub(crate) enum Command {
     Demo(demo::Args),
     /// Report startup frames, destroy causes, top churn and startup vs teardown.
     Report(report::Args),
-    /// Tell the whole story of one resource.
+    /// Tell the whole story of one resource; exit 1 when it is not in the input.
     Explain(explain::Args),
     /// Emit a compact timeline of one window, one line per packet.
     Timeline(timeline::Args),
     /// Dump the live resource graph at one point, by owner.
     Graph(graph::Args),
-    /// Compare two reports; exit 1 on regression with --fail-on-regression.
+    /// Compare two reports; exit 1 on a regression with --fail-on.
     Diff(diff::Args),
-    /// Check the guardrails; exit 1 when one fails at the --fail-on level.
+    /// Check the guardrails; exit 1 when one fails at the --fail-on level (default error).
     Check(check::Args),
     /// Convert a trace or log into a binary or JSON Lines trace.
     Export(export::Args),
@@ -83,5 +74,15 @@ pub(crate) fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Export(args) => export::run(args),
         Command::Overhead(args) => overhead::run(args),
         Command::Synth(args) => synth::run(args),
+    }
+}
+
+/// The exit code of a command that worked: 1 when its answer is negative, else 0
+/// (the one rule, stated in `gpu-ledger --help`).
+pub(crate) fn negative_if(negative: bool) -> ExitCode {
+    if negative {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }

@@ -13,15 +13,18 @@ use gpu_ledger::synth::{self, SynthConfig};
 use gpu_ledger::{
     Event, EventSink, Ledger, LedgerConfig, Owner, OwnerKind, ResourceId, ResourceType,
 };
-use serde_json::json;
 
-use super::Format;
+use gpu_ledger::record::{OverheadMeasures, OverheadReport};
 
+use super::args::{Format, Output};
+
+/// Measure what recording costs on this machine, on the real recorder: medians of
+/// many short rounds, enabled (one and two threads), disabled, and the binary
+/// trace's bytes per event, each beside its bar.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    output: Output,
     /// Timed rounds per measurement (the median is reported).
     #[arg(long, default_value_t = 301)]
     rounds: usize,
@@ -29,12 +32,6 @@ pub(crate) struct Args {
     #[arg(long, default_value_t = 4096)]
     round_events: u64,
 }
-
-/// The bars of DESIGN.md, printed beside the measurements.
-const ENABLED_BAR_NS: f64 = 50.0;
-const TWO_THREADS_BAR_RATIO: f64 = 1.5;
-const DISABLED_BAR_NS: f64 = 1.0;
-const BYTES_BAR: f64 = 24.0;
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(
@@ -46,88 +43,23 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let disabled_ns = measure_disabled(&args);
     let (bytes_per_event, mix_events) = measure_bytes_per_event()?;
     let lost = enabled.lost + two.lost;
-    let clock = if gpu_ledger::Clock::monotonic().is_tsc() {
-        "tsc"
-    } else {
-        "instant"
-    };
-    let ratio = two.median_ns / enabled.median_ns;
-    match args.format {
-        Format::Json => {
-            let doc = json!({
-                "format": "gpu-ledger-overhead",
-                "version": 1,
-                "enabled_ns_per_event": round2(enabled.median_ns),
-                "two_threads_ns_per_event": round2(two.median_ns),
-                "two_threads_ratio": round2(ratio),
-                "disabled_ns_per_call": round2(disabled_ns),
-                "bytes_per_event": round2(bytes_per_event),
-                "bytes_mix_events": mix_events,
-                "lost_events": lost,
-                "clock": clock,
-                "rounds": args.rounds,
-                "round_events": args.round_events,
-                "event_record_bytes": std::mem::size_of::<Event>(),
-            });
-            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
-        }
-        Format::Text => {
-            outln!(
-                "gpu-ledger recording overhead on this machine (median of {} rounds of {} events; clock: {clock})",
-                args.rounds,
-                args.round_events
-            )?;
-            outln!()?;
-            outln!("  {:<34} {:>10}  bar", "measure", "value")?;
-            let rows = [
-                (
-                    "enabled, one thread",
-                    format!("{:.1} ns", enabled.median_ns),
-                    verdict(
-                        enabled.median_ns <= ENABLED_BAR_NS,
-                        &format!("<= {ENABLED_BAR_NS} ns"),
-                    ),
-                ),
-                (
-                    "enabled, two threads at once",
-                    format!("{:.1} ns", two.median_ns),
-                    verdict(
-                        ratio <= TWO_THREADS_BAR_RATIO,
-                        &format!("<= {TWO_THREADS_BAR_RATIO}x one thread (is {ratio:.2}x)"),
-                    ),
-                ),
-                (
-                    "disabled call site",
-                    format!("{disabled_ns:.2} ns"),
-                    verdict(
-                        disabled_ns <= DISABLED_BAR_NS,
-                        &format!("<= {DISABLED_BAR_NS} ns"),
-                    ),
-                ),
-                (
-                    "binary trace size",
-                    format!("{bytes_per_event:.1} B"),
-                    verdict(
-                        bytes_per_event <= BYTES_BAR,
-                        &format!("<= {BYTES_BAR} B/event ({mix_events} events of the synth mix)"),
-                    ),
-                ),
-                ("events lost", lost.to_string(), String::from("0 expected")),
-            ];
-            for (what, value, bar) in rows {
-                outln!("  {what:<34} {value:>10}  {bar}")?;
-            }
-        }
+    let report = OverheadReport::new(&OverheadMeasures {
+        enabled_ns: enabled.median_ns,
+        two_threads_ns: two.median_ns,
+        disabled_ns,
+        bytes_per_event,
+        bytes_mix_events: mix_events,
+        lost_events: lost,
+        tsc: gpu_ledger::Clock::monotonic().is_tsc(),
+        rounds: args.rounds,
+        round_events: args.round_events,
+        event_record_bytes: std::mem::size_of::<Event>(),
+    });
+    match args.output.format {
+        Format::Json => outln!("{}", serde_json::to_string_pretty(&report)?)?,
+        Format::Text => out!("{}", report.render_text())?,
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn verdict(ok: bool, bar: &str) -> String {
-    format!("{} {bar}", if ok { "ok  " } else { "OVER" })
-}
-
-fn round2(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
 }
 
 /// Drops everything: overhead measures recording, not a sink.

@@ -1,27 +1,23 @@
 //! `gpu-ledger report`: the startup churn report of a trace or a renderer log.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gpu_ledger::EventSink;
-use gpu_ledger::analysis::{Analyzer, Definitions, TextOptions, Window};
+use gpu_ledger::analysis::{Analyzer, TextOptions, Window};
+use gpu_ledger::input::WithInput;
 
-use super::{Format, input};
+use super::args::{Format, Input, Output};
+use super::input;
 
 /// Answer the four questions from a trace or log: startup frames presented, why
 /// each resource was destroyed, the top churn source, startup waste vs teardown.
 ///
-/// The input is detected by content: a binary trace, a JSON Lines trace, or a raw
-/// log with Omega lines (`[OmegaWTKGPU]`, `[OmegaGTEResource]`, `[OmegaWTKSync]`,
-/// engine debug lines, NSLog lines). A damaged input is read as far as it goes and
-/// the damage is reported.
+/// Times are stream time, in ms since the stream started, as in every output.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The trace or log to analyse.
-    file: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    input: Input,
+    #[command(flatten)]
+    output: Output,
     /// Report one window only.
     #[arg(long, value_parser = parse_window)]
     window: Option<Window>,
@@ -36,26 +32,22 @@ pub(crate) fn parse_window(name: &str) -> Result<Window, String> {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut analyzer = Analyzer::new(Definitions::default());
-    let notes = input::replay(&args.file, &mut analyzer)?;
-    analyzer.on_finish();
-    notes.warn(&args.file);
+    let path = args.input.path();
+    let mut analyzer = Analyzer::default();
+    let summary = input::read(path, &mut analyzer)?;
     let mut report = analyzer.report();
     if let Some(window) = args.window {
         report = report.restrict(window);
     }
-    match args.format {
-        Format::Json => {
-            let mut doc = report.to_json_value();
-            doc["input"] = notes.to_json(&args.file);
-            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
-        }
+    match args.output.format {
+        Format::Json => outln!(
+            "{}",
+            WithInput::new(&report, summary.report(path)).to_json_string()
+        )?,
         Format::Text => {
-            out!(
-                "{}",
-                report.render_text(&TextOptions::default().with_max_rows(args.rows))
-            )?;
-            out!("{}", notes.render_text(&args.file))?;
+            let opts = TextOptions::default().with_max_rows(args.rows);
+            out!("{}", report.render_text(&opts))?;
+            out!("{}", summary.render_text(path))?;
         }
     }
     Ok(ExitCode::SUCCESS)

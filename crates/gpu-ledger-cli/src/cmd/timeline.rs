@@ -1,19 +1,19 @@
 //! `gpu-ledger timeline`: a compact timeline of one window, one line per packet.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gpu_ledger::EventSink;
 use gpu_ledger::analysis::{
-    Analyzer, DEFAULT_MAX_PACKETS, Definitions, Timeline, TimelineKeep, Window, WindowSpan,
+    Analyzer, DEFAULT_MAX_PACKETS, Timeline, TimelineKeep, Window, WindowSpan,
 };
+use gpu_ledger::input::WithInput;
 
+use super::args::{Format, Input, Output};
+use super::input;
 use super::report::parse_window;
-use super::{Format, input};
 
 /// Emit a compact timeline of one window (default: startup): one line per packet
-/// (lane/packet, queued, submitted, completed and ended times in ms from the first
-/// event, outcome) with the resource events made in it summarised
+/// (lane/packet, queued, submitted, completed and ended times in ms of stream time,
+/// outcome) with the resource events made in it summarised
 /// (`+2 CommandQueue -2 TextureTarget ~1 rebuild`), resource events outside
 /// packets grouped in 1 ms buckets, and markers.
 ///
@@ -22,42 +22,38 @@ use super::{Format, input};
 /// shown and the rest counted; --packets N shows the last N.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
-    /// The trace or log to read.
-    file: PathBuf,
+    #[command(flatten)]
+    input: Input,
     /// The window to show.
     #[arg(long, value_parser = parse_window, default_value = "startup")]
     window: Window,
     /// Show only the last N packets of the window (with the entries between them).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     packets: Option<u64>,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: Format,
+    #[command(flatten)]
+    output: Output,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let mut analyzer = Analyzer::new(Definitions::default());
-    input::replay(&args.file, &mut analyzer)?;
-    analyzer.on_finish();
+    let path = args.input.path();
+    let mut analyzer = Analyzer::default();
+    input::first_pass(path, &mut analyzer)?;
     let span = WindowSpan::of(&analyzer, args.window);
     let keep = match args.packets {
         Some(n) => TimelineKeep::Last(usize::try_from(n).unwrap_or(usize::MAX)),
         None => TimelineKeep::First(DEFAULT_MAX_PACKETS),
     };
     let mut timeline = Timeline::new(span, keep);
-    let notes = input::replay(&args.file, &mut timeline)?;
-    timeline.on_finish();
-    notes.warn(&args.file);
+    let summary = input::read(path, &mut timeline)?;
     let timeline = timeline.report();
-    match args.format {
-        Format::Json => {
-            let mut doc = timeline.to_json_value();
-            doc["input"] = notes.to_json(&args.file);
-            outln!("{}", serde_json::to_string_pretty(&doc)?)?;
-        }
+    match args.output.format {
+        Format::Json => outln!(
+            "{}",
+            WithInput::new(&timeline, summary.report(path)).to_json_string()
+        )?,
         Format::Text => {
             out!("{}", timeline.render_text())?;
-            out!("{}", notes.render_text(&args.file))?;
+            out!("{}", summary.render_text(path))?;
         }
     }
     Ok(ExitCode::SUCCESS)

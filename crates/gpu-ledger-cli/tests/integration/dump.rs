@@ -28,7 +28,7 @@ fn graph_of_the_mixed_log_is_exactly_its_live_resources_at_the_end() {
     fixture(dir.path(), "omega-mixed.log");
     let output = run(gpu_ledger(dir.path()).args(["graph", "omega-mixed.log"]), 0);
     let expected = concat!(
-        "Resource graph at 239.000 ms from the first event: 2 live resources, 2 owners (1 NativeTarget, 1 TextureTarget)\n",
+        "Resource graph at 239.000 ms since the stream started: 2 live resources, 2 owners (1 NativeTarget, 1 TextureTarget)\n",
         "  BackendRenderTargetContext 0x140b08000: 1 live (1 TextureTarget)\n",
         "    TextureTarget 3  age 238.000 ms  1000x1000 @2  no packet\n",
         "  Engine 0x0: 1 live (1 NativeTarget)\n",
@@ -65,7 +65,19 @@ fn graph_at_startup_end_of_a_synthetic_trace_holds_the_live_set() {
     assert_eq!(graph["version"], 1);
     assert_eq!(graph["at"], "startup-end");
     assert_eq!(graph["at_ns"], report["startup"]["end_ns"]);
-    assert_eq!(graph["at_ms"], report["startup"]["stabilisation_ms"]);
+    // One time base: the graph's ms are the report's stream time, not a count from
+    // the first event (issue 7); the stabilisation time counts from `origin_ns`.
+    let end_ns = report["startup"]["end_ns"].as_u64().unwrap();
+    assert_eq!(
+        graph["at_ms"].as_f64(),
+        Some((end_ns as f64 / 1e3).round() / 1e3)
+    );
+    assert_eq!(graph["origin_ns"], report["origin_ns"]);
+    let origin_ns = report["origin_ns"].as_u64().unwrap();
+    assert_eq!(
+        report["startup"]["stabilisation_ms"].as_f64(),
+        Some(((end_ns - origin_ns) as f64 / 1e3).round() / 1e3)
+    );
     let owners = graph["owners"].as_array().unwrap();
     let live: u64 = owners.iter().map(|o| o["live"].as_u64().unwrap()).sum();
     assert_eq!(graph["live"].as_u64(), Some(live));
@@ -82,12 +94,13 @@ fn graph_at_startup_end_of_a_synthetic_trace_holds_the_live_set() {
     let mut sorted = keys.clone();
     sorted.sort();
     assert_eq!(keys, sorted, "owners are sorted by kind and key");
-    // --at 0: only what the first event made.
+    // --at the first event (the report's `origin_ns`): only what it made.
+    let at_first = format!("{origin_ns}ns");
     let first = run_json(gpu_ledger(dir.path()).args([
         "graph",
         "s.gltrace",
         "--at",
-        "0",
+        &at_first,
         "--format",
         "json",
     ]));
@@ -95,6 +108,114 @@ fn graph_at_startup_end_of_a_synthetic_trace_holds_the_live_set() {
         (first["at"].as_str(), first["live"].as_u64()),
         (Some("given"), Some(1))
     );
+}
+
+/// A trace whose first event comes 350 ms after the stream started (a renderer that
+/// records long after its recorder started), in whole milliseconds: resources 1
+/// and 2 made in startup, 3 and 4 in steady state, everything destroyed after the
+/// shutdown marker at 500 ms.
+fn late_start_trace(dir: &Path) -> &'static str {
+    let ev = |t_ms: u64, body: &str| {
+        format!(
+            "{{\"type\":\"event\",\"t_ns\":{},\"thread\":0,{body}}}\n",
+            t_ms * 1_000_000
+        )
+    };
+    let res = |t: u64, event: &str, id: u64| {
+        ev(
+            t,
+            &format!(
+                "\"event\":\"{event}\",\"id\":{id},\"resource_type\":\"TextureTarget\",\"owner_kind\":\"RootVisual\",\"owner_key\":1"
+            ),
+        )
+    };
+    let present = |t: u64, packet: u64| {
+        ev(
+            t,
+            &format!("\"event\":\"packet\",\"stage\":\"presented\",\"lane\":1,\"packet\":{packet}"),
+        )
+    };
+    let mut trace = String::from(
+        "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1,\"start_unix_ns\":0,\"source\":\"late start\"}\n",
+    );
+    trace += &res(350, "create", 1);
+    trace += &res(360, "create", 2);
+    for (i, t) in [370, 380, 390, 400].into_iter().enumerate() {
+        trace += &present(t, i as u64 + 1);
+    }
+    trace += &res(410, "create", 3);
+    trace += &res(420, "create", 4);
+    trace += &present(430, 5);
+    trace += &ev(500, "\"event\":\"marker\",\"marker\":\"ShutdownBegins\"");
+    for id in 1..=4 {
+        trace += &res(500 + id, "destroy", id);
+    }
+    std::fs::write(dir.join("late.jsonl"), trace).unwrap();
+    "late.jsonl"
+}
+
+/// The live resource ids of a `graph --format json` document.
+fn live_ids(graph: &Value) -> Vec<u64> {
+    let mut ids: Vec<u64> = graph["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| o["resources"].as_array().unwrap())
+        .map(|r| r["id"].as_u64().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids
+}
+
+/// Issue 7: a window boundary copied from a report, text or JSON, pasted into
+/// `graph --at`, gives the live set at that boundary (before, `--at` counted from
+/// the first event and landed 350 ms later, after the teardown).
+#[test]
+fn a_report_window_boundary_pasted_into_graph_at_gives_the_live_set_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = late_start_trace(dir.path());
+    let text = stdout(&run(gpu_ledger(dir.path()).args(["report", trace]), 0));
+    assert!(
+        text.starts_with("gpu-ledger report: 14 events from \"late start\"; times in ms since the stream started, first event at 350.000\n"),
+        "{text}"
+    );
+    // The windows table: `window start_ms end_ms ...`; startup ends where steady state starts.
+    let row = |name: &str| -> Vec<String> {
+        let line = text
+            .lines()
+            .find(|l| l.trim_start().starts_with(name) && l.contains('.'))
+            .unwrap_or_else(|| panic!("no {name} row in\n{text}"));
+        line.split_whitespace().map(str::to_owned).collect()
+    };
+    let startup_end = row("startup")[2].clone();
+    let steady_end = row("steady")[2].clone();
+    assert_eq!(
+        (startup_end.as_str(), steady_end.as_str()),
+        ("380.000", "500.000")
+    );
+    let graph_at = |at: &str| {
+        run_json(gpu_ledger(dir.path()).args(["graph", trace, "--at", at, "--format", "json"]))
+    };
+    let at_startup_end = graph_at(&startup_end);
+    assert_eq!(live_ids(&at_startup_end), vec![1, 2]);
+    assert_eq!(at_startup_end["at_ns"], 380_000_000u64);
+    assert_eq!(at_startup_end["origin_ns"], 350_000_000u64);
+    // The default point is the same boundary.
+    let default = run_json(gpu_ledger(dir.path()).args(["graph", trace, "--format", "json"]));
+    assert_eq!(
+        (default["at"].as_str(), live_ids(&default)),
+        (Some("startup-end"), vec![1, 2])
+    );
+    // The JSON boundary, exactly, in nanoseconds.
+    let report = run_json(gpu_ledger(dir.path()).args(["report", trace, "--format", "json"]));
+    let shutdown_start = report["windows"]["shutdown"]["start_ns"].as_u64().unwrap();
+    assert_eq!(shutdown_start, 500_000_000);
+    assert_eq!(
+        live_ids(&graph_at(&format!("{shutdown_start}ns"))),
+        vec![1, 2, 3, 4]
+    );
+    assert_eq!(live_ids(&graph_at(&steady_end)), vec![1, 2, 3, 4]);
+    assert_eq!(live_ids(&graph_at("503")), vec![4]);
 }
 
 #[test]
@@ -123,7 +244,7 @@ fn timeline_of_the_nslog_shutdown_is_one_burst_of_queue_destroys() {
     );
     let text = stdout(&output);
     let expected = concat!(
-        "Timeline of the shutdown window: 639.000 to 639.000 ms, 33 events, 1 entry (0 packets); times in ms from the first event, resource events outside packets in 1 ms buckets\n",
+        "Timeline of the shutdown window: 639.000 to 639.000 ms, 33 events, 1 entry (0 packets); times in ms since the stream started, first event at 0.000, resource events outside packets in 1 ms buckets\n",
         "       at  packet     queued  submitted  completed  ended  outcome  resources\n",
         "  639.000  (outside)       -          -          -      -           -33 CommandQueue\n",
         "\n",
@@ -239,7 +360,7 @@ fn diff_of_a_trace_against_itself_does_not_regress() {
     assert_eq!(doc["format"], "gpu-ledger-diff");
     assert_eq!(doc["regressed"], false);
     assert_eq!(doc["regressions"], Value::Array(vec![]));
-    assert_eq!(doc["inputs"]["new"]["path"], "a.gltrace");
+    assert_eq!(doc["input"]["new"]["path"], "a.gltrace");
 }
 
 #[test]

@@ -64,9 +64,12 @@ pub use report::schema::sections::{
     WindowReport, Windows,
 };
 pub use report::schema::{REPORT_FORMAT, REPORT_VERSION, Report};
+pub use views::check::{CHECK_FORMAT, CheckReport};
 pub use views::diff::{DIFF_FORMAT, DiffChanges, DiffRow, REGRESSION_RULE, ReportDiff};
 pub use views::explain::ResourceStory;
-pub use views::graph::{GRAPH_FORMAT, Graph, GraphOwner, GraphResource, GraphTouch, ResourceGraph};
+pub use views::graph::{
+    GRAPH_FORMAT, Graph, GraphOwner, GraphPoint, GraphResource, GraphTouch, ResourceGraph,
+};
 pub use views::span::WindowSpan;
 pub use views::story::{Story, StoryDestroy, StoryEvent, StoryPackets};
 pub use views::timeline::{

@@ -25,6 +25,7 @@
 mod clock;
 mod drain;
 mod local;
+mod overhead;
 
 use std::any::Any;
 use std::marker::PhantomData;
@@ -34,6 +35,10 @@ use std::thread::JoinHandle;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use clock::Clock;
+pub use overhead::{
+    BYTES_BAR, DISABLED_BAR_NS, ENABLED_BAR_NS, OVERHEAD_FORMAT, OverheadMeasures, OverheadReport,
+    TWO_THREADS_BAR_RATIO,
+};
 
 use crate::event::{
     Dims, EventKind, EventSink, Marker, Names, Owner, OwnerKind, PacketRef, PacketStage,

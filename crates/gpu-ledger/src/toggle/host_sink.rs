@@ -1,7 +1,8 @@
 //! The sink a host's toggles ask for: a trace file, the startup summary, or both.
 //!
-//! One place decides how a host's trace is written (JSON Lines for a `.jsonl`
-//! path, binary otherwise, buffered) and how it is closed, for the Rust host
+//! The trace is written by [`TraceWriter`], which picks the format from the path
+//! for every command and host alike (JSON Lines for a `.jsonl` path, binary
+//! otherwise); this sink adds the startup summary, for the Rust host
 //! ([`crate::toggle::start`]) and the C API alike. It never prints except into
 //! the summary writer the host handed it.
 
@@ -13,7 +14,7 @@ use super::StartupReport;
 use crate::analysis::{Analyzer, Definitions};
 use crate::error::Error;
 use crate::event::{Event, EventSink, Name, StreamInfo};
-use crate::format::BinaryWriter;
+use crate::format::{BlockPolicy, TraceWriter};
 
 /// A trace file and/or a startup summary, as one [`EventSink`].
 ///
@@ -31,15 +32,8 @@ use crate::format::BinaryWriter;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct HostSink {
-    trace: Option<TraceWriter>,
+    trace: Option<TraceWriter<BufWriter<File>>>,
     summary: Option<StartupReport>,
-}
-
-/// The trace writer behind a host sink.
-enum TraceWriter {
-    Binary(BinaryWriter<BufWriter<File>>),
-    #[cfg(feature = "json")]
-    Json(crate::format::JsonLinesWriter<BufWriter<File>>),
 }
 
 impl HostSink {
@@ -55,7 +49,9 @@ impl HostSink {
         trace: Option<&Path>,
         summary: Option<Box<dyn Write + Send>>,
     ) -> Result<Self, Error> {
-        let trace = trace.map(TraceWriter::create).transpose()?;
+        let trace = trace
+            .map(|path| TraceWriter::create(path, None, BlockPolicy::default()))
+            .transpose()?;
         let summary =
             summary.map(|out| StartupReport::new(Analyzer::new(Definitions::default()), out));
         Ok(Self { trace, summary })
@@ -76,48 +72,17 @@ impl HostSink {
             summary.on_finish();
         }
         match self.trace.take() {
-            Some(TraceWriter::Binary(writer)) => writer.finish().map(drop),
-            #[cfg(feature = "json")]
-            Some(TraceWriter::Json(writer)) => writer.finish().map(drop),
+            Some(writer) => writer.finish().map(drop),
             None => Ok(()),
         }
     }
 
     fn each(&mut self, mut call: impl FnMut(&mut dyn EventSink)) {
         if let Some(trace) = &mut self.trace {
-            call(trace.sink());
+            call(trace);
         }
         if let Some(summary) = &mut self.summary {
             call(summary);
-        }
-    }
-}
-
-impl TraceWriter {
-    fn create(path: &Path) -> Result<Self, Error> {
-        let json = path.extension().is_some_and(|e| e == "jsonl");
-        if json && !cfg!(feature = "json") {
-            return Err(Error::new(
-                crate::ErrorKind::Unsupported,
-                "a .jsonl trace needs gpu-ledger's `json` feature: use a .gltrace path or rebuild with it",
-            )
-            .with_path(path));
-        }
-        let file = File::create(path)
-            .map_err(|e| Error::io("cannot create the trace file", e).with_path(path))?;
-        let out = BufWriter::with_capacity(1 << 16, file);
-        #[cfg(feature = "json")]
-        if json {
-            return Ok(TraceWriter::Json(crate::format::JsonLinesWriter::new(out)));
-        }
-        Ok(TraceWriter::Binary(BinaryWriter::new(out)))
-    }
-
-    fn sink(&mut self) -> &mut dyn EventSink {
-        match self {
-            TraceWriter::Binary(writer) => writer,
-            #[cfg(feature = "json")]
-            TraceWriter::Json(writer) => writer,
         }
     }
 }

@@ -861,7 +861,7 @@ fn a_report_restricted_to_a_window_describes_that_window() {
     assert_eq!(windows, vec!["startup"]);
     assert!(
         s.render_text(&TextOptions::default())
-            .starts_with("gpu-ledger report: 21 events, startup window only; times in ms since the recorder started\n")
+            .starts_with("gpu-ledger report: 21 events, startup window only; times in ms since the stream started, first event at 0.000\n")
     );
     // The three restricted reports partition the whole.
     let events: u64 = Window::ALL
@@ -883,7 +883,7 @@ fn story_of(s: &Stream, id: u64) -> gpu_ledger::analysis::Story {
 fn explain_tells_a_rebuilt_queue_story() {
     let story = story_of(&ellipse_like(), 3);
     let expected = concat!(
-        "Resource 3: CommandQueue owned by ChildVisual 0x1400; times in ms since the recorder started\n",
+        "Resource 3: CommandQueue owned by ChildVisual 0x1400; times in ms since the stream started, first event at 0.000\n",
         "  created    #2 at 0.000 ms in startup\n",
         "  binds      0 binds, 0 unbinds\n",
         "  packets    1 touches: 1/1\n",
@@ -902,7 +902,7 @@ fn explain_tells_a_rebuilt_queue_story() {
 fn explain_tells_a_teardown_story_with_rebuilds() {
     let story = story_of(&ellipse_like(), 5);
     let expected = concat!(
-        "Resource 5: TextureTarget owned by ChildVisual 0x1400; times in ms since the recorder started\n",
+        "Resource 5: TextureTarget owned by ChildVisual 0x1400; times in ms since the stream started, first event at 0.000\n",
         "  created    #7 at 10.000 ms in startup, lane 1 packet 1\n",
         "  rebuilt    #8 at 10.000 ms in startup, 1000x1000 @2\n",
         "  binds      0 binds, 0 unbinds\n",
@@ -1063,7 +1063,7 @@ fn text_report_snapshot() {
     let text = ellipse_like()
         .report()
         .render_text(&TextOptions::default().with_max_rows(3));
-    let expected = r#"gpu-ledger report: 47 events; times in ms since the recorder started
+    let expected = r#"gpu-ledger report: 47 events; times in ms since the stream started, first event at 0.000
 
 Headline
   Startup presented 2 frames in 46.0 ms before stabilising (K=3 clean presents).

@@ -133,7 +133,7 @@ fn graph_at_a_time_shows_exactly_the_live_resources() {
     let s = startup_stream();
     // At 6 ms target 2 is destroyed and target 3 created; the queue was touched by packet 3 at 8 ms.
     let expected = concat!(
-        "Resource graph at 8.000 ms from the first event: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
+        "Resource graph at 8.000 ms since the stream started: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
         "  ChildVisual 0x20: 1 live (1 TextureTarget)\n",
         "    TextureTarget 3  age 2.000 ms  800x600 @2  last packet 1/2 at 6.000 ms\n",
         "  RootVisual 0x1: 1 live (1 CommandQueue)\n",
@@ -142,7 +142,7 @@ fn graph_at_a_time_shows_exactly_the_live_resources() {
     assert_eq!(expected, graph_at(&s, Some(8 * MS)));
     // Just before 6 ms: target 2 is still the live one, rebuilt in packet 2.
     let expected = concat!(
-        "Resource graph at 5.000 ms from the first event: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
+        "Resource graph at 5.000 ms since the stream started: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
         "  ChildVisual 0x20: 1 live (1 TextureTarget)\n",
         "    TextureTarget 2  age 4.000 ms  800x600 @2  last packet 1/2 at 5.000 ms\n",
         "  RootVisual 0x1: 1 live (1 CommandQueue)\n",
@@ -151,7 +151,7 @@ fn graph_at_a_time_shows_exactly_the_live_resources() {
     assert_eq!(expected, graph_at(&s, Some(5 * MS)));
     // At the end everything was destroyed.
     assert_eq!(
-        "Resource graph at 21.000 ms from the first event: 0 live resources, 0 owners\n",
+        "Resource graph at 21.000 ms since the stream started: 0 live resources, 0 owners\n",
         graph_at(&s, None)
     );
 }
@@ -190,7 +190,7 @@ fn graph_json_lists_owners_and_counts_and_ignores_later_events() {
 fn timeline_of_the_startup_window_is_one_line_per_packet() {
     let s = startup_stream();
     let expected = concat!(
-        "Timeline of the startup window: 0.000 to 9.000 ms, 13 events, 4 entries (3 packets); times in ms from the first event, resource events outside packets in 1 ms buckets\n",
+        "Timeline of the startup window: 0.000 to 9.000 ms, 13 events, 4 entries (3 packets); times in ms since the stream started, first event at 0.000, resource events outside packets in 1 ms buckets\n",
         "     at  packet     queued  submitted  completed  ended  outcome    resources\n",
         "  0.000  (outside)       -          -          -      -             +1 CommandQueue\n",
         "  1.000  1/1         1.000      2.000      3.000  4.000  presented  +1 TextureTarget\n",
@@ -207,7 +207,7 @@ fn timeline_of_the_startup_window_is_one_line_per_packet() {
 fn timeline_of_the_shutdown_window_has_the_marker_and_a_bucket() {
     let s = startup_stream();
     let expected = concat!(
-        "Timeline of the shutdown window: 20.000 to 21.000 ms, 3 events, 2 entries (0 packets); times in ms from the first event, resource events outside packets in 1 ms buckets\n",
+        "Timeline of the shutdown window: 20.000 to 21.000 ms, 3 events, 2 entries (0 packets); times in ms since the stream started, first event at 0.000, resource events outside packets in 1 ms buckets\n",
         "      at  packet     queued  submitted  completed  ended  outcome  resources\n",
         "  20.000  (marker)        -          -          -      -           ShutdownBegins\n",
         "  21.000  (outside)       -          -          -      -           -1 CommandQueue -1 TextureTarget\n",
@@ -222,7 +222,7 @@ fn timeline_of_the_shutdown_window_has_the_marker_and_a_bucket() {
 fn timeline_last_n_keeps_the_last_packets_and_says_what_it_left_out() {
     let s = startup_stream();
     let expected = concat!(
-        "Timeline of the whole stream: 0.000 to 21.000 ms, 20 events, 4 entries (2 packets); times in ms from the first event, resource events outside packets in 1 ms buckets\n",
+        "Timeline of the whole stream: 0.000 to 21.000 ms, 20 events, 4 entries (2 packets); times in ms since the stream started, first event at 0.000, resource events outside packets in 1 ms buckets\n",
         "      at  packet     queued  submitted  completed   ended  outcome    resources\n",
         "  11.000  1/5             -          -          -  11.000  presented\n",
         "  12.000  1/6             -          -          -  12.000  dropped\n",

@@ -11,9 +11,7 @@ pub(crate) fn round3(x: f64) -> f64 {
 }
 
 /// Nanoseconds as milliseconds, rounded to 3 decimals (microsecond resolution).
-pub(crate) fn ms(ns: u64) -> f64 {
-    (ns as f64 / 1000.0).round() / 1000.0
-}
+pub(crate) use crate::time::ms;
 
 /// `num / den` rounded to 3 decimals; `None` when `den` is 0.
 pub(crate) fn ratio(num: u64, den: u64) -> Option<f64> {

@@ -236,6 +236,7 @@ impl ResourceStory {
         Story {
             format: "gpu-ledger-story".to_owned(),
             version: 1,
+            origin_ns: a.first_ns,
             resource_id: self.id.0,
             found: self.ty.is_some() || self.packet_count > 0,
             resource_type: self.ty.map(|t| type_name(t, names)),

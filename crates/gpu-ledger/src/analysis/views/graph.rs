@@ -19,6 +19,7 @@ use serde::Serialize;
 use crate::event::{Event, EventKind, EventSink, Name, Names, Owner, PacketRef, ResourceAction};
 use crate::event::{Resource, ResourceType};
 
+use crate::analysis::fold::analyzer::Analyzer;
 use crate::analysis::fold::hashing::FxHashMap;
 use crate::analysis::fold::owners::kind_name;
 use crate::analysis::fold::types::type_name;
@@ -27,6 +28,53 @@ use crate::analysis::report::schema::sections::{StoryDims, TypeCounts};
 
 /// The value of [`Graph::format`].
 pub const GRAPH_FORMAT: &str = "gpu-ledger-graph";
+
+/// Where a graph is taken, and why there.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::GraphPoint;
+///
+/// assert_eq!(GraphPoint::StartupEnd.name(), "startup-end");
+/// assert_eq!(GraphPoint::EndOfStream.describe(), "the end of the stream (startup never stabilised)");
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum GraphPoint {
+    /// At a stream time the caller gave.
+    Given,
+    /// Where startup ended: the first present of the first stable present window.
+    StartupEnd,
+    /// At the end of the stream (startup never stabilised, or no time was given).
+    EndOfStream,
+}
+
+impl GraphPoint {
+    /// The point's name in JSON: `given`, `startup-end` or `end-of-stream`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            GraphPoint::Given => "given",
+            GraphPoint::StartupEnd => "startup-end",
+            GraphPoint::EndOfStream => "end-of-stream",
+        }
+    }
+
+    /// The point in words, for text outputs.
+    pub const fn describe(self) -> &'static str {
+        match self {
+            GraphPoint::Given => "the time given",
+            GraphPoint::StartupEnd => "the end of the startup window",
+            GraphPoint::EndOfStream => "the end of the stream (startup never stabilised)",
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+impl Serialize for GraphPoint {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
 
 /// What the graph keeps about one live resource.
 #[derive(Clone, Copy, Debug)]
@@ -52,7 +100,7 @@ struct LiveNode {
 ///     thread: 0,
 ///     kind: EventKind::Resource { action, resource: queue(id), dims: None, packet: None },
 /// };
-/// let mut graph = ResourceGraph::new(Some(5_000_000)); // 5 ms after the first event
+/// let mut graph = ResourceGraph::new(Some(5_000_000)); // 5 ms of stream time
 /// graph.on_event(&event(0, ResourceAction::Create, 1));
 /// graph.on_event(&event(1_000_000, ResourceAction::Create, 2));
 /// graph.on_event(&event(2_000_000, ResourceAction::Destroy, 1));
@@ -63,9 +111,10 @@ struct LiveNode {
 /// assert_eq!(graph.owners[0].resources[0].age_ms, 4.0);
 /// assert_eq!(graph.events_after, 1);
 /// ```
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct ResourceGraph {
     at: Option<u64>,
+    point: GraphPoint,
     origin_ns: Option<u64>,
     names: Names,
     live: FxHashMap<u64, LiveNode>,
@@ -74,20 +123,57 @@ pub struct ResourceGraph {
     last_ns: Option<u64>,
 }
 
+impl Default for ResourceGraph {
+    /// A graph at the end of the stream.
+    fn default() -> Self {
+        Self::new(None)
+    }
+}
+
 impl ResourceGraph {
-    /// A graph of what is alive `at` nanoseconds after the stream's first event
-    /// (events stamped at or before that time are applied); `None` means at the
-    /// end of the stream.
+    /// A graph of what is alive at stream time `at` (ns since the stream started,
+    /// the base every report prints: events stamped at or before it are applied);
+    /// `None` means at the end of the stream.
     pub fn new(at: Option<u64>) -> Self {
         Self {
             at,
-            ..Self::default()
+            point: if at.is_some() {
+                GraphPoint::Given
+            } else {
+                GraphPoint::EndOfStream
+            },
+            origin_ns: None,
+            names: Names::new(),
+            live: FxHashMap::default(),
+            events: 0,
+            events_after: 0,
+            last_ns: None,
         }
     }
 
-    /// The stream time the graph is taken at, if the stream has begun.
+    /// A graph taken where startup ended in the stream `analyzer` has seen (a first
+    /// pass over the same input), or at its end when startup never stabilised.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::{Analyzer, GraphPoint, ResourceGraph};
+    ///
+    /// let graph = ResourceGraph::at_startup_end(&Analyzer::default()).graph();
+    /// assert_eq!(graph.at, GraphPoint::EndOfStream);
+    /// ```
+    pub fn at_startup_end(analyzer: &Analyzer) -> Self {
+        match analyzer.startup_end_ns() {
+            Some(end) => Self {
+                point: GraphPoint::StartupEnd,
+                ..Self::new(Some(end))
+            },
+            None => Self::new(None),
+        }
+    }
+
+    /// The stream time the graph is taken at, if one was asked for.
     fn cutoff(&self) -> Option<u64> {
-        Some(self.origin_ns?.saturating_add(self.at?))
+        self.at
     }
 
     /// How many resources are alive now.
@@ -98,8 +184,7 @@ impl ResourceGraph {
     /// The graph as plain data, owners sorted by kind name and key, resources by
     /// type name and id.
     pub fn graph(&self) -> Graph {
-        let origin = self.origin_ns.unwrap_or(0);
-        let at_ns = self.cutoff().or(self.last_ns).unwrap_or(origin);
+        let at_ns = self.cutoff().or(self.last_ns).unwrap_or(0);
         let mut owners: BTreeMap<(String, u64), GraphOwner> = BTreeMap::new();
         let mut by_type = TypeCounts::new();
         for (&id, node) in &self.live {
@@ -139,9 +224,10 @@ impl ResourceGraph {
         Graph {
             format: GRAPH_FORMAT.to_owned(),
             version: 1,
+            at: self.point,
             at_ns,
-            at_ms: ms(at_ns.saturating_sub(origin)),
-            origin_ns: origin,
+            at_ms: ms(at_ns),
+            origin_ns: self.origin_ns,
             events_applied: self.events - self.events_after,
             events_after: self.events_after,
             live: self.live.len() as u64,
@@ -288,13 +374,16 @@ pub struct Graph {
     pub format: String,
     /// Schema version, 1.
     pub version: u32,
+    /// Why the graph is taken where it is.
+    pub at: GraphPoint,
     /// The point in the stream, stream time in ns (the last event's time when none
     /// was asked for).
     pub at_ns: u64,
-    /// The same point, ms after the stream's first event.
+    /// The same point, ms of stream time.
     pub at_ms: f64,
-    /// Stream time of the stream's first event, ns: the zero of every `ms` in the text.
-    pub origin_ns: u64,
+    /// Stream time of the stream's first event, ns (`None` for an empty stream).
+    /// Every time here is stream time, since the stream started.
+    pub origin_ns: Option<u64>,
     /// Events at or before `at_ns`.
     pub events_applied: u64,
     /// Events after `at_ns`, ignored.
@@ -315,13 +404,13 @@ impl Graph {
     /// use gpu_ledger::analysis::ResourceGraph;
     ///
     /// let text = ResourceGraph::new(None).graph().render_text();
-    /// assert_eq!(text, "Resource graph at 0.000 ms from the first event: 0 live resources, 0 owners\n");
+    /// assert_eq!(text, "Resource graph at 0.000 ms since the stream started: 0 live resources, 0 owners\n");
     /// ```
     pub fn render_text(&self) -> String {
         let mut out = String::new();
         let _ = write!(
             out,
-            "Resource graph at {:.3} ms from the first event: {} live resources, {} owners",
+            "Resource graph at {:.3} ms since the stream started: {} live resources, {} owners",
             self.at_ms,
             self.live,
             self.owners.len()
@@ -355,7 +444,7 @@ impl Graph {
                             "  last packet {}/{} at {:.3} ms",
                             p.lane,
                             p.packet,
-                            ms(p.time_ns.saturating_sub(self.origin_ns))
+                            ms(p.time_ns)
                         );
                     }
                     None => out.push_str("  no packet"),

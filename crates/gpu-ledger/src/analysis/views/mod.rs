@@ -7,8 +7,11 @@
 //! point), [`Timeline`](crate::analysis::Timeline) (`timeline`: one line per packet
 //! of a window, within a [`WindowSpan`](crate::analysis::WindowSpan) learnt from a
 //! first pass) and [`ReportDiff`](crate::analysis::ReportDiff) (`diff`: two reports
-//! compared). Views read the fold and the report; neither reads a view.
+//! compared), and [`CheckReport`](crate::analysis::CheckReport) (`check`: a
+//! report's guardrails judged at one severity). Views read the fold and the
+//! report; neither reads a view.
 
+pub(crate) mod check;
 pub(crate) mod diff;
 pub(crate) mod explain;
 pub(crate) mod graph;

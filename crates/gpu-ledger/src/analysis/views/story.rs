@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::analysis::report::numbers::{fixed3, ms};
 use crate::analysis::report::schema::definitions::DefinitionsReport;
 use crate::analysis::report::schema::sections::{EvidenceItem, PacketLabel, StoryDims};
+use crate::time::time_base;
 
 /// One event in a resource's life.
 #[derive(Clone, Debug, PartialEq)]
@@ -69,6 +70,8 @@ pub struct Story {
     pub format: String,
     /// Schema version, 1.
     pub version: u32,
+    /// Stream time of the stream's first event, ns; every `time_ns` is stream time.
+    pub origin_ns: Option<u64>,
     /// The resource.
     pub resource_id: u64,
     /// Whether the stream mentions it at all.
@@ -142,11 +145,12 @@ impl Story {
         }
         let _ = writeln!(
             out,
-            "Resource {}: {} owned by {} {:#x}; times in ms since the recorder started",
+            "Resource {}: {} owned by {} {:#x}; {}",
             self.resource_id,
             self.resource_type.as_deref().unwrap_or("?"),
             self.owner_kind.as_deref().unwrap_or("?"),
             self.owner_key.unwrap_or(0),
+            time_base(self.origin_ns),
         );
         match &self.created {
             Some(c) => {

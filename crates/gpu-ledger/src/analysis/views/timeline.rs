@@ -3,7 +3,7 @@
 //! packets with resource touches").
 //!
 //! Each packet becomes one entry: its lane and id, when it was queued, submitted,
-//! completed and ended (relative to the stream's first event), how it ended, and
+//! completed and ended (in stream time, like every output), how it ended, and
 //! the resource events made in its context, summarised
 //! (`+2 CommandQueue -2 TextureTarget ~1 rebuild 3 touches`). Resource events
 //! outside any packet are grouped by time bucket, and markers get an entry of
@@ -34,6 +34,7 @@ use crate::analysis::report::render::table::Table;
 use crate::analysis::report::schema::sections::TypeCounts;
 
 use super::span::WindowSpan;
+use crate::time::time_base;
 
 /// The value of [`TimelineReport::format`].
 pub const TIMELINE_FORMAT: &str = "gpu-ledger-timeline";
@@ -300,8 +301,7 @@ impl Timeline {
 
     /// The timeline as plain data.
     pub fn report(&self) -> TimelineReport {
-        let origin = self.origin_ns.unwrap_or(0);
-        let rel = |t: Option<u64>| t.map(|t| ms(t.saturating_sub(origin)));
+        let rel = |t: Option<u64>| t.map(ms);
         let entries: Vec<TimelineEntry> = self
             .entries
             .iter()
@@ -334,7 +334,7 @@ impl Timeline {
                 let summary = summary(&created, &destroyed, e);
                 TimelineEntry {
                     kind: kind.to_owned(),
-                    at_ms: ms(e.first_ns.saturating_sub(origin)),
+                    at_ms: ms(e.first_ns),
                     lane,
                     packet,
                     command_id: e.command_id,
@@ -361,6 +361,7 @@ impl Timeline {
         TimelineReport {
             format: TIMELINE_FORMAT.to_owned(),
             version: 1,
+            origin_ns: self.origin_ns,
             window: self.span.window.map(|w| w.name().to_owned()),
             start_ms: rel(self.span.start_ns),
             end_ms: rel(self.span.end_ns),
@@ -461,7 +462,7 @@ impl EventSink for Timeline {
 pub struct TimelineEntry {
     /// `packet`, `outside` or `marker`.
     pub kind: String,
-    /// Time of the entry's first event in the window, ms after the stream's first event.
+    /// Time of the entry's first event in the window, ms of stream time.
     pub at_ms: f64,
     /// Lane id (packets).
     pub lane: Option<u64>,
@@ -469,7 +470,7 @@ pub struct TimelineEntry {
     pub packet: Option<u64>,
     /// Render command id, from the queued stage (packets).
     pub command_id: Option<u64>,
-    /// Queued, ms after the stream's first event.
+    /// Queued, ms of stream time.
     pub queued_ms: Option<f64>,
     /// Submitted, ms.
     pub submitted_ms: Option<f64>,
@@ -506,9 +507,12 @@ pub struct TimelineReport {
     pub format: String,
     /// Schema version, 1.
     pub version: u32,
+    /// Stream time of the stream's first event, ns. Every `*_ms` here is stream
+    /// time, since the stream started, like the report's `*_ns`.
+    pub origin_ns: Option<u64>,
     /// The window (`startup`, `steady`, `shutdown`), or `None` for the whole stream.
     pub window: Option<String>,
-    /// Start of the window, ms after the stream's first event.
+    /// Start of the window, ms of stream time.
     pub start_ms: Option<f64>,
     /// End of the window, ms.
     pub end_ms: Option<f64>,
@@ -563,9 +567,10 @@ impl TimelineReport {
             let p = self.packets_shown;
             let _ = writeln!(
                 out,
-                "{n} {} ({p} {}); times in ms from the first event, resource events outside packets in {} ms buckets",
+                "{n} {} ({p} {}); {}, resource events outside packets in {} ms buckets",
                 if n == 1 { "entry" } else { "entries" },
                 if p == 1 { "packet" } else { "packets" },
+                time_base(self.origin_ns),
                 self.bucket_ms
             );
         }

@@ -104,6 +104,7 @@ fn build(a: &Analyzer) -> Report {
             source: a.info.source.clone(),
             start_unix_ns: a.info.start_unix_ns,
         },
+        origin_ns: a.first_ns,
         window_filter: None,
         headline: Vec::new(),
         startup: ctx.startup(startup),

@@ -14,8 +14,9 @@ use crate::analysis::fold::attribution::DestroyCause;
 use crate::analysis::fold::windows::Window;
 use crate::analysis::report::numbers::{fixed3, ms};
 use crate::analysis::report::schema::Report;
-use crate::analysis::report::schema::guardrails::Severity;
+use crate::analysis::report::schema::guardrails::{Guardrail, Severity};
 use crate::analysis::report::schema::sections::{PacketCount, WindowReport};
+use crate::time::time_base;
 
 use super::table::Table;
 
@@ -80,8 +81,8 @@ impl Report {
         if let Some(w) = &self.window_filter {
             let _ = write!(out, ", {w} window only");
         }
-        // The zero of every time below: `timeline` and `graph` count from the first event instead.
-        out.push_str("; times in ms since the recorder started\n");
+        // The zero of every time below, the same in every output (`crate::time`).
+        let _ = writeln!(out, "; {}", time_base(self.origin_ns));
         section(
             &mut out,
             "Headline",
@@ -123,33 +124,7 @@ impl Report {
     /// assert_eq!(text.lines().count(), 3);
     /// ```
     pub fn render_guardrails_text(&self) -> String {
-        let id_width = self
-            .guardrails
-            .iter()
-            .map(|g| g.id.len())
-            .max()
-            .unwrap_or(0);
-        let mut out = String::new();
-        for g in &self.guardrails {
-            let status = match (g.passed, g.severity) {
-                (true, _) => "PASS",
-                (false, Severity::Warning) => "WARN",
-                (false, Severity::Error) => "FAIL",
-            };
-            let _ = writeln!(
-                out,
-                "  {status}  {:<id_width$}  {:<7}  {}",
-                g.id,
-                g.severity.name(),
-                g.message
-            );
-            if !g.passed {
-                for item in &g.evidence.items {
-                    let _ = writeln!(out, "        #{} {}", item.seq, item.what);
-                }
-            }
-        }
-        out
+        guardrails_text(&self.guardrails)
     }
 
     fn guardrails_title(&self) -> String {
@@ -605,4 +580,31 @@ impl Report {
         );
         section(out, "Definitions", &body);
     }
+}
+
+/// One `PASS`, `WARN` or `FAIL` line per guardrail, with the evidence of failed ones:
+/// the one rendering of verdicts, for the report and `check` alike.
+pub(crate) fn guardrails_text(guardrails: &[Guardrail]) -> String {
+    let id_width = guardrails.iter().map(|g| g.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for g in guardrails {
+        let status = match (g.passed, g.severity) {
+            (true, _) => "PASS",
+            (false, Severity::Warning) => "WARN",
+            (false, Severity::Error) => "FAIL",
+        };
+        let _ = writeln!(
+            out,
+            "  {status}  {:<id_width$}  {:<7}  {}",
+            g.id,
+            g.severity.name(),
+            g.message
+        );
+        if !g.passed {
+            for item in &g.evidence.items {
+                let _ = writeln!(out, "        #{} {}", item.seq, item.what);
+            }
+        }
+    }
+    out
 }

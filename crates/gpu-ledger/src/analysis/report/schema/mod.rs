@@ -63,6 +63,10 @@ pub struct Report {
     pub version: u32,
     /// Where the stream came from.
     pub stream: StreamSummary,
+    /// Stream time of the stream's first event, ns (`None` when it has none). Every
+    /// `*_ns` in the report is stream time, since the stream started; durations
+    /// measured "from the first event" (the stabilisation time) count from here.
+    pub origin_ns: Option<u64>,
     /// The window this report is restricted to, if any.
     #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
     pub window_filter: Option<String>,
