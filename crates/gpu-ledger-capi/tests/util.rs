@@ -312,6 +312,8 @@ pub(crate) fn describe_event(event: &Event, names: &Names) -> String {
         } => format!("touched #{}{}", resource.0, packet(Some(p))),
         EventKind::Marker(marker) => format!("marker {}", marker.resolve(names)),
         EventKind::Lost { count } => format!("lost {count}"),
+        // EventKind is non-exhaustive: a kind the C API cannot record yet.
+        other => format!("{other:?}"),
     }
 }
 

@@ -65,6 +65,7 @@ macro_rules! open_set {
     ) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        #[non_exhaustive]
         pub enum $ty {
             $( $(#[$vmeta])* $variant, )*
             /// Any other value, by name.
@@ -242,6 +243,7 @@ impl Dims {
 
 /// What happened to a resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum ResourceAction {
     /// It was created.
     Create,
@@ -271,6 +273,7 @@ impl ResourceAction {
 
 /// What a pool did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PoolAction {
     /// A request was served from the pool.
     Hit,
@@ -284,6 +287,7 @@ pub enum PoolAction {
 
 /// A step of a packet's life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum PacketStage {
     /// Queued on its lane, for render command `command_id`.
     Queued {
@@ -321,6 +325,7 @@ impl PacketStage {
 
 /// What an [`Event`] says happened.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum EventKind {
     /// A resource lifecycle step.
     Resource {

@@ -42,6 +42,7 @@ const MAX_WAITING: usize = 1 << 18;
 /// assert_eq!(DestroyCause::from_name("gone"), None);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum DestroyCause {
     /// Inside a `ResizeRebuild` of the same owner.
     Rebuild,

@@ -45,6 +45,7 @@ enum Unit {
 /// One compared number.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct DiffRow {
     /// What is compared, as a path into the report (`windows.startup.churn_ratio`).
     pub metric: String,
@@ -68,6 +69,7 @@ pub struct DiffRow {
 /// Contributors or recreate loops in one report's list and not in the other's.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct DiffChanges<T> {
     /// In NEW only.
     pub appeared: Vec<T>,
@@ -92,6 +94,7 @@ pub struct DiffChanges<T> {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct ReportDiff {
     /// Always `"gpu-ledger-diff"`.
     pub format: String,

@@ -320,6 +320,7 @@ impl EventSink for ResourceGraph {
 /// The last packet that touched a resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct GraphTouch {
     /// Lane id.
     pub lane: u64,
@@ -332,6 +333,7 @@ pub struct GraphTouch {
 /// One live resource.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct GraphResource {
     /// Its id.
     pub id: u64,
@@ -353,6 +355,7 @@ pub struct GraphResource {
 /// One owner and its live resources.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct GraphOwner {
     /// Owner kind name.
     pub owner_kind: String,
@@ -369,6 +372,7 @@ pub struct GraphOwner {
 /// The live resource graph at one point of a stream.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Graph {
     /// Always `"gpu-ledger-graph"`.
     pub format: String,

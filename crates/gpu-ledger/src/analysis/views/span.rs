@@ -34,6 +34,7 @@ use crate::analysis::fold::windows::Window;
 /// assert!(steady.contains(3) && !steady.contains(4));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct WindowSpan {
     /// The window, or `None` for the whole stream.
     pub window: Option<Window>,

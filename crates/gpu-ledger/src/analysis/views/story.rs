@@ -19,6 +19,7 @@ use crate::time::time_base;
 /// One event in a resource's life.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct StoryEvent {
     /// `create`, `resize_rebuild`, `bind`, `unbind` or `destroy`
     /// ([`ResourceAction::name`](crate::ResourceAction::name)).
@@ -39,6 +40,7 @@ pub struct StoryEvent {
 /// `Touched` events), bounded.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct StoryPackets {
     /// How many touches.
     pub count: u64,
@@ -51,6 +53,7 @@ pub struct StoryPackets {
 /// How the resource ended.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct StoryDestroy {
     /// The destroy event.
     pub event: StoryEvent,
@@ -65,6 +68,7 @@ pub struct StoryDestroy {
 /// The full story of one resource.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Story {
     /// Always `"gpu-ledger-story"`.
     pub format: String,

@@ -52,6 +52,7 @@ const FORGOTTEN: usize = 4_096;
 /// The limit counts packets; bucket and marker entries are kept alongside them,
 /// up to [`DEFAULT_MAX_PACKETS`] more entries in all.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TimelineKeep {
     /// The first N packets of the window (the start of the sequence); the
     /// timeline stops at the first packet left out.
@@ -459,6 +460,7 @@ impl EventSink for Timeline {
 /// or a marker.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct TimelineEntry {
     /// `packet`, `outside` or `marker`.
     pub kind: String,
@@ -502,6 +504,7 @@ pub struct TimelineEntry {
 /// A compact timeline of one window.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct TimelineReport {
     /// Always `"gpu-ledger-timeline"`.
     pub format: String,

@@ -10,6 +10,7 @@ use serde::Serialize;
 /// One anomaly, as an example.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct AnomalyExample {
     /// The kind (a key of [`AnomalyReport::by_kind`]).
     pub kind: String,
@@ -28,6 +29,7 @@ pub struct AnomalyExample {
 /// Input the ledger could not balance.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct AnomalyReport {
     /// All anomalies.
     pub total: u64,

@@ -25,6 +25,7 @@ use super::sections::EvidenceItem;
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[cfg_attr(feature = "json", derive(Serialize), serde(rename_all = "lowercase"))]
+#[non_exhaustive]
 pub enum Severity {
     /// A smell worth a look: churn the plan wants reduced.
     Warning,
@@ -54,6 +55,7 @@ impl Severity {
 /// What a guardrail's verdict rests on.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct GuardrailEvidence {
     /// The numbers compared, by name (the limit included).
     pub counts: BTreeMap<String, u64>,
@@ -74,6 +76,7 @@ pub struct GuardrailEvidence {
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Guardrail {
     /// Stable id: one of the `Guardrail::*` constants.
     pub id: String,

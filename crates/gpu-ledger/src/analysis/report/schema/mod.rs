@@ -56,6 +56,7 @@ pub const REPORT_VERSION: u32 = 1;
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Report {
     /// Always `"gpu-ledger-report"`.
     pub format: String,

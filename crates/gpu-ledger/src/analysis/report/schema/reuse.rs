@@ -11,6 +11,7 @@ use serde::Serialize;
 /// Reuse of one resource type.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct TypeReuseReport {
     /// Creates.
     pub created: u64,
@@ -27,6 +28,7 @@ pub struct TypeReuseReport {
 /// `ResizeRebuild` counts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct RebuildCounts {
     /// Rebuilds.
     pub total: u64,
@@ -41,6 +43,7 @@ pub struct RebuildCounts {
 /// A pool's own hit and miss counts.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct PoolReport {
     /// The pool's owner kind.
     pub owner_kind: String,
@@ -63,6 +66,7 @@ pub struct PoolReport {
 /// A (type, size) class a pool would serve well.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct CandidatePool {
     /// The type.
     pub resource_type: String,
@@ -87,6 +91,7 @@ pub struct CandidatePool {
 /// Optimisation readiness.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct ReuseReport {
     /// Native render targets reused vs recreated.
     pub native_targets: TypeReuseReport,

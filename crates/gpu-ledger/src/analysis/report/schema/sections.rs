@@ -19,6 +19,7 @@ pub type TypeCounts = BTreeMap<String, u64>;
 /// Where the stream came from.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct StreamSummary {
     /// Who produced the stream (may be empty).
     pub source: String,
@@ -29,6 +30,7 @@ pub struct StreamSummary {
 /// Whole-stream totals (or one window's, in a report restricted to it).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Totals {
     /// Events seen, every kind.
     pub events: u64,
@@ -53,6 +55,7 @@ pub struct Totals {
 /// The startup summary: the first exit question.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct StartupSummary {
     /// Whether a stable present window was reached.
     pub stabilised: bool,
@@ -77,6 +80,7 @@ pub struct StartupSummary {
 /// Packet stages counted in a window or on a lane.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct PacketReport {
     /// Queued.
     pub queued: u64,
@@ -97,6 +101,7 @@ pub struct PacketReport {
 /// Destroys by cause.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct CauseCounts {
     /// Inside a rebuild of the same owner.
     pub rebuild: u64,
@@ -145,6 +150,7 @@ impl CauseCounts {
 /// A destroy-burst bucket.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Burst {
     /// Start of the bucket, stream ns.
     pub bucket_start_ns: u64,
@@ -155,6 +161,7 @@ pub struct Burst {
 /// One owner's churn.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Contributor {
     /// Owner kind name.
     pub owner_kind: String,
@@ -174,6 +181,7 @@ pub struct Contributor {
 /// One window of the run.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct WindowReport {
     /// Stream time of its first event, ns; `None` when empty.
     pub start_ns: Option<u64>,
@@ -222,6 +230,7 @@ impl WindowReport {
 /// The three windows (a restricted report keeps one).
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Windows {
     /// Startup.
     #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
@@ -237,6 +246,7 @@ pub struct Windows {
 /// A packet and a count.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct PacketCount {
     /// Lane id.
     pub lane: u64,
@@ -249,6 +259,7 @@ pub struct PacketCount {
 /// A packet, by lane and id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct PacketLabel {
     /// Lane id.
     pub lane: u64,
@@ -259,6 +270,7 @@ pub struct PacketLabel {
 /// Resources created and destroyed per packet.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct PerPacket {
     /// Packets that reached a terminal state.
     pub packets_finished: u64,
@@ -289,6 +301,7 @@ pub struct PerPacket {
 /// An owner and a count.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct OwnerCount {
     /// Owner kind name.
     pub owner_kind: String,
@@ -301,6 +314,7 @@ pub struct OwnerCount {
 /// Short-lived resources.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct ShortLived {
     /// Short-lived destroys.
     pub count: u64,
@@ -313,6 +327,7 @@ pub struct ShortLived {
 /// A suspected recreate loop.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct RecreateLoop {
     /// Owner kind name.
     pub owner_kind: String,
@@ -337,6 +352,7 @@ pub struct RecreateLoop {
 /// A piece of evidence behind a destroy cause.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct EvidenceItem {
     /// Sequence number of the event that shows it.
     pub seq: u64,
@@ -347,6 +363,7 @@ pub struct EvidenceItem {
 /// One destroy, explained.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct DestroyExample {
     /// The resource.
     pub resource_id: u64,
@@ -381,6 +398,7 @@ pub struct DestroyExample {
 /// Why resources were destroyed.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct DestroyCauses {
     /// Per type, all windows.
     pub by_type: BTreeMap<String, CauseCounts>,
@@ -392,6 +410,7 @@ pub struct DestroyCauses {
 /// Submit→present latency of a lane.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct LatencyReport {
     /// Presented packets with a submit time.
     pub samples: u64,
@@ -410,6 +429,7 @@ pub struct LatencyReport {
 /// The last W packets of a lane.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct RollingReport {
     /// Packets in the window (at most W).
     pub packets: u64,
@@ -424,6 +444,7 @@ pub struct RollingReport {
 /// One sync lane.
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct LaneReport {
     /// Lane id (`18446744073709551615` pools the lanes beyond the memory cap).
     pub lane: u64,
@@ -446,6 +467,7 @@ pub struct LaneReport {
 /// A size as an event gave it (a story's events, a graph's resources).
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct StoryDims {
     /// Width (pixels, or bytes for buffers).
     pub width: u32,
