@@ -82,6 +82,9 @@ struct Demo {
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(code) = rerun_with_runtime_dir()? {
+        return Ok(code);
+    }
     let demo = record(&args)?;
     let report = &demo.report;
     eprintln!("gpu-ledger demo: rendered on {}", report.adapter);
@@ -108,6 +111,43 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Text => out!("{}", report.render_text())?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Set in the environment of the run started by [`rerun_with_runtime_dir`].
+const RERUN: &str = "GPU_LEDGER_DEMO_RERUN";
+
+/// Without a usable `XDG_RUNTIME_DIR`, Mesa's device-select Vulkan layer makes
+/// libwayland complain on stderr each time wgpu lists adapters (DESIGN.md, "Why does
+/// `demo` run itself again"). Then this runs the same command again with a private
+/// runtime directory, as `scripts/demo` does, and returns its exit code; `None` when
+/// the environment is fine (or this is that second run).
+fn rerun_with_runtime_dir() -> anyhow::Result<Option<ExitCode>> {
+    let usable =
+        std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| std::path::Path::new(&dir).is_dir());
+    if usable || cfg!(not(target_os = "linux")) || std::env::var_os(RERUN).is_some() {
+        return Ok(None);
+    }
+    let dir = std::env::temp_dir().join(format!("gpu-ledger-runtime-{}", std::process::id()));
+    std::fs::create_dir(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .with_context(|| format!("cannot make {} private", dir.display()))?;
+    }
+    let status = std::env::current_exe()
+        .context("cannot find the gpu-ledger executable to run the demo")
+        .and_then(|exe| {
+            std::process::Command::new(exe)
+                .args(std::env::args_os().skip(1))
+                .env("XDG_RUNTIME_DIR", &dir)
+                .env(RERUN, "1")
+                .status()
+                .context("cannot run the demo")
+        });
+    let _ = std::fs::remove_dir_all(&dir);
+    let code = status?.code().map_or(2, |c| u8::try_from(c).unwrap_or(2));
+    Ok(Some(ExitCode::from(code)))
 }
 
 /// Runs the demo, streaming its events into the trace file and the analyzer at once.

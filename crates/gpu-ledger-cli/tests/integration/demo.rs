@@ -46,3 +46,33 @@ fn demo_json_carries_a_report_that_matches_the_compositors_own_counts() {
     offline.as_object_mut().unwrap().remove("input");
     assert!(&offline == report, "live and offline reports differ");
 }
+
+/// Issue 7: run directly on a machine without `XDG_RUNTIME_DIR` (a headless shell,
+/// not `scripts/demo`), the demo prints its own lines on stderr and no Wayland
+/// complaint from the Vulkan loader's device-select layer.
+#[test]
+fn demo_without_a_runtime_dir_prints_no_loader_complaint() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        gpu_ledger(dir.path())
+            .env_remove("XDG_RUNTIME_DIR")
+            .args(["demo", "--scenario", "text", "--mode", "pooled"])
+            .args(["--steady-frames", "2", "-o", "t.jsonl"]),
+        0,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("gpu-ledger demo: rendered on "),
+        "{stderr}"
+    );
+    assert_eq!(lines[1], "gpu-ledger demo: trace written to t.jsonl");
+    // `-o t.jsonl` asks for JSON Lines, as every command's `-o` does.
+    let trace = std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap();
+    assert!(
+        trace.starts_with("{\"type\":\"header\""),
+        "{}",
+        &trace[..80.min(trace.len())]
+    );
+}
