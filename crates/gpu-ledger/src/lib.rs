@@ -53,3 +53,8 @@ pub use event::{
     ResourceType, StreamInfo, Tee,
 };
 pub use record::{Clock, Finished, Ledger, LedgerConfig, PacketScope, current_packet};
+
+// The README's Rust examples compile and run as this crate's doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../../README.md")]
+struct ReadmeDoctests;

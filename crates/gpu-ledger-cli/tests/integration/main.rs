@@ -11,6 +11,8 @@ mod check;
 mod dump;
 // synth and overhead: the measurement entry points.
 mod measure;
+// docs/report-schema.md against every JSON document the commands print.
+mod schema;
 // The main job: the demo compositor on the first GPU adapter.
 #[cfg(feature = "demo")]
 mod demo;
