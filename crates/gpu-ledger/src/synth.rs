@@ -21,7 +21,7 @@ use crate::event::EventSink;
 use crate::event::{
     Dims, Owner, OwnerKind, PacketRef, PacketStage, PoolAction, ResourceId, ResourceType,
 };
-use crate::format::{BlockPolicy, TraceFormat, TraceWriter};
+use crate::format::{BlockPolicy, TraceFormat, TraceWriter, WrittenTrace};
 use crate::record::{Clock, Finished, Ledger, LedgerConfig};
 
 /// What to generate.
@@ -173,7 +173,7 @@ pub fn record<S: EventSink + 'static>(
 /// let path = dir.path().join("s.gltrace");
 /// let config = SynthConfig { events: 5_000, ..SynthConfig::default() };
 /// let report = synth::write_trace(&config, &path, None)?;
-/// assert_eq!(report.trace_format, "binary");
+/// assert_eq!(report.trace.trace_format, "binary");
 /// assert_eq!(report.bytes, std::fs::metadata(&path)?.len());
 /// assert_eq!(report.lost_events, 0);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -211,9 +211,7 @@ pub fn write_trace(
     Ok(SynthReport {
         format: SYNTH_FORMAT.to_owned(),
         version: 1,
-        origin_ns,
-        out: path.display().to_string(),
-        trace_format: format.name().to_owned(),
+        trace: WrittenTrace::new(path, format, origin_ns),
         events: summary.events,
         bytes,
         bytes_per_event: bytes as f64 / summary.events.max(1) as f64,
@@ -238,12 +236,9 @@ pub struct SynthReport {
     pub format: String,
     /// Schema version, 1.
     pub version: u32,
-    /// Stream time of the first event, ns (simulated time).
-    pub origin_ns: Option<u64>,
-    /// Where the trace was written.
-    pub out: String,
-    /// Its format: `binary` or `jsonl`.
-    pub trace_format: String,
+    /// The trace written (its times are simulated).
+    #[cfg_attr(feature = "json", serde(flatten))]
+    pub trace: WrittenTrace,
     /// Events recorded, counted by the generator.
     pub events: u64,
     /// Size of the trace file, bytes.
@@ -272,7 +267,7 @@ impl SynthReport {
             self.events,
             self.bytes,
             self.bytes_per_event,
-            self.out,
+            self.trace.out,
             self.seconds,
             self.presented,
             self.presented_startup,

@@ -206,4 +206,4 @@ pub use detect::{DETECT_PREFIX, InputKind, TraceReader, detect, open_trace, repl
 #[cfg(feature = "json")]
 pub use jsonl::{JsonLinesReader, JsonLinesWriter};
 pub use summary::{CorruptRegion, MalformedLine, ReadSummary, Truncation};
-pub use writer::{EXPORT_FORMAT, ExportReport, TraceFormat, TraceWriter};
+pub use writer::{EXPORT_FORMAT, ExportReport, TraceFormat, TraceWriter, WrittenTrace};

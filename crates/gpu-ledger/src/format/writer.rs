@@ -232,6 +232,31 @@ impl<W: Write> std::fmt::Debug for TraceWriter<W> {
     }
 }
 
+/// A trace file as written: where, in which format, from which stream time on. Shared
+/// by the documents of the commands that write one (`export`, `synth`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct WrittenTrace {
+    /// Stream time of the first event written, ns (stream time is kept as recorded).
+    pub origin_ns: Option<u64>,
+    /// Where the trace was written.
+    pub out: String,
+    /// Its format: `binary` or `jsonl`.
+    pub trace_format: String,
+}
+
+impl WrittenTrace {
+    /// A trace written to `out` in `format`, its first event at stream time `origin_ns`.
+    pub fn new(out: &Path, format: TraceFormat, origin_ns: Option<u64>) -> Self {
+        Self {
+            origin_ns,
+            out: out.display().to_string(),
+            trace_format: format.name().to_owned(),
+        }
+    }
+}
+
 /// The value of [`ExportReport::format`].
 pub const EXPORT_FORMAT: &str = "gpu-ledger-export";
 
@@ -253,12 +278,9 @@ pub struct ExportReport {
     pub format: String,
     /// Schema version, 1.
     pub version: u32,
-    /// Stream time of the first event written, ns (stream time is kept as read).
-    pub origin_ns: Option<u64>,
-    /// Where the trace was written.
-    pub out: String,
-    /// Its format: `binary` or `jsonl`.
-    pub trace_format: String,
+    /// The trace written.
+    #[cfg_attr(feature = "json", serde(flatten))]
+    pub trace: WrittenTrace,
     /// Events written.
     pub events: u64,
 }
@@ -269,9 +291,7 @@ impl ExportReport {
         Self {
             format: EXPORT_FORMAT.to_owned(),
             version: 1,
-            origin_ns,
-            out: out.display().to_string(),
-            trace_format: format.name().to_owned(),
+            trace: WrittenTrace::new(out, format, origin_ns),
             events,
         }
     }
@@ -280,7 +300,7 @@ impl ExportReport {
     pub fn render_text(&self) -> String {
         format!(
             "wrote {} events to {} ({})\n",
-            self.events, self.out, self.trace_format
+            self.events, self.trace.out, self.trace.trace_format
         )
     }
 }
