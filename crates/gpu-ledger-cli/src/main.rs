@@ -19,12 +19,16 @@ use clap::Parser;
 /// takes the same time.
 ///
 /// Exit codes, one rule for every command:
-///   0  success: the command worked and its answer is not negative;
-///   1  the command worked and its answer is negative: a finding at the `--fail-on`
-///      level (`check`: a failed guardrail, default level error; `diff`: a
-///      regression, only with --fail-on), or what was asked about is not in the
-///      input (`explain`: the resource);
-///   2  a usage or runtime error, unusable input included.
+///
+/// 0: success: the command worked and its answer is not negative.
+///
+/// 1: the command worked and its answer is negative: a finding at the `--fail-on`
+/// level (`check`: a failed guardrail, default level error; `diff`: a regression,
+/// only with --fail-on), or what was asked about is not in the input (`explain`:
+/// the resource).
+///
+/// 2: a usage or runtime error, unusable input included.
+///
 /// A recoverable problem in the input (a trace cut short by a crash, corrupt
 /// blocks, malformed log lines) is reported on stderr and in the output and leaves
 /// the exit code alone. A broken pipe exits 0 quietly.

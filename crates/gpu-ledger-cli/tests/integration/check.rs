@@ -172,3 +172,18 @@ fn check_exits_2_on_unusable_input_and_bad_levels() {
         stderr(&out)
     );
 }
+
+/// Issue 7: one rule says when any command exits 1, and `--help` states it.
+#[test]
+fn help_states_the_one_exit_code_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = stdout(&run(gpu_ledger(dir.path()).arg("--help"), 0));
+    for line in [
+        "Exit codes, one rule for every command:",
+        "0: success: the command worked and its answer is not negative.",
+        "1: the command worked and its answer is negative: a finding at the `--fail-on` level",
+        "2: a usage or runtime error, unusable input included.",
+    ] {
+        assert!(help.contains(line), "{line:?} missing from --help:\n{help}");
+    }
+}

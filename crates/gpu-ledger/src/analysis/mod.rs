@@ -18,7 +18,8 @@
 //! - **views**: folds of their own, on demand — [`ResourceStory`] (one resource's
 //!   [`Story`]), [`ResourceGraph`] (what is alive at one point), [`Timeline`] (one
 //!   line per packet of a window, restricted by a [`WindowSpan`] learnt from a first
-//!   pass) and [`ReportDiff`] (two reports compared, with a fixed regression rule).
+//!   pass), [`ReportDiff`] (two reports compared, with a fixed regression rule) and
+//!   [`CheckReport`] (a report's guardrails judged at one severity).
 //!
 //! ```
 //! use gpu_ledger::analysis::{Analyzer, Definitions, TextOptions};
