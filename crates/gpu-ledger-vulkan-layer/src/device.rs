@@ -165,6 +165,17 @@ impl Device {
     }
 }
 
+/// Records every create still waiting for a name, on every device of
+/// `session`: its trace is about to close.
+pub(crate) fn settle_session(session: &Session) {
+    for device in DEVICES
+        .iter()
+        .filter(|d| std::ptr::eq(&*d.session, session))
+    {
+        device.objects().settle_all(device.ledger());
+    }
+}
+
 thread_local! {
     static PENDING: RefCell<Vec<(&'static Device, Kind, u64)>> = const { RefCell::new(Vec::new()) };
 }

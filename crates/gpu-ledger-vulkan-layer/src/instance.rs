@@ -8,15 +8,17 @@
 //! `vkDestroyDevice` stays the layer's, to forget the device), so a layer that
 //! is loaded but switched off costs nothing per call. Instance-level calls are
 //! rare, so instances live in a locked list; devices in the lock-free registry.
+//! A session ends at its last `vkDestroyInstance`, or at exit when a program
+//! never destroys it.
 
 use std::ffi::{CStr, c_char};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Once};
 
 use ash::vk::{self, Handle};
 use gpu_ledger::Owner;
 
-use crate::device::{Device, MAX_DEVICES, settle_pending};
+use crate::device::{Device, MAX_DEVICES, settle_pending, settle_session};
 use crate::loader::{dispatch_key, take_device_link, take_instance_link};
 use crate::next::DeviceNext;
 use crate::session::{self, Session};
@@ -157,11 +159,17 @@ unsafe extern "system" fn create_instance(
     let Some(create) = create else {
         return vk::Result::ERROR_INITIALIZATION_FAILED;
     };
+    EXIT_HANDLER.call_once(|| {
+        // SAFETY: registers a plain function with the C library. glibc ties a
+        // shared library's handlers to that library and runs them when it is
+        // unloaded, if that comes before exit, so the handler never outlives its code.
+        unsafe { atexit(finish_at_exit) };
+    });
     let session = session::attach();
     // SAFETY: the program's own arguments, passed on to the next layer.
     let result = unsafe { create(info, allocator, instance) };
     if result != vk::Result::SUCCESS {
-        session::detach();
+        end_session(session::detach());
         return result;
     }
     // SAFETY: on success the next layer wrote a live, loader-initialised instance.
@@ -223,7 +231,37 @@ unsafe extern "system" fn destroy_instance(
         // SAFETY: the program's own arguments, passed on to the next layer.
         unsafe { destroy(instance, allocator) };
     }
-    session::detach();
+    end_session(session::detach());
+}
+
+/// Closes a session that has ended: what still waits for a name is recorded
+/// (devices the program never destroyed), then the trace is closed.
+fn end_session(ended: Option<Arc<Session>>) {
+    if let Some(session) = ended {
+        settle_session(&session);
+        session::finish(&session);
+    }
+}
+
+static EXIT_HANDLER: Once = Once::new();
+
+unsafe extern "C" {
+    /// The C library's `atexit`.
+    fn atexit(handler: extern "C" fn()) -> std::ffi::c_int;
+}
+
+/// The process is exiting (or the layer is being unloaded) with a session
+/// still open, because the program never destroyed its last instance: close
+/// it, so that its trace is whole.
+extern "C" fn finish_at_exit() {
+    // On a thread of its own: the C library has already run the exiting
+    // thread's thread-local destructors, recorder buffer included.
+    let closing = std::thread::Builder::new()
+        .name("gpu-ledger-exit".into())
+        .spawn(|| end_session(session::take_open()));
+    if let Ok(closing) = closing {
+        let _ = closing.join();
+    }
 }
 
 /// The layer's `vkCreateDevice`: joins the device chain and starts following

@@ -65,6 +65,14 @@ impl<T: Keyed, const N: usize> Registry<T, N> {
         None
     }
 
+    /// Every entry stored now.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &'static T> + '_ {
+        self.slots.iter().filter_map(|slot| {
+            // SAFETY: as in `get`.
+            unsafe { slot.load(Ordering::Acquire).as_ref() }
+        })
+    }
+
     /// Takes the entry under `key` out of the map (its memory stays valid).
     pub(crate) fn remove(&self, key: usize) -> Option<&'static T> {
         for slot in &self.slots {
@@ -117,5 +125,8 @@ mod tests {
             "a removed slot is reused"
         );
         assert_eq!(registry.get(7).map(|e| e.1), Some("d"));
+        let mut all: Vec<&str> = registry.iter().map(|e| e.1).collect();
+        all.sort_unstable();
+        assert_eq!(all, ["b", "d"]);
     }
 }

@@ -5,9 +5,10 @@
 //! The loader may unload the layer's library once the last instance is gone, so
 //! the ledger's drain thread must have ended by then: finishing at the last
 //! `vkDestroyInstance` is the only point the layer knows is both late enough
-//! and safe. A program that creates instances again afterwards starts a new
-//! session, whose trace gets a `-2`, `-3`... suffix so that it never overwrites
-//! the first. This module owns the layer's vocabulary (the resource types and
+//! and safe (a program that exits without destroying its instances has its
+//! session finished by the `instance` module's exit handler). A program that creates instances again after destroying them all
+//! starts a new session, whose trace gets a `-2`, `-3`... suffix so that it
+//! never overwrites the first. This module owns the layer's vocabulary (the resource types and
 //! owner kinds it records under Vulkan's names) and the bounded table of debug
 //! names used as owners. It is the one place the layer writes to stderr: a bad
 //! toggle or an unwritable trace is reported there and recording stays off, the
@@ -145,20 +146,24 @@ pub(crate) fn attach() -> Arc<Session> {
     session
 }
 
-/// An instance was destroyed (or its creation failed): the last one out
-/// finishes the session and closes its trace.
-pub(crate) fn detach() {
-    let finished = {
-        let mut sessions = SESSIONS.lock().unwrap_or_else(|e| e.into_inner());
-        sessions.instances = sessions.instances.saturating_sub(1);
-        if sessions.instances > 0 {
-            return;
-        }
-        sessions.current.take()
-    };
-    if let Some(session) = finished {
-        finish(&session);
+/// An instance was destroyed (or its creation failed): returns the session
+/// when that was its last instance, for the caller to [`finish`].
+pub(crate) fn detach() -> Option<Arc<Session>> {
+    let mut sessions = SESSIONS.lock().unwrap_or_else(|e| e.into_inner());
+    sessions.instances = sessions.instances.saturating_sub(1);
+    if sessions.instances > 0 {
+        return None;
     }
+    sessions.current.take()
+}
+
+/// The open session, taken out to be finished now (the process is exiting).
+pub(crate) fn take_open() -> Option<Arc<Session>> {
+    SESSIONS
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .current
+        .take()
 }
 
 /// Starts session `number` from the process environment.
@@ -206,7 +211,7 @@ fn with_suffix(path: &Path, number: u32) -> PathBuf {
 
 /// Drains the session's ledger, writes the startup summary if it is still due
 /// and closes the trace, reporting a write failure on stderr.
-fn finish(session: &Session) {
+pub(crate) fn finish(session: &Session) {
     let done = session.ledger.finish();
     if let Some(sink) = done.into_sink::<HostSink>()
         && let Err(e) = sink.finish()

@@ -46,9 +46,14 @@ unsafe fn note(
     Some(d)
 }
 
-/// A command hook with no return value: note `$refs`, call the next layer.
+/// A command hook with no return value, under one name or several (a core
+/// command and its extension aliases): note `$refs`, call the next layer's
+/// entry point for the name called.
 macro_rules! cmd {
-    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),* $(,)?) => $refs:expr) => {
+    ([$( $(#[$doc:meta])* $name:ident ),+ $(,)?] $params:tt => $refs:expr) => {
+        $( cmd!($(#[$doc])* $name $params => $refs); )+
+    };
+    ($(#[$doc:meta])* $name:ident ($($arg:ident: $ty:ty),* $(,)?) => $refs:expr) => {
         $(#[$doc])*
         pub(crate) unsafe extern "system" fn $name(command_buffer: vk::CommandBuffer, $($arg: $ty),*) {
             let refs = $refs;
@@ -152,26 +157,24 @@ cmd!(
         => unsafe { render_pass_refs(info) }
 );
 cmd!(
-    /// `vkCmdBeginRenderPass2`.
-    cmd_begin_render_pass2(info: *const vk::RenderPassBeginInfo<'_>, subpass: *const vk::SubpassBeginInfo<'_>)
+    [
+        /// `vkCmdBeginRenderPass2`.
+        cmd_begin_render_pass2,
+        /// `vkCmdBeginRenderPass2KHR`.
+        cmd_begin_render_pass2_khr
+    ]
+    (info: *const vk::RenderPassBeginInfo<'_>, subpass: *const vk::SubpassBeginInfo<'_>)
         // SAFETY: the command's valid usage.
         => unsafe { render_pass_refs(info) }
 );
 cmd!(
-    /// `vkCmdBeginRenderPass2KHR`.
-    cmd_begin_render_pass2_khr(info: *const vk::RenderPassBeginInfo<'_>, subpass: *const vk::SubpassBeginInfo<'_>)
-        // SAFETY: the command's valid usage.
-        => unsafe { render_pass_refs(info) }
-);
-cmd!(
-    /// `vkCmdBeginRendering`.
-    cmd_begin_rendering(info: *const vk::RenderingInfo<'_>)
-        // SAFETY: the command's valid usage.
-        => unsafe { rendering_refs(info) }
-);
-cmd!(
-    /// `vkCmdBeginRenderingKHR`.
-    cmd_begin_rendering_khr(info: *const vk::RenderingInfo<'_>)
+    [
+        /// `vkCmdBeginRendering`.
+        cmd_begin_rendering,
+        /// `vkCmdBeginRenderingKHR`.
+        cmd_begin_rendering_khr
+    ]
+    (info: *const vk::RenderingInfo<'_>)
         // SAFETY: the command's valid usage.
         => unsafe { rendering_refs(info) }
 );
@@ -196,21 +199,13 @@ cmd!(
         => unsafe { slice(buffers, count) }.iter().map(|&b| obj(Kind::Buffer, b))
 );
 cmd!(
-    /// `vkCmdBindVertexBuffers2`.
-    cmd_bind_vertex_buffers2(
-        first: u32,
-        count: u32,
-        buffers: *const vk::Buffer,
-        offsets: *const vk::DeviceSize,
-        sizes: *const vk::DeviceSize,
-        strides: *const vk::DeviceSize,
-    )
-        // SAFETY: the command's valid usage: `count` handles.
-        => unsafe { slice(buffers, count) }.iter().map(|&b| obj(Kind::Buffer, b))
-);
-cmd!(
-    /// `vkCmdBindVertexBuffers2EXT`.
-    cmd_bind_vertex_buffers2_ext(
+    [
+        /// `vkCmdBindVertexBuffers2`.
+        cmd_bind_vertex_buffers2,
+        /// `vkCmdBindVertexBuffers2EXT`.
+        cmd_bind_vertex_buffers2_ext
+    ]
+    (
         first: u32,
         count: u32,
         buffers: *const vk::Buffer,
@@ -316,63 +311,63 @@ macro_rules! info2 {
 }
 
 cmd!(
-    /// `vkCmdCopyBuffer2`.
-    cmd_copy_buffer2(info: *const vk::CopyBufferInfo2<'_>)
+    [
+        /// `vkCmdCopyBuffer2`.
+        cmd_copy_buffer2,
+        /// `vkCmdCopyBuffer2KHR`.
+        cmd_copy_buffer2_khr
+    ]
+    (info: *const vk::CopyBufferInfo2<'_>)
         => info2!(info, Kind::Buffer, src_buffer, Kind::Buffer, dst_buffer)
 );
 cmd!(
-    /// `vkCmdCopyBuffer2KHR`.
-    cmd_copy_buffer2_khr(info: *const vk::CopyBufferInfo2<'_>)
-        => info2!(info, Kind::Buffer, src_buffer, Kind::Buffer, dst_buffer)
-);
-cmd!(
-    /// `vkCmdCopyImage2`.
-    cmd_copy_image2(info: *const vk::CopyImageInfo2<'_>)
+    [
+        /// `vkCmdCopyImage2`.
+        cmd_copy_image2,
+        /// `vkCmdCopyImage2KHR`.
+        cmd_copy_image2_khr
+    ]
+    (info: *const vk::CopyImageInfo2<'_>)
         => info2!(info, Kind::Image, src_image, Kind::Image, dst_image)
 );
 cmd!(
-    /// `vkCmdCopyImage2KHR`.
-    cmd_copy_image2_khr(info: *const vk::CopyImageInfo2<'_>)
-        => info2!(info, Kind::Image, src_image, Kind::Image, dst_image)
-);
-cmd!(
-    /// `vkCmdCopyBufferToImage2`.
-    cmd_copy_buffer_to_image2(info: *const vk::CopyBufferToImageInfo2<'_>)
+    [
+        /// `vkCmdCopyBufferToImage2`.
+        cmd_copy_buffer_to_image2,
+        /// `vkCmdCopyBufferToImage2KHR`.
+        cmd_copy_buffer_to_image2_khr
+    ]
+    (info: *const vk::CopyBufferToImageInfo2<'_>)
         => info2!(info, Kind::Buffer, src_buffer, Kind::Image, dst_image)
 );
 cmd!(
-    /// `vkCmdCopyBufferToImage2KHR`.
-    cmd_copy_buffer_to_image2_khr(info: *const vk::CopyBufferToImageInfo2<'_>)
-        => info2!(info, Kind::Buffer, src_buffer, Kind::Image, dst_image)
-);
-cmd!(
-    /// `vkCmdCopyImageToBuffer2`.
-    cmd_copy_image_to_buffer2(info: *const vk::CopyImageToBufferInfo2<'_>)
+    [
+        /// `vkCmdCopyImageToBuffer2`.
+        cmd_copy_image_to_buffer2,
+        /// `vkCmdCopyImageToBuffer2KHR`.
+        cmd_copy_image_to_buffer2_khr
+    ]
+    (info: *const vk::CopyImageToBufferInfo2<'_>)
         => info2!(info, Kind::Image, src_image, Kind::Buffer, dst_buffer)
 );
 cmd!(
-    /// `vkCmdCopyImageToBuffer2KHR`.
-    cmd_copy_image_to_buffer2_khr(info: *const vk::CopyImageToBufferInfo2<'_>)
-        => info2!(info, Kind::Image, src_image, Kind::Buffer, dst_buffer)
-);
-cmd!(
-    /// `vkCmdBlitImage2`.
-    cmd_blit_image2(info: *const vk::BlitImageInfo2<'_>)
+    [
+        /// `vkCmdBlitImage2`.
+        cmd_blit_image2,
+        /// `vkCmdBlitImage2KHR`.
+        cmd_blit_image2_khr
+    ]
+    (info: *const vk::BlitImageInfo2<'_>)
         => info2!(info, Kind::Image, src_image, Kind::Image, dst_image)
 );
 cmd!(
-    /// `vkCmdBlitImage2KHR`.
-    cmd_blit_image2_khr(info: *const vk::BlitImageInfo2<'_>)
-        => info2!(info, Kind::Image, src_image, Kind::Image, dst_image)
-);
-cmd!(
-    /// `vkCmdResolveImage2`.
-    cmd_resolve_image2(info: *const vk::ResolveImageInfo2<'_>)
-        => info2!(info, Kind::Image, src_image, Kind::Image, dst_image)
-);
-cmd!(
-    /// `vkCmdResolveImage2KHR`.
-    cmd_resolve_image2_khr(info: *const vk::ResolveImageInfo2<'_>)
+    [
+        /// `vkCmdResolveImage2`.
+        cmd_resolve_image2,
+        /// `vkCmdResolveImage2KHR`.
+        cmd_resolve_image2_khr
+    ]
+    (info: *const vk::ResolveImageInfo2<'_>)
         => info2!(info, Kind::Image, src_image, Kind::Image, dst_image)
 );
 cmd!(
@@ -454,14 +449,13 @@ unsafe fn dependency_refs(info: *const vk::DependencyInfo<'_>) -> impl Iterator<
 }
 
 cmd!(
-    /// `vkCmdPipelineBarrier2`.
-    cmd_pipeline_barrier2(info: *const vk::DependencyInfo<'_>)
-        // SAFETY: the command's valid usage.
-        => unsafe { dependency_refs(info) }
-);
-cmd!(
-    /// `vkCmdPipelineBarrier2KHR`.
-    cmd_pipeline_barrier2_khr(info: *const vk::DependencyInfo<'_>)
+    [
+        /// `vkCmdPipelineBarrier2`.
+        cmd_pipeline_barrier2,
+        /// `vkCmdPipelineBarrier2KHR`.
+        cmd_pipeline_barrier2_khr
+    ]
+    (info: *const vk::DependencyInfo<'_>)
         // SAFETY: the command's valid usage.
         => unsafe { dependency_refs(info) }
 );

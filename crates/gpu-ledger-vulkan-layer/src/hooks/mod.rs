@@ -58,6 +58,26 @@ macro_rules! next_or {
 }
 pub(crate) use next_or;
 
+/// A hook under each of several names (a core command and its extension
+/// aliases), each calling `$with` with the next layer's entry point for its
+/// own name, since the next layer may expose only one of them.
+macro_rules! aliases {
+    ($( $(#[$doc:meta])* $name:ident ),+ => $with:ident $params:tt) => {
+        $( $crate::hooks::aliases!(@one $(#[$doc])* $name $with $params); )+
+    };
+    (@one $(#[$doc:meta])* $name:ident $with:ident ($first:ident: $first_ty:ty $(, $arg:ident: $ty:ty)* $(,)?)) => {
+        $(#[$doc])*
+        pub(crate) unsafe extern "system" fn $name($first: $first_ty $(, $arg: $ty)*) -> vk::Result {
+            let d = $crate::hooks::device_or!($first, vk::Result::ERROR_INITIALIZATION_FAILED);
+            let next = $crate::hooks::next_or!(d, $name, vk::Result::ERROR_INITIALIZATION_FAILED);
+            // SAFETY: the program's own arguments, and the next layer's entry
+            // point for the very name the program called.
+            unsafe { $with(d, next, $first $(, $arg)*) }
+        }
+    };
+}
+pub(crate) use aliases;
+
 /// `count` elements at `ptr` as a slice (empty for a NULL pointer or a zero count).
 ///
 /// # Safety

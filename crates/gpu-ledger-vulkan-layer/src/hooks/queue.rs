@@ -12,7 +12,7 @@
 use ash::vk::{self, Handle};
 use gpu_ledger::{PacketRef, PacketStage, ResourceId};
 
-use super::{device_or, find_in_chain, next_or, slice};
+use super::{aliases, device_or, find_in_chain, next_or, slice};
 use crate::device::{Device, settle_pending};
 use crate::objects::Kind;
 use crate::work::Sync;
@@ -48,8 +48,24 @@ fn touch_all(d: &Device, packet: PacketRef, mut ids: Vec<ResourceId>) {
     }
 }
 
-/// After the driver's answer: a failed submission's packet is `Failed`.
-fn submit_result(d: &Device, packet: Option<PacketRef>, result: vk::Result) -> vk::Result {
+/// A submission: `read` collects its command buffers and what it waits on and
+/// signals, its packet opens, `call` hands it to the next layer, and a
+/// submission the driver refuses is `Failed`.
+fn submission(
+    d: &Device,
+    queue: vk::Queue,
+    fence: vk::Fence,
+    read: impl FnOnce(&mut Vec<u64>, &mut Sync),
+    call: impl FnOnce() -> vk::Result,
+) -> vk::Result {
+    let mut cbs = Vec::new();
+    let mut sync = Sync {
+        fence: fence.as_raw(),
+        ..Sync::default()
+    };
+    read(&mut cbs, &mut sync);
+    let packet = submit_packet(d, queue, &cbs, &sync);
+    let result = call();
     if let Some(packet) = packet
         && result != vk::Result::SUCCESS
     {
@@ -76,50 +92,46 @@ pub(crate) unsafe extern "system" fn queue_submit(
     settle_pending();
     let d = device_or!(queue, vk::Result::ERROR_INITIALIZATION_FAILED);
     let next = next_or!(d, queue_submit, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let mut cbs = Vec::new();
-    let mut sync = Sync {
-        fence: fence.as_raw(),
-        ..Sync::default()
-    };
-    // SAFETY: the command's valid usage: `count` valid submit infos, each with
-    // arrays of the stated lengths and a valid pNext chain, in which a
-    // VkTimelineSemaphoreSubmitInfo carries values for as many semaphores as
-    // its own counts say.
-    unsafe {
-        for info in slice(submits, count) {
-            let buffers = slice(info.p_command_buffers, info.command_buffer_count);
-            cbs.extend(buffers.iter().map(|cb| cb.as_raw()));
-            let timeline = find_in_chain::<vk::TimelineSemaphoreSubmitInfo<'_>>(
-                info.p_next,
-                vk::StructureType::TIMELINE_SEMAPHORE_SUBMIT_INFO,
-            );
-            let (wait_values, signal_values) = timeline.map_or((&[][..], &[][..]), |t| {
-                (
-                    slice(t.p_wait_semaphore_values, t.wait_semaphore_value_count),
-                    slice(t.p_signal_semaphore_values, t.signal_semaphore_value_count),
-                )
-            });
-            let waits = slice(info.p_wait_semaphores, info.wait_semaphore_count);
-            let signals = slice(info.p_signal_semaphores, info.signal_semaphore_count);
-            let value = |values: &[u64], i: usize| values.get(i).copied().unwrap_or(0);
-            sync.waits.extend(
-                waits
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.as_raw(), value(wait_values, i))),
-            );
-            sync.signals.extend(
-                signals
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (s.as_raw(), value(signal_values, i))),
-            );
+    let read = |cbs: &mut Vec<u64>, sync: &mut Sync| {
+        // SAFETY: the command's valid usage: `count` valid submit infos, each with
+        // arrays of the stated lengths and a valid pNext chain, in which a
+        // VkTimelineSemaphoreSubmitInfo carries values for as many semaphores as
+        // its own counts say.
+        unsafe {
+            for info in slice(submits, count) {
+                let buffers = slice(info.p_command_buffers, info.command_buffer_count);
+                cbs.extend(buffers.iter().map(|cb| cb.as_raw()));
+                let timeline = find_in_chain::<vk::TimelineSemaphoreSubmitInfo<'_>>(
+                    info.p_next,
+                    vk::StructureType::TIMELINE_SEMAPHORE_SUBMIT_INFO,
+                );
+                let (wait_values, signal_values) = timeline.map_or((&[][..], &[][..]), |t| {
+                    (
+                        slice(t.p_wait_semaphore_values, t.wait_semaphore_value_count),
+                        slice(t.p_signal_semaphore_values, t.signal_semaphore_value_count),
+                    )
+                });
+                let waits = slice(info.p_wait_semaphores, info.wait_semaphore_count);
+                let signals = slice(info.p_signal_semaphores, info.signal_semaphore_count);
+                let value = |values: &[u64], i: usize| values.get(i).copied().unwrap_or(0);
+                sync.waits.extend(
+                    waits
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (s.as_raw(), value(wait_values, i))),
+                );
+                sync.signals.extend(
+                    signals
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (s.as_raw(), value(signal_values, i))),
+                );
+            }
         }
-    }
-    let packet = submit_packet(d, queue, &cbs, &sync);
+    };
     // SAFETY: the program's own arguments, passed on to the next layer.
-    let result = unsafe { next(queue, count, submits, fence) };
-    submit_result(d, packet, result)
+    let call = || unsafe { next(queue, count, submits, fence) };
+    submission(d, queue, fence, read, call)
 }
 
 /// `vkQueueSubmit2` and its KHR alias, calling down through `next`.
@@ -134,65 +146,38 @@ unsafe fn submit2(
     submits: *const vk::SubmitInfo2<'_>,
     fence: vk::Fence,
 ) -> vk::Result {
-    let mut cbs = Vec::new();
-    let mut sync = Sync {
-        fence: fence.as_raw(),
-        ..Sync::default()
-    };
-    // SAFETY: the command's valid usage: `count` valid submit infos whose arrays
-    // have the stated lengths.
-    unsafe {
-        for info in slice(submits, count) {
-            let buffers = slice(info.p_command_buffer_infos, info.command_buffer_info_count);
-            cbs.extend(buffers.iter().map(|b| b.command_buffer.as_raw()));
-            let waits = slice(info.p_wait_semaphore_infos, info.wait_semaphore_info_count);
-            let signals = slice(
-                info.p_signal_semaphore_infos,
-                info.signal_semaphore_info_count,
-            );
-            sync.waits
-                .extend(waits.iter().map(|s| (s.semaphore.as_raw(), s.value)));
-            sync.signals
-                .extend(signals.iter().map(|s| (s.semaphore.as_raw(), s.value)));
+    settle_pending();
+    let read = |cbs: &mut Vec<u64>, sync: &mut Sync| {
+        // SAFETY: the command's valid usage: `count` valid submit infos whose arrays
+        // have the stated lengths.
+        unsafe {
+            for info in slice(submits, count) {
+                let buffers = slice(info.p_command_buffer_infos, info.command_buffer_info_count);
+                cbs.extend(buffers.iter().map(|b| b.command_buffer.as_raw()));
+                let waits = slice(info.p_wait_semaphore_infos, info.wait_semaphore_info_count);
+                let signals = slice(
+                    info.p_signal_semaphore_infos,
+                    info.signal_semaphore_info_count,
+                );
+                sync.waits
+                    .extend(waits.iter().map(|s| (s.semaphore.as_raw(), s.value)));
+                sync.signals
+                    .extend(signals.iter().map(|s| (s.semaphore.as_raw(), s.value)));
+            }
         }
-    }
-    let packet = submit_packet(d, queue, &cbs, &sync);
+    };
     // SAFETY: the program's own arguments, passed on to the next layer.
-    let result = unsafe { next(queue, count, submits, fence) };
-    submit_result(d, packet, result)
+    let call = || unsafe { next(queue, count, submits, fence) };
+    submission(d, queue, fence, read, call)
 }
 
-/// `vkQueueSubmit2`.
-pub(crate) unsafe extern "system" fn queue_submit2(
-    queue: vk::Queue,
-    count: u32,
-    submits: *const vk::SubmitInfo2<'_>,
-    fence: vk::Fence,
-) -> vk::Result {
-    settle_pending();
-    let d = device_or!(queue, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(d, queue_submit2, vk::Result::ERROR_INITIALIZATION_FAILED);
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { submit2(d, next, queue, count, submits, fence) }
-}
-
-/// `vkQueueSubmit2KHR`.
-pub(crate) unsafe extern "system" fn queue_submit2_khr(
-    queue: vk::Queue,
-    count: u32,
-    submits: *const vk::SubmitInfo2<'_>,
-    fence: vk::Fence,
-) -> vk::Result {
-    settle_pending();
-    let d = device_or!(queue, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(
-        d,
-        queue_submit2_khr,
-        vk::Result::ERROR_INITIALIZATION_FAILED
-    );
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { submit2(d, next, queue, count, submits, fence) }
-}
+aliases!(
+    /// `vkQueueSubmit2`.
+    queue_submit2,
+    /// `vkQueueSubmit2KHR`.
+    queue_submit2_khr
+    => submit2(queue: vk::Queue, count: u32, submits: *const vk::SubmitInfo2<'_>, fence: vk::Fence)
+);
 
 /// A result no driver writes: marks a present result the driver left unset.
 const UNSET: vk::Result = vk::Result::from_raw(i32::MIN);
@@ -268,16 +253,25 @@ pub(crate) unsafe extern "system" fn queue_present_khr(
             .copied()
             .filter(|&r| r != UNSET)
             .unwrap_or(result);
-        match each {
-            vk::Result::SUCCESS => ledger.packet(packet, PacketStage::Presented),
-            vk::Result::SUBOPTIMAL_KHR => {
-                ledger.packet(packet, PacketStage::Presented);
-                ledger.marker(d.session.vocab.suboptimal);
-            }
-            _ => ledger.packet(packet, PacketStage::Failed),
+        let (stage, suboptimal) = present_outcome(each);
+        ledger.packet(packet, stage);
+        if suboptimal {
+            ledger.marker(d.session.vocab.suboptimal);
         }
     }
     result
+}
+
+/// What a swapchain's present result makes of its packet: `Presented` for
+/// `VK_SUCCESS` and `VK_SUBOPTIMAL_KHR` (the image was presented; the second
+/// value asks for the `VK_SUBOPTIMAL_KHR` marker), `Failed` for everything else,
+/// `VK_ERROR_OUT_OF_DATE_KHR` included (nothing was presented).
+fn present_outcome(result: vk::Result) -> (PacketStage, bool) {
+    match result {
+        vk::Result::SUCCESS => (PacketStage::Presented, false),
+        vk::Result::SUBOPTIMAL_KHR => (PacketStage::Presented, true),
+        _ => (PacketStage::Failed, false),
+    }
 }
 
 /// `vkQueueWaitIdle`: every packet of the queue completed.
@@ -418,6 +412,7 @@ unsafe fn wait_semaphores_with(
     info: *const vk::SemaphoreWaitInfo<'_>,
     timeout: u64,
 ) -> vk::Result {
+    settle_pending();
     // SAFETY: the program's own arguments, passed on to the next layer.
     let result = unsafe { next(device, info, timeout) };
     if result == vk::Result::SUCCESS {
@@ -441,35 +436,13 @@ unsafe fn wait_semaphores_with(
     result
 }
 
-/// `vkWaitSemaphores`.
-pub(crate) unsafe extern "system" fn wait_semaphores(
-    device: vk::Device,
-    info: *const vk::SemaphoreWaitInfo<'_>,
-    timeout: u64,
-) -> vk::Result {
-    settle_pending();
-    let d = device_or!(device, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(d, wait_semaphores, vk::Result::ERROR_INITIALIZATION_FAILED);
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { wait_semaphores_with(d, next, device, info, timeout) }
-}
-
-/// `vkWaitSemaphoresKHR`.
-pub(crate) unsafe extern "system" fn wait_semaphores_khr(
-    device: vk::Device,
-    info: *const vk::SemaphoreWaitInfo<'_>,
-    timeout: u64,
-) -> vk::Result {
-    settle_pending();
-    let d = device_or!(device, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(
-        d,
-        wait_semaphores_khr,
-        vk::Result::ERROR_INITIALIZATION_FAILED
-    );
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { wait_semaphores_with(d, next, device, info, timeout) }
-}
+aliases!(
+    /// `vkWaitSemaphores`.
+    wait_semaphores,
+    /// `vkWaitSemaphoresKHR`.
+    wait_semaphores_khr
+    => wait_semaphores_with(device: vk::Device, info: *const vk::SemaphoreWaitInfo<'_>, timeout: u64)
+);
 
 /// `vkGetSemaphoreCounterValue` and its KHR alias: the semaphore reached the value read.
 ///
@@ -482,6 +455,7 @@ unsafe fn counter_value_with(
     semaphore: vk::Semaphore,
     value: *mut u64,
 ) -> vk::Result {
+    settle_pending();
     // SAFETY: the program's own arguments, passed on to the next layer.
     let result = unsafe { next(device, semaphore, value) };
     if result == vk::Result::SUCCESS {
@@ -494,36 +468,35 @@ unsafe fn counter_value_with(
     result
 }
 
-/// `vkGetSemaphoreCounterValue`.
-pub(crate) unsafe extern "system" fn get_semaphore_counter_value(
-    device: vk::Device,
-    semaphore: vk::Semaphore,
-    value: *mut u64,
-) -> vk::Result {
-    settle_pending();
-    let d = device_or!(device, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(
-        d,
-        get_semaphore_counter_value,
-        vk::Result::ERROR_INITIALIZATION_FAILED
-    );
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { counter_value_with(d, next, device, semaphore, value) }
-}
+aliases!(
+    /// `vkGetSemaphoreCounterValue`.
+    get_semaphore_counter_value,
+    /// `vkGetSemaphoreCounterValueKHR`.
+    get_semaphore_counter_value_khr
+    => counter_value_with(device: vk::Device, semaphore: vk::Semaphore, value: *mut u64)
+);
 
-/// `vkGetSemaphoreCounterValueKHR`.
-pub(crate) unsafe extern "system" fn get_semaphore_counter_value_khr(
-    device: vk::Device,
-    semaphore: vk::Semaphore,
-    value: *mut u64,
-) -> vk::Result {
-    settle_pending();
-    let d = device_or!(device, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(
-        d,
-        get_semaphore_counter_value_khr,
-        vk::Result::ERROR_INITIALIZATION_FAILED
-    );
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { counter_value_with(d, next, device, semaphore, value) }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_of_date_fails_and_suboptimal_presents_with_a_marker() {
+        assert_eq!(
+            present_outcome(vk::Result::SUCCESS),
+            (PacketStage::Presented, false)
+        );
+        assert_eq!(
+            present_outcome(vk::Result::SUBOPTIMAL_KHR),
+            (PacketStage::Presented, true)
+        );
+        assert_eq!(
+            present_outcome(vk::Result::ERROR_OUT_OF_DATE_KHR),
+            (PacketStage::Failed, false)
+        );
+        assert_eq!(
+            present_outcome(vk::Result::ERROR_SURFACE_LOST_KHR),
+            (PacketStage::Failed, false)
+        );
+    }
 }

@@ -24,7 +24,7 @@ use std::ffi::CStr;
 use ash::vk::{self, Handle};
 use gpu_ledger::{Dims, Owner, ResourceType};
 
-use super::{device_or, next_or, slice};
+use super::{aliases, device_or, next_or, slice};
 use crate::device::{Device, settle_pending};
 use crate::objects::Kind;
 
@@ -284,69 +284,20 @@ unsafe fn bind_buffers(
     result
 }
 
-/// `vkBindImageMemory2`.
-pub(crate) unsafe extern "system" fn bind_image_memory2(
-    device: vk::Device,
-    count: u32,
-    infos: *const vk::BindImageMemoryInfo<'_>,
-) -> vk::Result {
-    let d = device_or!(device, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(
-        d,
-        bind_image_memory2,
-        vk::Result::ERROR_INITIALIZATION_FAILED
-    );
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { bind_images(d, next, device, count, infos) }
-}
-
-/// `vkBindImageMemory2KHR`.
-pub(crate) unsafe extern "system" fn bind_image_memory2_khr(
-    device: vk::Device,
-    count: u32,
-    infos: *const vk::BindImageMemoryInfo<'_>,
-) -> vk::Result {
-    let d = device_or!(device, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(
-        d,
-        bind_image_memory2_khr,
-        vk::Result::ERROR_INITIALIZATION_FAILED
-    );
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { bind_images(d, next, device, count, infos) }
-}
-
-/// `vkBindBufferMemory2`.
-pub(crate) unsafe extern "system" fn bind_buffer_memory2(
-    device: vk::Device,
-    count: u32,
-    infos: *const vk::BindBufferMemoryInfo<'_>,
-) -> vk::Result {
-    let d = device_or!(device, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(
-        d,
-        bind_buffer_memory2,
-        vk::Result::ERROR_INITIALIZATION_FAILED
-    );
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { bind_buffers(d, next, device, count, infos) }
-}
-
-/// `vkBindBufferMemory2KHR`.
-pub(crate) unsafe extern "system" fn bind_buffer_memory2_khr(
-    device: vk::Device,
-    count: u32,
-    infos: *const vk::BindBufferMemoryInfo<'_>,
-) -> vk::Result {
-    let d = device_or!(device, vk::Result::ERROR_INITIALIZATION_FAILED);
-    let next = next_or!(
-        d,
-        bind_buffer_memory2_khr,
-        vk::Result::ERROR_INITIALIZATION_FAILED
-    );
-    // SAFETY: the program's own arguments and the matching entry point.
-    unsafe { bind_buffers(d, next, device, count, infos) }
-}
+aliases!(
+    /// `vkBindImageMemory2` (part of making the images: settles nothing).
+    bind_image_memory2,
+    /// `vkBindImageMemory2KHR`.
+    bind_image_memory2_khr
+    => bind_images(device: vk::Device, count: u32, infos: *const vk::BindImageMemoryInfo<'_>)
+);
+aliases!(
+    /// `vkBindBufferMemory2` (part of making the buffers: settles nothing).
+    bind_buffer_memory2,
+    /// `vkBindBufferMemory2KHR`.
+    bind_buffer_memory2_khr
+    => bind_buffers(device: vk::Device, count: u32, infos: *const vk::BindBufferMemoryInfo<'_>)
+);
 
 /// `vkCreateFramebuffer`: an imageless framebuffer has no attachments of its
 /// own (they come with each render pass begin).

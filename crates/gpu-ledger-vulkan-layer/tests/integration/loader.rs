@@ -1,9 +1,13 @@
-//! The layer as the loader sees it: its manifest, its listing, and what the
-//! environment toggles make it do.
+//! The layer as the loader sees it: its manifest, its listing, what the
+//! environment toggles make it do, and a trace closed however the program ends.
 
 use std::process::Command;
 
-use crate::util::{crate_dir, layer_dir, require_tool, run, run_ok, under_layer};
+use gpu_ledger::ResourceAction;
+
+use crate::util::{
+    crate_dir, example, layer_dir, lifecycles, read_trace, require_tool, run, run_ok, under_layer,
+};
 
 #[test]
 fn the_manifest_names_the_layer_and_the_library_cargo_builds() {
@@ -92,4 +96,31 @@ fn a_bad_toggle_is_named_on_stderr_and_the_program_runs_unrecorded() {
         "{stderr}"
     );
     assert!(!trace.exists(), "no trace with a bad toggle");
+}
+
+#[test]
+fn a_program_that_exits_without_destroying_its_instance_still_writes_a_whole_trace() {
+    let dir = layer_dir();
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let trace = work.path().join("exit.gltrace");
+    let mut command = Command::new(example("exit_without_cleanup"));
+    under_layer(&mut command, dir.path(), &trace);
+    run_ok(&mut command);
+    let collected = read_trace(&trace);
+    let live: Vec<String> = {
+        let mut created: Vec<(u64, String)> = Vec::new();
+        for e in lifecycles(&collected) {
+            match e.action {
+                ResourceAction::Create => created.push((e.id, e.ty)),
+                ResourceAction::Destroy => created.retain(|(id, _)| *id != e.id),
+                _ => {}
+            }
+        }
+        created.into_iter().map(|(_, ty)| ty).collect()
+    };
+    assert_eq!(
+        live,
+        ["VkDevice", "CommandQueue", "Buffer"],
+        "what the program leaked, live at the end"
+    );
 }
