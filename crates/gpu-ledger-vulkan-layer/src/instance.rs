@@ -254,11 +254,14 @@ unsafe extern "C" {
 /// still open, because the program never destroyed its last instance: close
 /// it, so that its trace is whole.
 extern "C" fn finish_at_exit() {
+    let Some(open) = session::take_open() else {
+        return;
+    };
     // On a thread of its own: the C library has already run the exiting
     // thread's thread-local destructors, recorder buffer included.
     let closing = std::thread::Builder::new()
         .name("gpu-ledger-exit".into())
-        .spawn(|| end_session(session::take_open()));
+        .spawn(move || end_session(Some(open)));
     if let Ok(closing) = closing {
         let _ = closing.join();
     }

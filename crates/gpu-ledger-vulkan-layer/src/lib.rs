@@ -17,7 +17,7 @@
 //! a `.jsonl` path), `GPU_LEDGER_REPORT=1` prints the startup summary on stderr
 //! once startup ends. With neither, the layer hands the loader the next layer's
 //! functions and costs nothing per call. The trace is closed when the program
-//! destroys its last instance.
+//! destroys its last instance, or when it exits without doing so.
 //!
 //! # What it records
 //! - **Lifecycles**: instances' devices (`VkDevice`), queues (`CommandQueue`),
