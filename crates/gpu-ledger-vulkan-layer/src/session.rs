@@ -6,13 +6,13 @@
 //! the ledger's drain thread must have ended by then: finishing at the last
 //! `vkDestroyInstance` is the only point the layer knows is both late enough
 //! and safe (a program that exits without destroying its instances has its
-//! session finished by the `instance` module's exit handler). A program that creates instances again after destroying them all
-//! starts a new session, whose trace gets a `-2`, `-3`... suffix so that it
-//! never overwrites the first. This module owns the layer's vocabulary (the resource types and
-//! owner kinds it records under Vulkan's names) and the bounded table of debug
-//! names used as owners. It is the one place the layer writes to stderr: a bad
-//! toggle or an unwritable trace is reported there and recording stays off, the
-//! program itself runs on unchanged.
+//! session finished by the `instance` module's exit handler). A program that
+//! creates instances again after destroying them all starts a new session,
+//! whose trace gets a `-2`, `-3`... suffix so that it never overwrites the
+//! first. This module owns the layer's vocabulary (the resource types and owner
+//! kinds it records under Vulkan's names) and the bounded table of debug names
+//! used as owners. A bad toggle or an unwritable trace is reported on stderr
+//! and leaves recording off: the program itself runs on unchanged.
 
 use std::ffi::CStr;
 use std::path::{Path, PathBuf};

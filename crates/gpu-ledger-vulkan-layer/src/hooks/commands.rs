@@ -55,7 +55,10 @@ macro_rules! cmd {
     };
     ($(#[$doc:meta])* $name:ident ($($arg:ident: $ty:ty),* $(,)?) => $refs:expr) => {
         $(#[$doc])*
-        pub(crate) unsafe extern "system" fn $name(command_buffer: vk::CommandBuffer, $($arg: $ty),*) {
+        pub(crate) unsafe extern "system" fn $name(
+            command_buffer: vk::CommandBuffer,
+            $($arg: $ty),*
+        ) {
             let refs = $refs;
             // SAFETY: the loader dispatched this command here through the command
             // buffer's own dispatch table, so it is live.

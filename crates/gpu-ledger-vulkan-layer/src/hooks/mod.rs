@@ -65,11 +65,15 @@ macro_rules! aliases {
     ($( $(#[$doc:meta])* $name:ident ),+ => $with:ident $params:tt) => {
         $( $crate::hooks::aliases!(@one $(#[$doc])* $name $with $params); )+
     };
-    (@one $(#[$doc:meta])* $name:ident $with:ident ($first:ident: $first_ty:ty $(, $arg:ident: $ty:ty)* $(,)?)) => {
+    (@one $(#[$doc:meta])* $name:ident $with:ident
+        ($first:ident: $first_ty:ty $(, $arg:ident: $ty:ty)* $(,)?)) => {
         $(#[$doc])*
-        pub(crate) unsafe extern "system" fn $name($first: $first_ty $(, $arg: $ty)*) -> vk::Result {
-            let d = $crate::hooks::device_or!($first, vk::Result::ERROR_INITIALIZATION_FAILED);
-            let next = $crate::hooks::next_or!(d, $name, vk::Result::ERROR_INITIALIZATION_FAILED);
+        pub(crate) unsafe extern "system" fn $name(
+            $first: $first_ty $(, $arg: $ty)*
+        ) -> vk::Result {
+            const FAIL: vk::Result = vk::Result::ERROR_INITIALIZATION_FAILED;
+            let d = $crate::hooks::device_or!($first, FAIL);
+            let next = $crate::hooks::next_or!(d, $name, FAIL);
             // SAFETY: the program's own arguments, and the next layer's entry
             // point for the very name the program called.
             unsafe { $with(d, next, $first $(, $arg)*) }

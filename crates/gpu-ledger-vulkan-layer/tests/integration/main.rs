@@ -7,9 +7,11 @@ mod util;
 
 // The loader finds, negotiates with and enables the layer; toggles off record nothing.
 mod loader;
-// vkcube, unchanged: presents, swapchain images, and a window resize as a swapchain replacement.
+// vkcube, unchanged: presents, swapchain images, a window resize as a swapchain replacement.
 mod vkcube;
-// A crafted program's destroy of an image in flight, seen by the layer and the validation layer alike.
+// A crafted program's destroy of an image in flight, seen alike by the layer and the
+// validation layer.
 mod destroy_in_flight;
-// The project's own wgpu demo: every texture and buffer its wrappers recorded, found by debug label.
+// The project's own wgpu demo: every texture and buffer its wrappers recorded, found by
+// debug label.
 mod demo;
