@@ -107,6 +107,42 @@ fn vkcube_c_120_reports_120_presented_frames_and_names_its_swapchain_images() {
     );
 }
 
+#[test]
+fn vkcube_validate_sees_no_validation_message_with_the_layer_in_the_chain() {
+    require_x_tools();
+    let _x = XVFB.lock().unwrap_or_else(|e| e.into_inner());
+    let dir = layer_dir();
+    let work = tempfile::tempdir().expect("a temporary directory");
+    let trace = work.path().join("vkcube.gltrace");
+    let mut command = Command::new("timeout");
+    under_layer(&mut command, dir.path(), &trace).args([
+        "300",
+        "xvfb-run",
+        "-a",
+        "vkcube",
+        "--validate",
+        "--c",
+        "30",
+    ]);
+    let output = run_ok(&mut command);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    // vkcube prints what the validation layer reports, the loader's note that
+    // it forced our layer on included.
+    assert!(
+        text.contains("Layer \"VK_LAYER_gpu_ledger\" forced enabled"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("VALIDATION"),
+        "the validation layer objected:\n{text}"
+    );
+    assert_eq!(report(&read_trace(&trace)).totals.presented, 30);
+}
+
 /// Starts vkcube, waits for its first present, resizes its window, waits for
 /// the swapchain replacement, then quits it with Escape. Every wait is on a
 /// fact the layer has written to the trace, bounded at 30 s.
