@@ -10,9 +10,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
-use gpu_ledger::{
-    Dims, EventKind, Ledger, Owner, Resource, ResourceAction, ResourceId, ResourceType,
-};
+use gpu_ledger::{Dims, Ledger, Owner, Resource, ResourceAction, ResourceId, ResourceType};
 
 /// The ledger identity of one tracked resource.
 #[derive(Debug)]
@@ -82,12 +80,8 @@ impl Record {
 
     /// Records `action` with the calling thread's current packet.
     pub(crate) fn record(&self, action: ResourceAction, dims: Option<Dims>) {
-        self.ledger.record(EventKind::Resource {
-            action,
-            resource: self.resource,
-            dims,
-            packet: None,
-        });
+        let Resource { id, ty, owner } = self.resource;
+        self.ledger.resource(action, id, ty, owner, dims);
     }
 
     /// Records that the calling thread's current packet used the resource.

@@ -2,25 +2,28 @@
 //!
 //! Medians of many short rounds, so a noisy neighbour moves the answer little;
 //! the drain is waited for between rounds (untimed), so no event is dropped and a
-//! full ring never makes recording look cheaper than it is.
+//! full ring never makes recording look cheaper than it is. The recorder is timed
+//! round by round against the two floors (`gpu_ledger::record::floor`: a clock read
+//! and a store, with and without the fence), so its ratios to them come from one run
+//! on one machine state.
 
 use std::hint::black_box;
 use std::process::ExitCode;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
+use gpu_ledger::record::{DEFAULT_THREAD_CAPACITY, OverheadMeasures, OverheadReport, floor};
 use gpu_ledger::synth::{self, SynthConfig};
 use gpu_ledger::{
-    Event, EventSink, Ledger, LedgerConfig, Owner, OwnerKind, ResourceId, ResourceType,
+    Dims, Event, EventSink, Ledger, LedgerConfig, Owner, OwnerKind, ResourceId, ResourceType,
 };
-
-use gpu_ledger::record::{OverheadMeasures, OverheadReport};
 
 use super::args::{Format, Output};
 
 /// Measure what recording costs on this machine, on the real recorder: medians of
-/// many short rounds, enabled (one and two threads), disabled, and the binary
-/// trace's bytes per event, each beside its bar.
+/// many short rounds, enabled (one and two threads) beside the floors (a clock read
+/// and a store, with and without the fence), disabled, and the binary trace's bytes
+/// per event, each beside its bar.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
@@ -38,13 +41,17 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         args.rounds > 0 && args.round_events > 0,
         "--rounds and --round-events must be positive"
     );
-    let enabled = measure_enabled(&args, 1);
+    let (enabled, floors) = measure_one_thread(&args);
     let two = measure_enabled(&args, 2);
     let disabled_ns = measure_disabled(&args);
     let (bytes_per_event, mix_events) = measure_bytes_per_event()?;
     let lost = enabled.lost + two.lost;
     let report = OverheadReport::new(&OverheadMeasures {
         enabled_ns: enabled.median_ns,
+        fenced_floor_ns: floors.fenced_ns,
+        unfenced_floor_ns: floors.unfenced_ns,
+        fenced_floor_ratio: floors.fenced_ratio,
+        unfenced_floor_ratio: floors.unfenced_ratio,
         two_threads_ns: two.median_ns,
         disabled_ns,
         bytes_per_event,
@@ -76,46 +83,114 @@ struct Measured {
     lost: u64,
 }
 
+/// The event every measurement records: a texture created by a child visual.
+const TY: ResourceType = ResourceType::Texture;
+const OWNER: Owner = Owner::new(OwnerKind::ChildVisual, 0x7f00_1234);
+const DIMS: Option<Dims> = None;
+
 fn record_one(ledger: &Ledger, i: u64) {
-    ledger.create(
-        ResourceId(black_box(i)),
-        ResourceType::Texture,
-        Owner::new(OwnerKind::ChildVisual, 0x7f00_1234),
-        None,
-    );
+    ledger.create(ResourceId(black_box(i)), TY, OWNER, DIMS);
 }
 
-/// Per-event cost with `threads` threads recording at once; the median over every thread's rounds.
-fn measure_enabled(args: &Args, threads: usize) -> Measured {
-    let ledger = Arc::new(Ledger::start(
+/// Nanoseconds per call of `call(i)` for `i` in `0..events`.
+#[inline(always)]
+fn time_round(events: u64, mut call: impl FnMut(u64)) -> f64 {
+    let start = Instant::now();
+    for i in 0..events {
+        call(i);
+    }
+    start.elapsed().as_nanos() as f64 / events as f64
+}
+
+/// The floors, and the recorder's ratios to them (medians of per-round ratios).
+struct Floors {
+    fenced_ns: f64,
+    unfenced_ns: f64,
+    fenced_ratio: f64,
+    unfenced_ratio: f64,
+}
+
+/// One thread: each round times the recorder, then the fenced floor, then the
+/// unfenced floor, so that a ratio compares rounds a few hundred microseconds apart.
+fn measure_one_thread(args: &Args) -> (Measured, Floors) {
+    let ledger = measuring_ledger(args);
+    let events = args.round_events;
+    let (mut recorder, mut fenced, mut unfenced) = (vec![], vec![], vec![]);
+    let (mut fenced_ratio, mut unfenced_ratio) = (vec![], vec![]);
+    let warmup = warmup(args);
+    for round in 0..warmup + args.rounds {
+        let r = time_round(events, |i| record_one(&ledger, i));
+        let f = time_round(events, |i| {
+            floor::fenced(ResourceId(black_box(i)), TY, OWNER, DIMS)
+        });
+        let u = time_round(events, |i| {
+            floor::unfenced(ResourceId(black_box(i)), TY, OWNER, DIMS)
+        });
+        ledger.flush();
+        if round >= warmup {
+            recorder.push(r);
+            fenced.push(f);
+            unfenced.push(u);
+            fenced_ratio.push(r / f);
+            unfenced_ratio.push(r / u);
+        }
+    }
+    let lost = ledger.finish().lost;
+    (
+        Measured {
+            median_ns: median(&mut recorder),
+            lost,
+        },
+        Floors {
+            fenced_ns: median(&mut fenced),
+            unfenced_ns: median(&mut unfenced),
+            fenced_ratio: median(&mut fenced_ratio),
+            unfenced_ratio: median(&mut unfenced_ratio),
+        },
+    )
+}
+
+/// Untimed rounds first: enough to write the whole ring once, so that no timed
+/// round takes its first-touch page faults (or its one allocation).
+fn warmup(args: &Args) -> usize {
+    capacity(args).div_ceil(args.round_events as usize) + 1
+}
+
+fn capacity(args: &Args) -> usize {
+    (args.round_events as usize * 2).max(DEFAULT_THREAD_CAPACITY)
+}
+
+/// A ledger whose ring is as large as the floors' buffer (and holds a round twice).
+fn measuring_ledger(args: &Args) -> Ledger {
+    Ledger::start(
         LedgerConfig {
-            thread_capacity: (args.round_events as usize * 2).max(1 << 12),
+            thread_capacity: capacity(args),
             drain_interval: Duration::from_millis(1),
             ..LedgerConfig::default()
         },
         Discard,
-    ));
+    )
+}
+
+/// Per-event cost with `threads` threads recording at once; the median over every thread's rounds.
+fn measure_enabled(args: &Args, threads: usize) -> Measured {
+    let ledger = Arc::new(measuring_ledger(args));
     let barrier = Arc::new(Barrier::new(threads));
     let workers: Vec<_> = (0..threads)
         .map(|t| {
             let (ledger, barrier) = (ledger.clone(), barrier.clone());
-            let (rounds, round_events) = (args.rounds, args.round_events);
+            let (rounds, round_events, warmup) = (args.rounds, args.round_events, warmup(args));
             std::thread::spawn(move || {
                 let mut per_event = Vec::with_capacity(rounds);
-                for round in 0..=rounds {
+                for round in 0..warmup + rounds {
                     barrier.wait();
-                    let start = Instant::now();
-                    for i in 0..round_events {
-                        record_one(&ledger, i);
-                    }
-                    let elapsed = start.elapsed();
+                    let ns = time_round(round_events, |i| record_one(&ledger, i));
                     barrier.wait();
                     if t == 0 {
                         ledger.flush();
                     }
-                    // Round 0 warms the thread's ring up (its one allocation).
-                    if round > 0 {
-                        per_event.push(elapsed.as_nanos() as f64 / round_events as f64);
+                    if round >= warmup {
+                        per_event.push(ns);
                     }
                 }
                 per_event

@@ -32,6 +32,10 @@ fn overhead_reports_every_measure_and_loses_nothing() {
     assert_eq!(doc["format"], "gpu-ledger-overhead");
     for key in [
         "enabled_ns_per_event",
+        "fenced_floor_ns_per_event",
+        "unfenced_floor_ns_per_event",
+        "fenced_floor_ratio",
+        "unfenced_floor_ratio",
         "two_threads_ns_per_event",
         "disabled_ns_per_call",
         "bytes_per_event",

@@ -2,12 +2,15 @@
 //!
 //! Each pass reads the clock first (the pass's *horizon*), then empties every ring
 //! and releases, in (time, thread) order, only the events stamped before the
-//! horizon; later ones wait for the next pass. An event can only be handed to
-//! another thread after it was pushed, and it was pushed before the horizon was
-//! read if anything that happened after it is released, so each released prefix
-//! is closed under happens-before: a destroy never overtakes its create, whatever
-//! threads they were recorded on. The drain never blocks a recording thread: the
-//! only lock it shares with them guards thread registration and name interning.
+//! horizon; later ones wait for the next pass. Every stamp is an ordered clock read
+//! (after all earlier loads of its thread), so an event that happened before another
+//! was pushed before the other's stamp was read, and stamped below it: the merge
+//! streams it first, and it was in its ring before any horizon the other is released
+//! under. So each released prefix is closed under happens-before and ordered by it:
+//! a destroy never overtakes its create, whatever threads they were recorded on
+//! (DESIGN.md, "Why the stream respects happens-before"). The drain never blocks a
+//! recording thread: the only lock it shares with them guards thread registration
+//! and name interning.
 
 use std::collections::VecDeque;
 use std::sync::Arc;

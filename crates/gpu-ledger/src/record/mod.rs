@@ -2,13 +2,18 @@
 //! in one total order, into an [`EventSink`].
 //!
 //! # The hot path
-//! Recording an event reads the clock, looks up the calling thread's ring (a
-//! thread-local) and pushes one fixed-size record into it: no lock, no allocation
-//! after the thread's first event, no system call, no formatting, never a wait.
-//! Budget: 50 ns per event with one thread and no worse than 1.5× that with two
-//! threads recording at once, measured by `benches/record.rs` and
-//! `gpu-ledger overhead` on the reference 2-core Xeon VM; a disabled ledger costs
-//! one relaxed atomic load and a branch.
+//! Recording an event checks the switch, makes one out-of-line call with the
+//! event's fields as scalars, finds the calling thread's ring through one
+//! thread-local pointer, reads the clock (`lfence; rdtsc`) and writes one
+//! fixed-size record straight into the ring: no lock, no allocation after the
+//! thread's first event, no system call, no formatting, never a wait. The bar is
+//! the machine's own floor ([`floor`]: the same clock read and a store into a
+//! thread-local buffer): one thread at most 1.15× it, two threads recording at once
+//! at most 1.1× one, and a disabled ledger (one relaxed load and a branch) at most
+//! 0.6 ns. On the reference 2-core AMD EPYC VM, shared with compiles (medians,
+//! `gpu-ledger overhead`): 18.0–18.5 ns an event, 1.08–1.09× the fenced floor
+//! (16.6–17.1 ns) and 2.04–2.05× the unfenced one (8.8–9.1 ns, which the recorder
+//! cannot use: DESIGN.md says why); two threads 0.97× one; disabled 0.3 ns.
 //!
 //! # Bounded memory
 //! Each recording thread owns a single-producer ring of
@@ -18,12 +23,15 @@
 //!
 //! # Order
 //! A background thread drains the rings every [`LedgerConfig::drain_interval`]
-//! (see the `drain` module for why its order respects happens-before) and hands
-//! the merged stream to the sink. The recorder never prints, panics on input or
-//! exits: unbalanced input (a destroy of an unknown id) is the analysis's to flag.
+//! and hands the merged stream to the sink: one total order, each thread's events
+//! in program order, and every happens-before relation between threads kept (see
+//! the `drain` module, and DESIGN.md for the argument and what it does not
+//! promise). The recorder never prints, panics on input or exits: unbalanced input
+//! (a destroy of an unknown id) is the analysis's to flag.
 
 mod clock;
 mod drain;
+pub mod floor;
 mod local;
 mod overhead;
 
@@ -36,8 +44,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use clock::Clock;
 pub use overhead::{
-    BYTES_BAR, DISABLED_BAR_NS, ENABLED_BAR_NS, OVERHEAD_FORMAT, OverheadMeasures, OverheadReport,
-    TWO_THREADS_BAR_RATIO,
+    BYTES_BAR, DISABLED_BAR_NS, ENABLED_BAR_NS, FENCED_FLOOR_BAR_RATIO, OVERHEAD_FORMAT,
+    OverheadMeasures, OverheadReport, TWO_THREADS_BAR_RATIO,
 };
 
 use crate::event::{
@@ -45,6 +53,9 @@ use crate::event::{
     PoolAction, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
 };
 use drain::{Drain, DrainRing};
+
+/// [`LedgerConfig::thread_capacity`] by default: 16 384 events, about 1.4 MiB.
+pub const DEFAULT_THREAD_CAPACITY: usize = 1 << 14;
 
 /// How a [`Ledger`] records.
 ///
@@ -63,7 +74,7 @@ use drain::{Drain, DrainRing};
 #[derive(Clone, Debug)]
 pub struct LedgerConfig {
     /// Events each recording thread can hold before the drain takes them;
-    /// beyond it events are dropped and counted. Default 16 384 (about 1.5 MiB).
+    /// beyond it events are dropped and counted. Default [`DEFAULT_THREAD_CAPACITY`].
     pub thread_capacity: usize,
     /// How often the drain thread wakes. Default 2 ms.
     pub drain_interval: Duration,
@@ -79,7 +90,7 @@ pub struct LedgerConfig {
 impl Default for LedgerConfig {
     fn default() -> Self {
         Self {
-            thread_capacity: 1 << 14,
+            thread_capacity: DEFAULT_THREAD_CAPACITY,
             drain_interval: Duration::from_millis(2),
             clock: Clock::monotonic(),
             source: std::env::current_exe()
@@ -110,6 +121,9 @@ struct Shared {
     clock: Clock,
     start_ticks: u64,
     capacity: usize,
+    /// Behind the `Arc`, off the line the hot path reads: hosts take an id per
+    /// resource, from any thread.
+    next_resource: AtomicU64,
     next_thread: AtomicU32,
     /// Rings registered since the drain last looked.
     new_rings: Mutex<Vec<DrainRing>>,
@@ -166,8 +180,11 @@ struct Worker {
 /// ```
 pub struct Ledger {
     enabled: AtomicBool,
+    /// `shared.id` and `shared.clock`, kept beside the switch so that the hot path
+    /// reads them from the line it has already loaded instead of following the `Arc`.
+    id: u64,
+    clock: Clock,
     shared: Arc<Shared>,
-    next_resource: AtomicU64,
     passes: Arc<Passes>,
     worker: Mutex<Option<Worker>>,
 }
@@ -206,8 +223,9 @@ impl Ledger {
         };
         Self {
             enabled: AtomicBool::new(true),
+            id: shared.id,
+            clock: shared.clock,
             shared,
-            next_resource: AtomicU64::new(1),
             passes,
             worker: Mutex::new(Some(Worker { thread, stop })),
         }
@@ -221,10 +239,12 @@ impl Ledger {
             clock: Clock::from_fn(|| 0),
             ..LedgerConfig::default()
         };
+        let shared = Arc::new(Shared::new(&config));
         Self {
             enabled: AtomicBool::new(false),
-            shared: Arc::new(Shared::new(&config)),
-            next_resource: AtomicU64::new(1),
+            id: shared.id,
+            clock: shared.clock,
+            shared,
             passes: Arc::new(Passes::default()),
             worker: Mutex::new(None),
         }
@@ -238,7 +258,7 @@ impl Ledger {
 
     /// A fresh resource id: monotonic, never 0, never reused by this ledger.
     pub fn next_resource_id(&self) -> ResourceId {
-        ResourceId(self.next_resource.fetch_add(1, Ordering::Relaxed))
+        ResourceId(self.shared.next_resource.fetch_add(1, Ordering::Relaxed))
     }
 
     /// The resource type called `name`: a well-known one, or a new name.
@@ -274,12 +294,18 @@ impl Ledger {
     #[inline]
     pub fn record(&self, kind: EventKind) {
         if self.is_enabled() {
-            self.record_enabled(kind);
+            self.record_kind(kind);
         }
     }
 
-    #[inline(always)]
-    fn record_enabled(&self, mut kind: EventKind) {
+    // Every enabled path below is out of line, so the event is only built once the
+    // switch says so (a disabled call site stays one load and a branch). The ones
+    // called per resource take scalars, which arrive in registers and are stored
+    // straight into the ring: an event passed through memory is stored by the caller
+    // and reloaded wider by the callee, a store-forwarding stall (4-7 ns an event).
+
+    #[inline(never)]
+    fn record_kind(&self, mut kind: EventKind) {
         if let EventKind::Resource {
             packet: packet @ None,
             ..
@@ -287,11 +313,21 @@ impl Ledger {
         {
             *packet = current_packet();
         }
-        let slot = Slot {
-            ticks: self.shared.clock.now_ticks(),
+        self.push(kind);
+    }
+
+    /// Stamps `kind` and pushes it into the calling thread's ring.
+    #[inline(always)]
+    fn push(&self, kind: EventKind) {
+        // The TSC is read once a slot is reserved, so that the record is built in
+        // the ring (built earlier, it goes through the stack: 4-5 ns). Any other
+        // clock is read first: a `Clock::from_fn` runs host code, which might record
+        // while the ring is borrowed.
+        let early = (!self.clock.is_tsc()).then(|| self.clock.now_ticks());
+        local::push(self.id, &self.shared, move || Slot {
+            ticks: early.unwrap_or_else(clock::read_tsc),
             kind,
-        };
-        local::push(&self.shared, slot);
+        });
     }
 
     /// Records a resource lifecycle step.
@@ -305,19 +341,36 @@ impl Ledger {
         dims: Option<Dims>,
     ) {
         if self.is_enabled() {
-            self.record_resource(action, Resource { id, ty, owner }, dims);
+            let (has_dims, d) = split_dims(dims);
+            self.record_resource(
+                action, id, ty, owner.kind, owner.key, has_dims, d.width, d.height, d.scale,
+            );
         }
     }
 
-    // Out of line, taking scalars: the event is only built once the switch says so,
-    // which keeps a disabled call site to one load and a branch.
     #[inline(never)]
-    fn record_resource(&self, action: ResourceAction, resource: Resource, dims: Option<Dims>) {
-        self.record_enabled(EventKind::Resource {
+    #[allow(clippy::too_many_arguments)] // scalars on purpose, see above
+    fn record_resource(
+        &self,
+        action: ResourceAction,
+        id: ResourceId,
+        ty: ResourceType,
+        owner_kind: OwnerKind,
+        owner_key: u64,
+        has_dims: bool,
+        width: u32,
+        height: u32,
+        scale: f32,
+    ) {
+        self.push(EventKind::Resource {
             action,
-            resource,
-            dims,
-            packet: None,
+            resource: Resource {
+                id,
+                ty,
+                owner: Owner::new(owner_kind, owner_key),
+            },
+            dims: has_dims.then_some(Dims::new(width, height, scale)),
+            packet: current_packet(),
         });
     }
 
@@ -348,14 +401,32 @@ impl Ledger {
     /// Records a pool hit, miss, release or eviction.
     #[inline]
     pub fn pool(&self, action: PoolAction, ty: ResourceType, pool: Owner, dims: Option<Dims>) {
-        if !self.is_enabled() {
-            return;
+        if self.is_enabled() {
+            let (has_dims, d) = split_dims(dims);
+            self.record_pool(
+                action, ty, pool.kind, pool.key, has_dims, d.width, d.height, d.scale,
+            );
         }
-        self.record_enabled(EventKind::Pool {
+    }
+
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)] // scalars on purpose, see above
+    fn record_pool(
+        &self,
+        action: PoolAction,
+        ty: ResourceType,
+        owner_kind: OwnerKind,
+        owner_key: u64,
+        has_dims: bool,
+        width: u32,
+        height: u32,
+        scale: f32,
+    ) {
+        self.push(EventKind::Pool {
             action,
             ty,
-            owner: pool,
-            dims,
+            owner: Owner::new(owner_kind, owner_key),
+            dims: has_dims.then_some(Dims::new(width, height, scale)),
         });
     }
 
@@ -363,17 +434,26 @@ impl Ledger {
     #[inline]
     pub fn packet(&self, packet: PacketRef, stage: PacketStage) {
         if self.is_enabled() {
-            self.record_enabled(EventKind::Packet { packet, stage });
+            self.record_packet(packet, stage);
         }
+    }
+
+    #[inline(never)]
+    fn record_packet(&self, packet: PacketRef, stage: PacketStage) {
+        self.push(EventKind::Packet { packet, stage });
     }
 
     /// Records that `packet` used resource `id`.
     #[inline]
     pub fn touched(&self, packet: PacketRef, id: ResourceId) {
-        self.record(EventKind::Touched {
-            packet,
-            resource: id,
-        });
+        if self.is_enabled() {
+            self.record_touched(packet, id);
+        }
+    }
+
+    #[inline(never)]
+    fn record_touched(&self, packet: PacketRef, resource: ResourceId) {
+        self.push(EventKind::Touched { packet, resource });
     }
 
     /// Records that the thread's current packet used resource `id`; nothing outside a packet.
@@ -383,7 +463,7 @@ impl Ledger {
             return;
         }
         if let Some(packet) = current_packet() {
-            self.touched(packet, id);
+            self.record_touched(packet, id);
         }
     }
 
@@ -480,6 +560,15 @@ impl Ledger {
     }
 }
 
+/// `dims` as scalars for an out-of-line call: whether there are any, and their value.
+#[inline(always)]
+fn split_dims(dims: Option<Dims>) -> (bool, Dims) {
+    match dims {
+        Some(dims) => (true, dims),
+        None => (false, Dims::new(0, 0, 0.0)),
+    }
+}
+
 impl Drop for Ledger {
     fn drop(&mut self) {
         self.finish();
@@ -503,6 +592,7 @@ impl Shared {
             clock: config.clock,
             start_ticks: config.clock.now_ticks(),
             capacity: config.thread_capacity.max(2),
+            next_resource: AtomicU64::new(1),
             next_thread: AtomicU32::new(0),
             new_rings: Mutex::new(Vec::new()),
             names: Mutex::new(Names::new()),
