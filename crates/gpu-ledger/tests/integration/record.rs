@@ -7,7 +7,7 @@ use std::time::Duration;
 use gpu_ledger::record::Clock;
 use gpu_ledger::{
     Collected, Event, EventKind, EventSink, Ledger, LedgerConfig, Marker, Name, Owner, OwnerKind,
-    PacketRef, ResourceAction, ResourceId, ResourceType,
+    PacketRef, ResourceAction, ResourceId, ResourceType, Tee,
 };
 
 fn owner(key: u64) -> Owner {
@@ -124,6 +124,216 @@ fn a_destroy_never_precedes_its_create_across_threads() {
         }
     }
     assert!(live.is_empty());
+}
+
+/// Passes a token round `threads` threads `hops` times, each hand-off one release
+/// store and one spinning acquire load: the tightest hand-off there is, where the
+/// receiver records as soon as its load sees the token. The holder of hop `2k`
+/// creates resource `k + 1` and the holder of hop `2k + 1` (another thread) destroys
+/// it, so each event happens-before the next and the stream must be exactly the
+/// hops in order. Returns how many drain passes the run spanned.
+fn hand_off_round(threads: u64, hops: u64) -> u64 {
+    let passes = Arc::new(AtomicU64::new(0));
+    let sink = Tee(Collected::default(), PassCounter(passes.clone()));
+    let ledger = Arc::new(Ledger::start(
+        LedgerConfig {
+            // Room for every event, so the drain's pace cannot lose any.
+            thread_capacity: hops as usize,
+            // Many short passes, so that hand-offs straddle pass horizons.
+            drain_interval: Duration::from_micros(50),
+            ..LedgerConfig::default()
+        },
+        sink,
+    ));
+    let token = Arc::new(AtomicU64::new(0));
+    let workers: Vec<_> = (0..threads)
+        .map(|t| {
+            let (ledger, token) = (ledger.clone(), token.clone());
+            std::thread::spawn(move || {
+                let mut spins = 0u32;
+                loop {
+                    let hop = token.load(Ordering::Acquire);
+                    if hop >= hops {
+                        return;
+                    }
+                    if hop % threads != t {
+                        // Two cores, up to four spinners: let the holder run.
+                        spins += 1;
+                        if spins.is_multiple_of(64) {
+                            std::thread::yield_now();
+                        }
+                        std::hint::spin_loop();
+                        continue;
+                    }
+                    let id = ResourceId(hop / 2 + 1);
+                    if hop % 2 == 0 {
+                        ledger.create(id, ResourceType::Texture, owner(t), None);
+                    } else {
+                        ledger.destroy(id, ResourceType::Texture, owner(t));
+                    }
+                    token.store(hop + 1, Ordering::Release);
+                }
+            })
+        })
+        .collect();
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    let finished = ledger.finish();
+    assert_eq!(finished.lost, 0);
+    let Tee(collected, _) = finished
+        .into_sink::<Tee<Collected, PassCounter>>()
+        .expect("the ledger was started with this sink");
+    assert_eq!(
+        collected.events.len() as u64,
+        hops,
+        "events lost or duplicated"
+    );
+    for (hop, event) in (0..hops).zip(&collected.events) {
+        let EventKind::Resource {
+            action, resource, ..
+        } = event.kind
+        else {
+            panic!("unexpected event {event:?}");
+        };
+        let expected = if hop % 2 == 0 {
+            ResourceAction::Create
+        } else {
+            ResourceAction::Destroy
+        };
+        assert_eq!(
+            (action, resource.id),
+            (expected, ResourceId(hop / 2 + 1)),
+            "event {hop} of {threads} threads is out of happens-before order (thread {})",
+            event.thread
+        );
+    }
+    passes.load(Ordering::Relaxed)
+}
+
+/// Counts the drain's passes (each ends with `on_flush`).
+struct PassCounter(Arc<AtomicU64>);
+
+impl EventSink for PassCounter {
+    fn on_event(&mut self, _: &Event) {}
+    fn on_flush(&mut self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+#[test]
+fn events_handed_between_threads_stream_in_happens_before_order_under_stress() {
+    // Two threads hand off on every event; three and four also hand off to a thread
+    // that was not running. Each round spans many drain passes, so the order is
+    // checked both inside a pass (the merge) and across passes (the horizon).
+    for threads in [2, 3, 4] {
+        let passes = hand_off_round(threads, 100_000);
+        assert!(passes > 10, "{threads} threads: only {passes} drain passes");
+    }
+}
+
+#[test]
+fn a_touch_never_precedes_the_create_it_read_about() {
+    // One thread creates resources and publishes the latest id; another reads it and
+    // records a touch straight away, without waiting for anything: a load still in
+    // flight when the touch reads the clock is the case an unfenced clock gets wrong.
+    const RESOURCES: u64 = 200_000;
+    let ledger = Arc::new(Ledger::start(
+        LedgerConfig {
+            thread_capacity: 1 << 20,
+            drain_interval: Duration::from_micros(50),
+            ..LedgerConfig::default()
+        },
+        Collected::default(),
+    ));
+    let latest = Arc::new(AtomicU64::new(0));
+    let reader = {
+        let (ledger, latest) = (ledger.clone(), latest.clone());
+        std::thread::spawn(move || {
+            let packet = PacketRef::new(1, 1);
+            loop {
+                let id = latest.load(Ordering::Acquire);
+                // No branch on `id` before the touch: a branch waiting on the load
+                // would hold the clock read back on its own.
+                ledger.touched(packet, ResourceId(id));
+                if id == RESOURCES {
+                    return;
+                }
+            }
+        })
+    };
+    for id in 1..=RESOURCES {
+        ledger.create(ResourceId(id), ResourceType::Texture, owner(0), None);
+        latest.store(id, Ordering::Release);
+    }
+    reader.join().unwrap();
+    let finished = ledger.finish();
+    let (lost, collected) = (finished.lost, finished.into_sink::<Collected>().unwrap());
+    let mut created = 0;
+    let mut touches = 0;
+    for (seq, event) in collected.events.iter().enumerate() {
+        match event.kind {
+            EventKind::Resource { resource, .. } => {
+                assert_eq!(resource.id.0, created + 1, "creates out of order");
+                created += 1;
+            }
+            EventKind::Touched { resource, .. } => {
+                touches += 1;
+                assert!(
+                    resource.0 <= created,
+                    "event {seq}: touch of {resource:?} before its create ({created} created so far)"
+                );
+            }
+            EventKind::Lost { .. } => {}
+            _ => panic!("unexpected event {event:?}"),
+        }
+    }
+    assert_eq!(created, RESOURCES, "{lost} lost");
+    assert!(touches > 0);
+}
+
+#[test]
+fn one_thread_recording_into_several_ledgers_feeds_each_its_own_events() {
+    // The thread keeps a pointer to the ring it used last: switching ledgers, and a
+    // ledger finishing while the pointer still names its ring, must lose nothing.
+    const EVENTS: u64 = 1_000;
+    let ids = |ledger: &Collected| -> Vec<(ResourceAction, u64)> {
+        ledger
+            .events
+            .iter()
+            .map(|e| match e.kind {
+                EventKind::Resource {
+                    action, resource, ..
+                } => (action, resource.id.0),
+                _ => panic!("unexpected {e:?}"),
+            })
+            .collect()
+    };
+    let creates = |from: u64| -> Vec<(ResourceAction, u64)> {
+        (from..from + EVENTS)
+            .map(|id| (ResourceAction::Create, id))
+            .collect()
+    };
+    let (a, b) = (
+        Ledger::start(LedgerConfig::default(), Collected::default()),
+        Ledger::start(LedgerConfig::default(), Collected::default()),
+    );
+    for i in 0..EVENTS {
+        a.create(ResourceId(1 + i), ResourceType::Buffer, owner(0), None);
+        b.create(ResourceId(10_001 + i), ResourceType::Buffer, owner(0), None);
+    }
+    let a = finish(&a); // its ring on this thread is abandoned now, and still current
+    let c = Ledger::start(LedgerConfig::default(), Collected::default());
+    for i in 0..EVENTS {
+        c.create(ResourceId(20_001 + i), ResourceType::Buffer, owner(0), None);
+        b.destroy(ResourceId(10_001 + i), ResourceType::Buffer, owner(0));
+    }
+    let (b, c) = (finish(&b), finish(&c));
+    assert_eq!(ids(&a), creates(1));
+    let mut expected = creates(10_001);
+    expected.extend((10_001..10_001 + EVENTS).map(|id| (ResourceAction::Destroy, id)));
+    assert_eq!(ids(&b), expected);
+    assert_eq!(ids(&c), creates(20_001));
 }
 
 #[test]
