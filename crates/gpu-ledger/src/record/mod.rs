@@ -11,9 +11,9 @@
 //! thread-local buffer): one thread at most 1.15× it, two threads recording at once
 //! at most 1.1× one, and a disabled ledger (one relaxed load and a branch) at most
 //! 0.6 ns. On the reference 2-core AMD EPYC VM, shared with compiles (medians,
-//! `gpu-ledger overhead`): 18.0–18.5 ns an event, 1.08–1.09× the fenced floor
-//! (16.6–17.1 ns) and 2.04–2.05× the unfenced one (8.8–9.1 ns, which the recorder
-//! cannot use: DESIGN.md says why); two threads 0.97× one; disabled 0.3 ns.
+//! `gpu-ledger overhead`): 18.0–20.0 ns an event, 1.08–1.09× the fenced floor
+//! (16.6–18.4 ns) and 2.0–2.1× the unfenced one (8.8–9.9 ns, which the recorder
+//! cannot use: DESIGN.md says why); two threads 0.97–1.00× one; disabled 0.3 ns.
 //!
 //! # Bounded memory
 //! Each recording thread owns a single-producer ring of
