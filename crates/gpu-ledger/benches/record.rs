@@ -17,7 +17,8 @@ use std::sync::mpsc;
 use std::sync::{Arc, Barrier};
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::measurement::WallTime;
+use criterion::{BenchmarkGroup, Criterion, criterion_group, criterion_main};
 use gpu_ledger::record::{DEFAULT_THREAD_CAPACITY, floor};
 use gpu_ledger::{
     Dims, Event, EventSink, Ledger, LedgerConfig, Owner, OwnerKind, ResourceId, ResourceType,
@@ -112,26 +113,26 @@ fn one_thread(c: &mut Criterion) {
     group.bench_function("enabled_one_thread", |b| {
         b.iter_custom(|iters| rounds(iters, |i| record_one(&ledger, i), || ledger.flush()))
     });
-    group.bench_function("floor_fenced", |b| {
-        b.iter_custom(|iters| {
-            rounds(
-                iters,
-                |i| floor::fenced(ResourceId(black_box(i)), TY, OWNER, DIMS),
-                || ledger.flush(),
-            )
-        })
+    bench_floor(&mut group, &ledger, "floor_fenced", |i| {
+        floor::fenced(ResourceId(black_box(i)), TY, OWNER, DIMS)
     });
-    group.bench_function("floor_unfenced", |b| {
-        b.iter_custom(|iters| {
-            rounds(
-                iters,
-                |i| floor::unfenced(ResourceId(black_box(i)), TY, OWNER, DIMS),
-                || ledger.flush(),
-            )
-        })
+    bench_floor(&mut group, &ledger, "floor_unfenced", |i| {
+        floor::unfenced(ResourceId(black_box(i)), TY, OWNER, DIMS)
     });
     group.finish();
     report_losses(&ledger, "record/enabled_one_thread");
+}
+
+/// A floor timed like the recorder, waiting for the same (idle) drain between rounds.
+fn bench_floor(
+    group: &mut BenchmarkGroup<'_, WallTime>,
+    ledger: &Ledger,
+    name: &str,
+    floor: impl Fn(u64) + Copy,
+) {
+    group.bench_function(name, |b| {
+        b.iter_custom(|iters| rounds(iters, floor, || ledger.flush()))
+    });
 }
 
 fn two_threads(c: &mut Criterion) {

@@ -22,10 +22,8 @@ use std::cell::Cell;
 use std::hint::black_box;
 use std::ptr;
 
-use super::{Clock, DEFAULT_THREAD_CAPACITY, Slot, split_dims};
-use crate::event::{
-    Dims, EventKind, Owner, OwnerKind, Resource, ResourceAction, ResourceId, ResourceType,
-};
+use super::{Clock, DEFAULT_THREAD_CAPACITY, Slot, resource_event, split_dims};
+use crate::event::{Dims, EventKind, Owner, OwnerKind, ResourceAction, ResourceId, ResourceType};
 
 /// Stamps a `Create` event with `lfence; rdtsc` (the recorder's clock read) and
 /// stores it into a thread-local buffer.
@@ -42,7 +40,7 @@ use crate::event::{
 #[inline]
 pub fn fenced(id: ResourceId, ty: ResourceType, owner: Owner, dims: Option<Dims>) {
     let (has_dims, d) = split_dims(dims);
-    fenced_out_of_line(
+    out_of_line::<true>(
         id, ty, owner.kind, owner.key, has_dims, d.width, d.height, d.scale,
     );
 }
@@ -59,16 +57,15 @@ pub fn fenced(id: ResourceId, ty: ResourceType, owner: Owner, dims: Option<Dims>
 #[inline]
 pub fn unfenced(id: ResourceId, ty: ResourceType, owner: Owner, dims: Option<Dims>) {
     let (has_dims, d) = split_dims(dims);
-    unfenced_out_of_line(
+    out_of_line::<false>(
         id, ty, owner.kind, owner.key, has_dims, d.width, d.height, d.scale,
     );
 }
 
-// Called the way the recorder's enabled path is: out of line, with scalars.
-
+/// Called the way the recorder's enabled path is: out of line, with scalars.
 #[inline(never)]
 #[allow(clippy::too_many_arguments)]
-fn fenced_out_of_line(
+fn out_of_line<const FENCED: bool>(
     id: ResourceId,
     ty: ResourceType,
     owner_kind: OwnerKind,
@@ -79,61 +76,25 @@ fn fenced_out_of_line(
     scale: f32,
 ) {
     with_buffer(move |buffer| {
-        let ticks = buffer.clock.now_ticks();
+        let ticks = if FENCED {
+            buffer.clock.now_ticks()
+        } else {
+            buffer.clock.now_ticks_unordered()
+        };
         buffer.store(Slot {
             ticks,
-            kind: create(
-                id, ty, owner_kind, owner_key, has_dims, width, height, scale,
+            kind: resource_event(
+                ResourceAction::Create,
+                id,
+                ty,
+                owner_kind,
+                owner_key,
+                has_dims,
+                Dims::new(width, height, scale),
+                None,
             ),
         });
     });
-}
-
-#[inline(never)]
-#[allow(clippy::too_many_arguments)]
-fn unfenced_out_of_line(
-    id: ResourceId,
-    ty: ResourceType,
-    owner_kind: OwnerKind,
-    owner_key: u64,
-    has_dims: bool,
-    width: u32,
-    height: u32,
-    scale: f32,
-) {
-    with_buffer(move |buffer| {
-        let ticks = buffer.clock.now_ticks_unordered();
-        buffer.store(Slot {
-            ticks,
-            kind: create(
-                id, ty, owner_kind, owner_key, has_dims, width, height, scale,
-            ),
-        });
-    });
-}
-
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-fn create(
-    id: ResourceId,
-    ty: ResourceType,
-    owner_kind: OwnerKind,
-    owner_key: u64,
-    has_dims: bool,
-    width: u32,
-    height: u32,
-    scale: f32,
-) -> EventKind {
-    EventKind::Resource {
-        action: ResourceAction::Create,
-        resource: Resource {
-            id,
-            ty,
-            owner: Owner::new(owner_kind, owner_key),
-        },
-        dims: has_dims.then_some(Dims::new(width, height, scale)),
-        packet: None,
-    }
 }
 
 /// A circle of slots, a power of two long so that wrapping is a mask.

@@ -362,16 +362,16 @@ impl Ledger {
         height: u32,
         scale: f32,
     ) {
-        self.push(EventKind::Resource {
+        self.push(resource_event(
             action,
-            resource: Resource {
-                id,
-                ty,
-                owner: Owner::new(owner_kind, owner_key),
-            },
-            dims: has_dims.then_some(Dims::new(width, height, scale)),
-            packet: current_packet(),
-        });
+            id,
+            ty,
+            owner_kind,
+            owner_key,
+            has_dims,
+            Dims::new(width, height, scale),
+            current_packet(),
+        ));
     }
 
     /// Records the creation of resource `id`.
@@ -557,6 +557,31 @@ impl Ledger {
             },
             Err(_) => Finished::default(),
         }
+    }
+}
+
+/// The resource event an out-of-line call's scalars describe.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn resource_event(
+    action: ResourceAction,
+    id: ResourceId,
+    ty: ResourceType,
+    owner_kind: OwnerKind,
+    owner_key: u64,
+    has_dims: bool,
+    dims: Dims,
+    packet: Option<PacketRef>,
+) -> EventKind {
+    EventKind::Resource {
+        action,
+        resource: Resource {
+            id,
+            ty,
+            owner: Owner::new(owner_kind, owner_key),
+        },
+        dims: has_dims.then_some(dims),
+        packet,
     }
 }
 
