@@ -312,6 +312,11 @@ pub(crate) fn describe_event(event: &Event, names: &Names) -> String {
         } => format!("touched #{}{}", resource.0, packet(Some(p))),
         EventKind::Marker(marker) => format!("marker {}", marker.resolve(names)),
         EventKind::Lost { count } => format!("lost {count}"),
+        EventKind::Finding { severity, code, .. } => format!(
+            "finding {} {}",
+            severity.name(),
+            names.get(code).unwrap_or("<unnamed>")
+        ),
         // EventKind is non-exhaustive: a kind the C API cannot record yet.
         other => format!("{other:?}"),
     }

@@ -323,6 +323,53 @@ impl PacketStage {
     }
 }
 
+/// How bad a [`EventKind::Finding`] is, as the checker that reported it rated it.
+///
+/// `Info < Warning < Error`. The names are those of the Vulkan validation layers'
+/// message severities (`INFO`, `WARNING`, `ERROR`), which Metal's and D3D12's debug
+/// layers also map onto.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::FindingSeverity;
+///
+/// assert_eq!(FindingSeverity::from_name("warning"), Some(FindingSeverity::Warning));
+/// assert_eq!(FindingSeverity::Error.name(), "error");
+/// assert!(FindingSeverity::Info < FindingSeverity::Error);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingSeverity {
+    /// Informational: worth showing, never a problem by itself.
+    Info,
+    /// Suspicious: the checker thinks something may be wrong.
+    Warning,
+    /// Wrong: the checker found a broken rule (a validation error, a failed command buffer).
+    Error,
+}
+
+impl FindingSeverity {
+    /// Every severity, least severe first.
+    pub const ALL: [FindingSeverity; 3] = [
+        FindingSeverity::Info,
+        FindingSeverity::Warning,
+        FindingSeverity::Error,
+    ];
+
+    /// The severity's name in traces and reports: `info`, `warning` or `error`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            FindingSeverity::Info => "info",
+            FindingSeverity::Warning => "warning",
+            FindingSeverity::Error => "error",
+        }
+    }
+
+    /// The severity named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.name() == name)
+    }
+}
+
 /// What an [`Event`] says happened.
 #[derive(Clone, Copy, Debug, PartialEq)]
 #[non_exhaustive]
@@ -370,6 +417,26 @@ pub enum EventKind {
     Lost {
         /// How many events were dropped.
         count: u64,
+    },
+    /// Another checker reported something: a validation-layer message, a command
+    /// buffer that failed on the GPU, a guardrail that fired while recording.
+    /// gpu-ledger does not judge it; it carries it to the report (`findings`) and,
+    /// for [`FindingSeverity::Error`], fails `check`.
+    Finding {
+        /// How bad the checker says it is.
+        severity: FindingSeverity,
+        /// A stable identifier of the kind of finding, as the checker names it
+        /// (a Vulkan `VUID-...`, `command-buffer-error`, ...).
+        code: Name,
+        /// The checker's message, as it printed it.
+        message: Name,
+        /// The resource it is about, when known.
+        resource: Option<ResourceId>,
+        /// The packet it is about, when known.
+        packet: Option<PacketRef>,
+        /// The 1-based line of the log it was read from, for findings imported
+        /// from a log; `None` for anything else.
+        line: Option<u64>,
     },
 }
 

@@ -48,9 +48,9 @@ pub mod toggle;
 
 pub use error::{Error, ErrorKind};
 pub use event::{
-    Collected, Dims, Event, EventKind, EventSink, LaneId, Marker, Name, Names, Owner, OwnerKind,
-    PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId,
-    ResourceType, StreamInfo, Tee,
+    Collected, Dims, Event, EventKind, EventSink, FindingSeverity, LaneId, Marker, Name, Names,
+    Owner, OwnerKind, PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction,
+    ResourceId, ResourceType, StreamInfo, Tee,
 };
 pub use record::{Clock, Finished, Ledger, LedgerConfig, PacketScope, current_packet};
 

@@ -15,6 +15,7 @@ const NSLOG_GUARDRAILS: &str = "  PASS  recreate-churn              warning  0 n
         #3 destroy of CommandQueue 2 (Unknown 0x0, cause shutdown, in shutdown)
         #4 destroy of CommandQueue 3 (Unknown 0x0, cause shutdown, in shutdown)
   PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+  PASS  error-findings              error    0 findings of severity error reported by other checkers (limit 0)
 ";
 
 #[test]
@@ -33,6 +34,7 @@ fn a_synth_trace_passes_check() {
         #2532 RootVisual 0x600001000000 TextureTarget: 24 recreates, 22 loop cycles, first loop in startup
   PASS  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 205 vs 1310 overall (limit 2620 at 2.000x), 0 vs 24 in startup (limit 48)
   PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+  PASS  error-findings              error    0 findings of severity error reported by other checkers (limit 0)
 check passed: no guardrail failed at error
 ";
     assert_eq!(expected, stdout(&out));
@@ -110,7 +112,8 @@ fn check_json_carries_verdicts_evidence_and_definitions() {
         [
             "recreate-churn",
             "queue-destroys-vs-presents",
-            "destroy-in-flight"
+            "destroy-in-flight",
+            "error-findings"
         ]
     );
     let queue = &doc["guardrails"][1];

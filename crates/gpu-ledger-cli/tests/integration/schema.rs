@@ -182,6 +182,16 @@ fn documents(dir: &Path) -> Vec<Value> {
     for name in ["omega-mixed.log", "omega-nslog-only.log"] {
         std::fs::copy(core_fixture(name), dir.join(name)).unwrap();
     }
+    // A trace with a finding about a resource in a packet: every findings field set.
+    std::fs::write(
+        dir.join("findings.jsonl"),
+        concat!(
+            "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1}\n",
+            "{\"type\":\"event\",\"t_ns\":5,\"event\":\"finding\",\"severity\":\"error\",",
+            "\"code\":\"VUID-x\",\"message\":\"image in use\",\"id\":3,\"lane\":1,\"packet\":2,\"line\":9}\n",
+        ),
+    )
+    .unwrap();
     let json = |args: &[&str]| {
         let mut command = gpu_ledger(dir);
         command.args(args).args(["--format", "json"]);
@@ -214,6 +224,7 @@ fn documents(dir: &Path) -> Vec<Value> {
         &["report", "s.gltrace", "--window", "steady"],
         &["report", "omega-mixed.log"],
         &["report", "omega-nslog-only.log"],
+        &["report", "findings.jsonl"],
         &["explain", "s.gltrace", "--resource", "2"],
         &["explain", "s.gltrace", "--resource", "4"],
         &["graph", "s.gltrace"],

@@ -54,6 +54,7 @@ pub use fold::windows::Window;
 pub use report::render::text::TextOptions;
 pub use report::schema::anomalies::{AnomalyExample, AnomalyReport};
 pub use report::schema::definitions::DefinitionsReport;
+pub use report::schema::findings::{FindingCount, FindingExample, FindingsReport};
 pub use report::schema::guardrails::{Guardrail, GuardrailEvidence, Severity};
 pub use report::schema::reuse::{
     CandidatePool, PoolReport, RebuildCounts, ReuseReport, TypeReuseReport,

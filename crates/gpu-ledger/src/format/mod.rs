@@ -94,11 +94,16 @@
 //! | 22 | touched | thread | packet ref, id delta |
 //! | 23 | marker | thread | varint marker code |
 //! | 24 | lost | thread | varint count |
+//! | 25 | finding | thread, packet | varint severity, varint code name index, varint message name index, varint presence bits, \[id delta\], \[varint line\], \[packet ref\] |
 //!
 //! - Resource actions are numbered Create 0, Destroy 1, ResizeRebuild 2,
 //!   Bind 3, Unbind 4; pool actions Hit 0, Miss 1, Release 2, Evict 3; packet
 //!   stages Queued 0, Submitted 1, Completed 2, Presented 3, Dropped 4, NoOp 5,
 //!   Failed 6. The opcode is the first opcode of its row plus that number.
+//! - A finding's severity is Info 0, Warning 1, Error 2; its code and message
+//!   are [`Name`](crate::Name) indices (declared in the block like any name);
+//!   presence bit 1 says a resource id delta follows (it updates the id base),
+//!   bit 2 a line number; other bits are invalid.
 //! - Type, owner-kind and marker codes are [`ResourceType::code`](crate::ResourceType::code)
 //!   and friends: well-known values below 64, `64 + name index` for others.
 //! - *Id delta*: the resource id as a delta from the previous resource id of
@@ -174,6 +179,7 @@
 //! | `touched` | `lane`, `packet`, `id` |
 //! | `marker` | `marker` |
 //! | `lost` | `count` |
+//! | `finding` | `severity` (`info`, `warning`, `error`), `code`, `message`; optional `id`, `lane` + `packet`, `line` |
 //!
 //! `resource_type`, `owner_kind` and `marker` are strings: a well-known value
 //! as its variant name (`"CommandQueue"`), any other as the text of its name
@@ -182,7 +188,8 @@
 //! name records. Non-finite scales are the strings `"nan"`, `"inf"`, `"-inf"`.
 //! Unknown fields are ignored. Malformed lines are counted and skipped
 //! ([`MalformedLine`]); a last line cut off before its newline is a
-//! [`Truncation`].
+//! [`Truncation`]. A finding's `code` and `message` are names, written like
+//! the open sets.
 //!
 //! ## Version history
 //!

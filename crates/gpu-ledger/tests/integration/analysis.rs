@@ -1071,10 +1071,11 @@ Headline
   Top churn: ChildVisual 0x1400 (5 creates, 5 destroys; 41.7% of all churn).
   Startup waste vs teardown: 4 destroys in startup (4 short-lived), 4 in steady state, 4 in shutdown (teardown).
 
-Guardrails: 0 of 3 failed
+Guardrails: 0 of 4 failed
   PASS  recreate-churn              warning  0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)
   PASS  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 4 vs 7 overall (limit 14 at 2.000x), 2 vs 2 in startup (limit 4)
   PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+  PASS  error-findings              error    0 findings of severity error reported by other checkers (limit 0)
 
 Windows
   window    start_ms   end_ms  events  queued  submitted  presented  dropped  noop  failed  created  destroyed  churn_ratio
@@ -1153,12 +1154,15 @@ Reuse
 Anomalies: 0
   none
 
+Findings reported by other checkers: 0 (0 error, 0 warning, 0 info)
+  none
+
 Definitions
   K=3 clean presents; transient owner kinds [Transient]; per-frame types [CommandBuffer]
   short-lived: N=2 packets or X=250.000 ms; recreate loop: R=3 within T=1000.000 ms
   bursts: 1.000 ms buckets, top 5; lane window W=120 packets; top 10 contributors
   causes: rebuild within 1.000 ms, replaced/look-ahead within 100.000 ms; candidate pool: >= 3 hits
-  guardrails: recreate-churn <= 0 keys; queue destroys <= 2.000x presents; destroy-in-flight <= 0 (refs kept per packet: 256)
+  guardrails: recreate-churn <= 0 keys; queue destroys <= 2.000x presents; destroy-in-flight <= 0 (refs kept per packet: 256); error findings <= 0
 
 Lost events: 0
 "#;

@@ -496,12 +496,13 @@ fn guardrails_render_as_text_and_json() {
         #6 destroy of CommandQueue 3 (RootVisual 0x3, cause shutdown, in shutdown)
   FAIL  destroy-in-flight           error    1 destroys of a resource an in-flight packet referenced (limit 0)
         #10 destroy of resource 10 while packet 1/7 was in flight
+  PASS  error-findings              error    0 findings of severity error reported by other checkers (limit 0)
 ";
     assert_eq!(r.render_guardrails_text(), expected);
     let text = r.render_text(&gpu_ledger::analysis::TextOptions::default());
     assert!(
         text.contains(&format!(
-            "\nGuardrails: 2 of 3 failed\n{expected}\nWindows\n"
+            "\nGuardrails: 2 of 4 failed\n{expected}\nWindows\n"
         )),
         "{text}"
     );
@@ -548,9 +549,132 @@ fn guardrails_are_deterministic_and_survive_restriction() {
         [
             ("recreate-churn", false),
             ("queue-destroys-vs-presents", false),
-            ("destroy-in-flight", true)
+            ("destroy-in-flight", true),
+            ("error-findings", true)
         ]
     );
     let startup = one.restrict(gpu_ledger::analysis::Window::Startup);
     assert_eq!(startup.guardrails, one.guardrails, "whole-stream verdicts");
+}
+
+// ---------------------------------------------------------------- findings
+
+/// The report of a stream of `findings` (severity, code, message, line), with
+/// names 0.. defined as `texts`.
+fn findings_report(
+    texts: &[&str],
+    findings: &[(gpu_ledger::FindingSeverity, u32, u32, Option<u64>)],
+    defs: Definitions,
+) -> Report {
+    let mut s = stream();
+    for (i, &(severity, code, message, line)) in findings.iter().enumerate() {
+        s.push(gpu_ledger::EventKind::Finding {
+            severity,
+            code: gpu_ledger::Name(code),
+            message: gpu_ledger::Name(message),
+            resource: (i == 0).then_some(gpu_ledger::ResourceId(4)),
+            packet: (i == 0).then_some(p(2)),
+            line,
+        });
+    }
+    let mut collected = s.collected();
+    for (i, text) in texts.iter().enumerate() {
+        collected.names.define(gpu_ledger::Name(i as u32), text);
+    }
+    let mut a = gpu_ledger::analysis::Analyzer::new(defs);
+    collected.replay(&mut a);
+    a.report()
+}
+
+#[test]
+fn error_findings_fail_at_error_and_warnings_alone_pass() {
+    use gpu_ledger::FindingSeverity::{Error, Info, Warning};
+    let texts = ["VUID-a", "VUID-b", "image in use", "slow path"];
+    let r = findings_report(
+        &texts,
+        &[
+            (Error, 0, 2, Some(127)),
+            (Warning, 1, 3, None),
+            (Error, 0, 2, Some(130)),
+            (Info, 1, 3, None),
+        ],
+        Definitions::default(),
+    );
+    let g = guardrail(&r, Guardrail::ERROR_FINDINGS);
+    assert!(!g.passed);
+    assert_eq!(g.severity, Severity::Error);
+    assert_eq!(
+        g.message,
+        "2 findings of severity error reported by other checkers (limit 0); most frequent: VUID-a (2)"
+    );
+    assert_eq!(
+        counts(g),
+        [("error_findings", 2), ("limit", 0), ("warning_findings", 1)]
+    );
+    assert_eq!(
+        items(g),
+        [(0, "VUID-a at line 127"), (2, "VUID-a at line 130")]
+    );
+    assert_eq!(
+        r.failed_guardrails(Severity::Error)
+            .iter()
+            .map(|g| g.id.as_str())
+            .collect::<Vec<_>>(),
+        [Guardrail::ERROR_FINDINGS]
+    );
+    assert!(
+        r.headline
+            .contains(&"Other checkers reported 2 errors (VUID-a): see Findings.".to_owned()),
+        "{:?}",
+        r.headline
+    );
+    let f = &r.findings;
+    assert_eq!(f.total, 4);
+    let codes: Vec<(&str, &str, u64)> = f
+        .by_code
+        .iter()
+        .map(|c| (c.severity.as_str(), c.code.as_str(), c.count))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("error", "VUID-a", 2),
+            ("warning", "VUID-b", 1),
+            ("info", "VUID-b", 1)
+        ]
+    );
+    let first = &f.examples[0];
+    assert_eq!(
+        (
+            first.line,
+            first.message.as_str(),
+            first.resource_id,
+            first.lane,
+            first.packet
+        ),
+        (Some(127), "image in use", Some(4), Some(1), Some(2))
+    );
+    // Findings describe the whole stream, whatever window a report is restricted to.
+    let steady = r.restrict(gpu_ledger::analysis::Window::Steady);
+    assert_eq!(steady.findings, r.findings);
+    let text = r.render_text(&gpu_ledger::analysis::TextOptions::default());
+    assert!(
+        text.contains("\nFindings reported by other checkers: 4 (2 error, 1 warning, 1 info)\n"),
+        "{text}"
+    );
+    assert!(text.contains("    #0: image in use\n"), "{text}");
+
+    let tolerant = findings_report(
+        &texts,
+        &[(Error, 0, 2, None)],
+        with(|d| d.error_findings_max = 1),
+    );
+    assert!(guardrail(&tolerant, Guardrail::ERROR_FINDINGS).passed);
+    let warnings_only = findings_report(&texts, &[(Warning, 1, 3, None)], Definitions::default());
+    assert!(guardrail(&warnings_only, Guardrail::ERROR_FINDINGS).passed);
+    assert!(
+        warnings_only
+            .failed_guardrails(Severity::Warning)
+            .is_empty()
+    );
 }

@@ -116,6 +116,10 @@ macro_rules! definitions_table {
             /// evidence, not checked.
             max_packet_refs: usize = 256
                 => max_packet_refs: usize = |d, _names| d.max_packet_refs;
+            /// Guardrail `error-findings` (error): how many findings of severity error
+            /// from other checkers (validation layers, drivers) are tolerated (default 0).
+            error_findings_max: u64 = 0
+                => error_findings_max: u64 = |d, _names| d.error_findings_max;
         }
     };
 }

@@ -16,6 +16,7 @@
 //! | `lanes`, `packets`, `flight` | per lane, packets in flight, and the resources they reference |
 //! | `attribution` | destroys waiting for their cause, and the examples kept |
 //! | `anomalies`, `reuse` | input that does not balance; reuse counters and simulated pools |
+//! | `findings` | what other checkers reported (validation layers, failed command buffers), by severity and code |
 //! | `types`, `hashing`, `ring`, `recent` | dense type indices and the bounded containers all folds use |
 
 pub(crate) mod aggregate;
@@ -24,6 +25,7 @@ pub(crate) mod anomalies;
 pub(crate) mod attribution;
 pub(crate) mod bursts;
 pub(crate) mod definitions;
+pub(crate) mod findings;
 pub(crate) mod flight;
 pub(crate) mod hashing;
 pub(crate) mod lanes;

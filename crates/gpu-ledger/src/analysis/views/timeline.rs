@@ -451,7 +451,8 @@ impl EventSink for Timeline {
                 self.open(Subject::Marker(m), t);
             }
             EventKind::Lost { count } => self.lost = self.lost.saturating_add(count),
-            EventKind::Pool { .. } => {}
+            // Findings have their own report section; a timeline shows the work.
+            EventKind::Pool { .. } | EventKind::Finding { .. } => {}
         }
     }
 }

@@ -8,10 +8,11 @@
 
 use std::collections::HashMap;
 
-use super::{MAX_NAME_LEN, op, unzigzag};
+use super::{FINDING_LINE, FINDING_RESOURCE, MAX_NAME_LEN, op, unzigzag};
 use crate::event::{
-    Dims, Event, EventKind, EventSink, LaneId, Marker, Name, Owner, OwnerKind, PacketId, PacketRef,
-    PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType,
+    Dims, Event, EventKind, EventSink, FindingSeverity, LaneId, Marker, Name, Owner, OwnerKind,
+    PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId,
+    ResourceType,
 };
 use crate::format::{MAX_NAMES, ReadSummary};
 
@@ -182,6 +183,7 @@ impl Decoder {
             op::RES_FULL..op::POOL => op::THREAD | op::DIMS | op::PACKET_REF,
             op::POOL..op::PACKET => op::THREAD | op::DIMS,
             op::PACKET..=op::LOST => op::THREAD,
+            op::FINDING => op::THREAD | op::PACKET_REF,
             _ => return Err(format!("unknown record opcode {opcode}")),
         };
         if flags & !allowed != 0 {
@@ -279,9 +281,10 @@ impl Decoder {
                     Marker::from_code(code).ok_or_else(|| format!("unknown marker code {code}"))?,
                 )
             }
-            _ => EventKind::Lost {
+            op::LOST => EventKind::Lost {
                 count: cur.varint("lost count")?,
             },
+            _ => self.finding(cur, flags)?,
         };
         sink.on_event(&Event {
             time_ns: self.time,
@@ -311,6 +314,44 @@ impl Decoder {
             resource,
             dims,
             packet,
+        })
+    }
+
+    fn finding(&mut self, cur: &mut Cursor<'_>, flags: u8) -> Result<EventKind, String> {
+        let severity = cur.varint("finding severity")?;
+        let severity = usize::try_from(severity)
+            .ok()
+            .and_then(|s| FindingSeverity::ALL.get(s).copied())
+            .ok_or_else(|| format!("unknown finding severity {severity}"))?;
+        let code = Name(cur.u32("finding code name")?);
+        let message = Name(cur.u32("finding message name")?);
+        let presence = cur.varint("finding presence bits")?;
+        if presence & !(FINDING_RESOURCE | FINDING_LINE) != 0 {
+            return Err(format!("unknown finding presence bits {presence:#x}"));
+        }
+        let resource = if presence & FINDING_RESOURCE != 0 {
+            self.id = cur.delta(self.id, "resource id")?;
+            Some(ResourceId(self.id))
+        } else {
+            None
+        };
+        let line = if presence & FINDING_LINE != 0 {
+            Some(cur.varint("finding line")?)
+        } else {
+            None
+        };
+        let packet = if flags & op::PACKET_REF != 0 {
+            Some(self.packet(cur)?)
+        } else {
+            None
+        };
+        Ok(EventKind::Finding {
+            severity,
+            code,
+            message,
+            resource,
+            packet,
+            line,
         })
     }
 

@@ -41,6 +41,11 @@ const FRAME_HEADER: usize = 12;
 /// The largest block payload a reader accepts; longer lengths are corruption.
 const MAX_PAYLOAD: usize = 4 << 20;
 
+/// Presence bits of a finding record: a resource id delta follows.
+const FINDING_RESOURCE: u64 = 1;
+/// Presence bits of a finding record: a source line follows.
+const FINDING_LINE: u64 = 2;
+
 /// The longest name text kept; longer ones are cut (at a character boundary).
 const MAX_NAME_LEN: usize = 4096;
 
@@ -63,6 +68,8 @@ mod op {
     pub(super) const MARKER: u8 = 23;
     /// Lost events.
     pub(super) const LOST: u8 = 24;
+    /// A finding reported by another checker.
+    pub(super) const FINDING: u8 = 25;
     /// The mask selecting the opcode in a tag byte.
     pub(super) const MASK: u8 = 0x1f;
     /// Tag flag: a thread index follows the tag (else: the block's current thread).

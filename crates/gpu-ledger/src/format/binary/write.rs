@@ -17,8 +17,8 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use super::{
-    FRAME_HEADER, FxMap, HEADER_BODY_MIN, MAGIC, MAX_NAME_LEN, MAX_PAYLOAD, MAX_SOURCE_LEN, SYNC,
-    VERSION, clip, op, put_delta, put_varint,
+    FINDING_LINE, FINDING_RESOURCE, FRAME_HEADER, FxMap, HEADER_BODY_MIN, MAGIC, MAX_NAME_LEN,
+    MAX_PAYLOAD, MAX_SOURCE_LEN, SYNC, VERSION, clip, op, put_delta, put_varint,
 };
 use crate::error::{Error, ErrorKind};
 use crate::event::{
@@ -483,6 +483,7 @@ fn names_used(kind: &EventKind) -> [Option<Name>; 2] {
             ty: t, owner: o, ..
         } => [ty(*t), owner(o.kind)],
         EventKind::Marker(Marker::Other(n)) => [Some(*n), None],
+        EventKind::Finding { code, message, .. } => [Some(*code), Some(*message)],
         _ => [None, None],
     }
 }
@@ -648,6 +649,33 @@ impl Encoder {
             EventKind::Lost { count } => {
                 put_varint(&mut self.buf, count);
                 op::LOST
+            }
+            EventKind::Finding {
+                severity,
+                code,
+                message,
+                resource,
+                packet,
+                line,
+            } => {
+                put_varint(&mut self.buf, severity as u64);
+                put_varint(&mut self.buf, u64::from(code.0));
+                put_varint(&mut self.buf, u64::from(message.0));
+                let presence =
+                    resource.map_or(0, |_| FINDING_RESOURCE) | line.map_or(0, |_| FINDING_LINE);
+                put_varint(&mut self.buf, presence);
+                if let Some(resource) = resource {
+                    put_delta(&mut self.buf, self.id, resource.0);
+                    self.id = resource.0;
+                }
+                if let Some(line) = line {
+                    put_varint(&mut self.buf, line);
+                }
+                if let Some(packet) = packet {
+                    flags |= op::PACKET_REF;
+                    self.packet(packet);
+                }
+                op::FINDING
             }
         };
         self.buf[tag_at] = opcode | flags;

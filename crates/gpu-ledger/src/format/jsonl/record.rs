@@ -14,8 +14,8 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::event::{
-    Dims, Event, EventKind, LaneId, Marker, Name, Owner, OwnerKind, PacketId, PacketRef,
-    PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType,
+    Dims, Event, EventKind, FindingSeverity, LaneId, Marker, Name, Owner, OwnerKind, PacketId,
+    PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType,
 };
 use crate::format::MAX_NAMES;
 
@@ -95,6 +95,14 @@ pub(super) struct EventOut<'a> {
     marker: Option<SetOut<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    severity: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    code: Option<SetOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<SetOut<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
 }
 
 /// Any record, as read: every field of every record type, all optional.
@@ -130,6 +138,11 @@ pub(super) struct LineIn<'a> {
     scale: Option<ScaleIn>,
     marker: Option<SetIn>,
     count: Option<u64>,
+    #[serde(borrow)]
+    severity: Option<Cow<'a, str>>,
+    code: Option<SetIn>,
+    message: Option<SetIn>,
+    line: Option<u64>,
 }
 
 /// An open-set value, as read.
@@ -223,6 +236,22 @@ macro_rules! open_set {
 open_set!(ResourceType);
 open_set!(OwnerKind);
 open_set!(Marker);
+
+/// A plain name (a finding's code or message): a set with no well-known values.
+impl OpenSet for Name {
+    fn well_known(self) -> Option<&'static str> {
+        None
+    }
+    fn other(self) -> Option<Name> {
+        Some(self)
+    }
+    fn from_well_known(_: &str) -> Option<Self> {
+        None
+    }
+    fn from_name(name: Name) -> Self {
+        name
+    }
+}
 
 fn set_out<T: OpenSet>(value: T, book: &NameBook) -> SetOut<'_> {
     if let Some(text) = value.well_known() {
@@ -321,6 +350,24 @@ pub(super) fn event_out<'a>(event: &Event, book: &'a NameBook) -> EventOut<'a> {
             out.event = "lost";
             out.count = Some(count);
         }
+        EventKind::Finding {
+            severity,
+            code,
+            message,
+            resource,
+            packet: p,
+            line,
+        } => {
+            out.event = "finding";
+            out.severity = Some(severity.name());
+            out.code = Some(set_out(code, book));
+            out.message = Some(set_out(message, book));
+            out.id = resource.map(|r| r.0);
+            if let Some(p) = p {
+                packet(&mut out, p);
+            }
+            out.line = line;
+        }
     }
     out
 }
@@ -348,6 +395,7 @@ enum What {
     Touched,
     Marker,
     Lost,
+    Finding,
 }
 
 fn what(event: &str) -> Option<What> {
@@ -365,6 +413,7 @@ fn what(event: &str) -> Option<What> {
         "touched" => What::Touched,
         "marker" => What::Marker,
         "lost" => What::Lost,
+        "finding" => What::Finding,
         _ => return None,
     })
 }
@@ -442,6 +491,18 @@ impl LineIn<'_> {
             What::Lost => EventKind::Lost {
                 count: require(self.count, "count", event)?,
             },
+            What::Finding => {
+                let severity = require(self.severity.as_deref(), "severity", event)?;
+                EventKind::Finding {
+                    severity: FindingSeverity::from_name(severity)
+                        .ok_or_else(|| format!("unknown finding severity \"{severity}\""))?,
+                    code: resolve(self.code.as_ref(), "code", event, book, on_new_name)?,
+                    message: resolve(self.message.as_ref(), "message", event, book, on_new_name)?,
+                    resource: self.id.map(ResourceId),
+                    packet: self.optional_packet(event)?,
+                    line: self.line,
+                }
+            }
         };
         Ok(Event {
             time_ns,

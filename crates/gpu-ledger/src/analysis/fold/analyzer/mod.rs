@@ -19,6 +19,7 @@ use crate::analysis::fold::aggregate::WindowAgg;
 use crate::analysis::fold::anomalies::{AnomalyKind, AnomalyLog, AnomalyRecord};
 use crate::analysis::fold::attribution::{Attribution, OwnerNow, Settled};
 use crate::analysis::fold::definitions::Definitions;
+use crate::analysis::fold::findings::FindingLog;
 use crate::analysis::fold::flight::FlightTable;
 use crate::analysis::fold::hashing::FxHashMap;
 use crate::analysis::fold::lanes::{LaneTable, RecentPacket};
@@ -91,6 +92,7 @@ pub struct Analyzer {
     pub(crate) attribution: Attribution,
     pub(crate) reuse: ReuseTracker,
     pub(crate) anomalies: AnomalyLog,
+    pub(crate) findings: FindingLog,
     pub(crate) flight: FlightTable,
     recently_destroyed: RecentSet<u64>,
     global_dirty_seq: Option<u64>,
@@ -128,6 +130,7 @@ impl Analyzer {
             ),
             reuse: ReuseTracker::default(),
             anomalies: AnomalyLog::new(defs.max_examples),
+            findings: FindingLog::new(defs.max_examples),
             flight: FlightTable::new(defs.max_live_packets, defs.max_packet_refs),
             recently_destroyed: RecentSet::new(defs.recent_destroys),
             global_dirty_seq: None,
@@ -452,6 +455,10 @@ impl EventSink for Analyzer {
                 self.lost = self.lost.saturating_add(count);
                 let agg = self.count(t);
                 agg.lost = agg.lost.saturating_add(count);
+            }
+            EventKind::Finding { .. } => {
+                self.findings.on_finding(seq, event);
+                self.count(t);
             }
         }
     }

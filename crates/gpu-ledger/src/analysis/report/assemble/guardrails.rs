@@ -13,6 +13,7 @@
 //! | `recreate-churn` | warning | more than `recreate_churn_max_keys` non-transient (owner, type) keys are in a recreate loop (R cycles within T) |
 //! | `queue-destroys-vs-presents` | warning | command-queue destroys exceed `queue_destroy_factor` × presents, overall or in the startup window |
 //! | `destroy-in-flight` | error | more than `destroy_in_flight_max` destroys of a resource an in-flight packet references |
+//! | `error-findings` | error | more than `error_findings_max` findings of severity error from other checkers (validation layers, drivers) |
 
 use std::collections::BTreeMap;
 
@@ -39,6 +40,7 @@ pub(crate) fn evaluate(r: &Report, facts: GuardFacts, d: &Definitions) -> Vec<Gu
         recreate_churn(r, facts, d),
         queue_destroys(r, d),
         destroy_in_flight(r, facts, d),
+        error_findings(r, d),
     ]
 }
 
@@ -202,6 +204,51 @@ fn destroy_in_flight(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrai
                 ("limit", limit),
                 ("refs_untracked", facts.refs_untracked),
                 ("packets_evicted", facts.packets_evicted),
+            ]),
+            items,
+        },
+    }
+}
+
+fn error_findings(r: &Report, d: &Definitions) -> Guardrail {
+    let f = &r.findings;
+    let limit = d.error_findings_max;
+    let errors = f.errors();
+    let mut message =
+        format!("{errors} findings of severity error reported by other checkers (limit {limit})");
+    if let Some(first) = f.by_code.iter().find(|c| c.severity == "error") {
+        message.push_str(&format!(
+            "; most frequent: {} ({})",
+            first.code, first.count
+        ));
+    }
+    let items = f
+        .examples
+        .iter()
+        .filter(|e| e.severity == "error")
+        .take(d.max_examples)
+        .map(|e| EvidenceItem {
+            seq: e.seq,
+            what: match e.line {
+                Some(line) => format!("{} at line {line}", e.code),
+                None => e.code.clone(),
+            },
+        })
+        .collect();
+    Guardrail {
+        id: Guardrail::ERROR_FINDINGS.to_owned(),
+        severity: Severity::Error,
+        passed: errors <= limit,
+        message,
+        threshold: limit as f64,
+        evidence: GuardrailEvidence {
+            counts: counts([
+                ("error_findings", errors),
+                ("limit", limit),
+                (
+                    "warning_findings",
+                    f.by_severity.get("warning").copied().unwrap_or(0),
+                ),
             ]),
             items,
         },

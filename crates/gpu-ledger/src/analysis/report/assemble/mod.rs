@@ -7,6 +7,7 @@
 //! changes it.
 
 mod anomalies;
+mod findings;
 mod guardrails;
 mod lanes;
 mod reuse;
@@ -128,6 +129,7 @@ fn build(a: &Analyzer) -> Report {
             &a.defs,
         ),
         anomalies: anomalies::anomalies(&a.anomalies),
+        findings: findings::findings(&a.findings, &a.names),
         lost_events: a.lost,
         definitions: DefinitionsReport::new(&a.defs, &a.names),
         guardrails: Vec::new(),
@@ -139,6 +141,7 @@ fn build(a: &Analyzer) -> Report {
         },
     };
     report.headline = headline(&report);
+    report.headline.extend(findings::headline(&report.findings));
     let facts = GuardFacts {
         loop_keys: ctx.non_transient_loop_keys(),
         refs_untracked: a.flight.untracked_refs,

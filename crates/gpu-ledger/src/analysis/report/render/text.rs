@@ -58,6 +58,18 @@ fn t(ns: Option<u64>) -> String {
     fixed3(ns.map(ms))
 }
 
+/// `text` cut to at most `max` bytes (at a character boundary), marked when cut.
+fn clipped(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}... ({} bytes)", &text[..end], text.len())
+}
+
 fn section(out: &mut String, title: &str, body: &str) {
     let _ = write!(out, "\n{title}\n{body}");
 }
@@ -106,6 +118,7 @@ impl Report {
         self.text_packets(&mut out);
         self.text_reuse(&mut out, opts);
         self.text_anomalies(&mut out, opts);
+        self.text_findings(&mut out, opts);
         self.text_definitions(&mut out);
         let _ = write!(out, "\nLost events: {}\n", self.lost_events);
         out
@@ -121,7 +134,7 @@ impl Report {
     ///
     /// let text = Analyzer::default().report().render_guardrails_text();
     /// assert!(text.starts_with("  PASS  recreate-churn "));
-    /// assert_eq!(text.lines().count(), 3);
+    /// assert_eq!(text.lines().count(), 4);
     /// ```
     pub fn render_guardrails_text(&self) -> String {
         guardrails_text(&self.guardrails)
@@ -555,10 +568,72 @@ impl Report {
         section(out, &format!("Anomalies: {}", a.total), &body);
     }
 
+    fn text_findings(&self, out: &mut String, opts: &TextOptions) {
+        let f = &self.findings;
+        let count = |s: &str| f.by_severity.get(s).copied().unwrap_or(0);
+        let mut body = String::new();
+        if f.total == 0 {
+            body.push_str("  none\n");
+        } else {
+            let mut codes = Table::new(&["severity", "code", "count"]);
+            for c in f.by_code.iter().take(opts.max_rows) {
+                codes.row(vec![c.severity.clone(), c.code.clone(), n(c.count)]);
+            }
+            body.push_str(&codes.render(2));
+            if f.by_code.len() > opts.max_rows {
+                let _ = writeln!(
+                    body,
+                    "  ... and {} more codes",
+                    f.by_code.len() - opts.max_rows
+                );
+            }
+            if f.untracked_codes > 0 {
+                let _ = writeln!(
+                    body,
+                    "  {} findings of further codes are counted above but not by code",
+                    f.untracked_codes
+                );
+            }
+            let mut ex = Table::new(&[
+                "seq", "time_ms", "line", "severity", "code", "resource", "packet",
+            ]);
+            let opt = |v: Option<u64>| v.map_or_else(|| "-".to_owned(), n);
+            let mut messages = String::new();
+            for e in f.examples.iter().take(opts.max_rows) {
+                let packet = match (e.lane, e.packet) {
+                    (Some(l), Some(p)) => format!("{l}/{p}"),
+                    _ => "-".to_owned(),
+                };
+                ex.row(vec![
+                    n(e.seq),
+                    t(Some(e.time_ns)),
+                    opt(e.line),
+                    e.severity.clone(),
+                    e.code.clone(),
+                    opt(e.resource_id),
+                    packet,
+                ]);
+                let _ = writeln!(messages, "    #{}: {}", e.seq, clipped(&e.message, 300));
+            }
+            let _ = write!(body, "  examples:\n{}  messages:\n{messages}", ex.render(2));
+        }
+        section(
+            out,
+            &format!(
+                "Findings reported by other checkers: {} ({} error, {} warning, {} info)",
+                f.total,
+                count("error"),
+                count("warning"),
+                count("info")
+            ),
+            &body,
+        );
+    }
+
     fn text_definitions(&self, out: &mut String) {
         let d = &self.definitions;
         let body = format!(
-            "  K={} clean presents; transient owner kinds [{}]; per-frame types [{}]\n  short-lived: N={} packets or X={:.3} ms; recreate loop: R={} within T={:.3} ms\n  bursts: {:.3} ms buckets, top {}; lane window W={} packets; top {} contributors\n  causes: rebuild within {:.3} ms, replaced/look-ahead within {:.3} ms; candidate pool: >= {} hits\n  guardrails: recreate-churn <= {} keys; queue destroys <= {:.3}x presents; destroy-in-flight <= {} (refs kept per packet: {})\n",
+            "  K={} clean presents; transient owner kinds [{}]; per-frame types [{}]\n  short-lived: N={} packets or X={:.3} ms; recreate loop: R={} within T={:.3} ms\n  bursts: {:.3} ms buckets, top {}; lane window W={} packets; top {} contributors\n  causes: rebuild within {:.3} ms, replaced/look-ahead within {:.3} ms; candidate pool: >= {} hits\n  guardrails: recreate-churn <= {} keys; queue destroys <= {:.3}x presents; destroy-in-flight <= {} (refs kept per packet: {}); error findings <= {}\n",
             d.stable_presents,
             d.transient_owner_kinds.join(", "),
             d.per_frame_types.join(", "),
@@ -577,6 +652,7 @@ impl Report {
             d.queue_destroy_factor,
             d.destroy_in_flight_max,
             d.max_packet_refs,
+            d.error_findings_max,
         );
         section(out, "Definitions", &body);
     }

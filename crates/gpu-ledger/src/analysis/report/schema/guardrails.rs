@@ -71,7 +71,7 @@ pub struct GuardrailEvidence {
 ///
 /// let report = Analyzer::default().report();
 /// let ids: Vec<&str> = report.guardrails.iter().map(|g| g.id.as_str()).collect();
-/// assert_eq!(ids, [Guardrail::RECREATE_CHURN, Guardrail::QUEUE_DESTROYS_VS_PRESENTS, Guardrail::DESTROY_IN_FLIGHT]);
+/// assert_eq!(ids, [Guardrail::RECREATE_CHURN, Guardrail::QUEUE_DESTROYS_VS_PRESENTS, Guardrail::DESTROY_IN_FLIGHT, Guardrail::ERROR_FINDINGS]);
 /// assert!(report.failed_guardrails(Severity::Warning).is_empty());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -99,6 +99,8 @@ impl Guardrail {
     pub const QUEUE_DESTROYS_VS_PRESENTS: &'static str = "queue-destroys-vs-presents";
     /// A resource destroyed while a packet in flight references it.
     pub const DESTROY_IN_FLIGHT: &'static str = "destroy-in-flight";
+    /// Findings of severity error reported by other checkers (validation layers, drivers).
+    pub const ERROR_FINDINGS: &'static str = "error-findings";
 
     /// Whether it failed at `level` or worse.
     pub fn fails_at(&self, level: Severity) -> bool {

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 pub(crate) mod anomalies;
 pub(crate) mod definitions;
+pub(crate) mod findings;
 pub(crate) mod guardrails;
 pub(crate) mod reuse;
 pub(crate) mod sections;
@@ -20,6 +21,7 @@ use crate::analysis::fold::windows::Window;
 
 use anomalies::AnomalyReport;
 use definitions::DefinitionsReport;
+use findings::FindingsReport;
 use guardrails::{Guardrail, Severity};
 use reuse::ReuseReport;
 use sections::{
@@ -95,6 +97,8 @@ pub struct Report {
     pub reuse: ReuseReport,
     /// Input the ledger could not balance.
     pub anomalies: AnomalyReport,
+    /// What other checkers (validation layers, drivers) reported.
+    pub findings: FindingsReport,
     /// Events the recorder dropped.
     pub lost_events: u64,
     /// The definitions used.
@@ -149,7 +153,7 @@ impl Report {
     /// The report restricted to `window`: only that window, and totals, top
     /// contributors, recreate loops, short-lived counts and destroy causes computed
     /// for it. Lanes, per-packet stats, reuse, anomalies, guardrails, the startup
-    /// summary, the short-lived owners and the headline still describe the whole stream.
+    /// summary, the short-lived owners, findings and the headline still describe the whole stream.
     ///
     /// # Example
     /// ```
