@@ -189,7 +189,9 @@
 //! Unknown fields are ignored. Malformed lines are counted and skipped
 //! ([`MalformedLine`]); a last line cut off before its newline is a
 //! [`Truncation`]. A finding's `code` and `message` are names, written like
-//! the open sets.
+//! the open sets. Times are judged against their neighbours: wild stamps,
+//! steps back and clock resets are corrected so that time never runs
+//! backwards, and reported with their line numbers ([`TimeReport`]).
 //!
 //! ## Version history
 //!
@@ -206,6 +208,7 @@ mod detect;
 #[cfg(feature = "json")]
 mod jsonl;
 mod summary;
+mod time;
 mod writer;
 
 pub use binary::{BinaryReader, BinaryWriter, BlockPolicy};
@@ -213,4 +216,6 @@ pub use detect::{DETECT_PREFIX, InputKind, TraceReader, detect, open_trace, repl
 #[cfg(feature = "json")]
 pub use jsonl::{JsonLinesReader, JsonLinesWriter};
 pub use summary::{CorruptRegion, MalformedLine, ReadSummary, Truncation};
+pub use time::{TimeAnomaly, TimeAnomalyKind, TimeReport};
+pub(crate) use time::{TimeLine, TimeRules};
 pub use writer::{EXPORT_FORMAT, ExportReport, TraceFormat, TraceWriter, WrittenTrace};

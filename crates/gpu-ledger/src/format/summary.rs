@@ -8,6 +8,8 @@
 
 use std::fmt;
 
+use super::TimeReport;
+
 /// How a replay went: what was read, and what was lost and where.
 ///
 /// # Example
@@ -61,6 +63,9 @@ pub struct ReadSummary {
     pub malformed: Vec<MalformedLine>,
     /// How many lines were malformed and skipped in all.
     pub malformed_lines: u64,
+    /// JSON Lines traces: timestamps that ran backwards or were out of line
+    /// with their neighbours, and how each was corrected (see [`TimeReport`]).
+    pub time: TimeReport,
 }
 
 impl ReadSummary {
@@ -69,7 +74,10 @@ impl ReadSummary {
 
     /// Whether the whole input was read without loss.
     pub fn is_clean(&self) -> bool {
-        self.truncated.is_none() && self.corrupt_regions == 0 && self.malformed_lines == 0
+        self.truncated.is_none()
+            && self.corrupt_regions == 0
+            && self.malformed_lines == 0
+            && self.time.anomalies() == 0
     }
 
     pub(crate) fn add_corrupt(&mut self, region: CorruptRegion) {
@@ -119,6 +127,9 @@ impl fmt::Display for ReadSummary {
             if let Some(first) = self.malformed.first() {
                 write!(f, ", first {first}")?;
             }
+        }
+        if self.time.anomalies() > 0 {
+            write!(f, "; {}", self.time)?;
         }
         Ok(())
     }

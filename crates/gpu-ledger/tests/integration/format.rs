@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use gpu_ledger::format::{
     BinaryReader, BinaryWriter, BlockPolicy, CorruptRegion, InputKind, JsonLinesReader,
-    JsonLinesWriter, MalformedLine, ReadSummary, Truncation, open_trace, replay_path,
+    JsonLinesWriter, MalformedLine, ReadSummary, TimeAnomalyKind, Truncation, open_trace,
+    replay_path,
 };
 use gpu_ledger::{
     Collected, Dims, ErrorKind, Event, EventKind, EventSink, FindingSeverity, Marker, Name, Owner,
@@ -1264,6 +1265,56 @@ fn a_hand_written_finding_interns_its_texts_and_a_bad_severity_is_malformed() {
             (4, "missing `code` for a finding event"),
         ]
     );
+}
+
+// ---------------------------------------------------------------------------
+// Time that jumps
+
+#[test]
+fn jsonl_time_running_backwards_is_reported_by_line_and_never_runs_backwards() {
+    // The hardening reproducer: every event is 1 us before the one above it.
+    let (summary, copy) = read_jsonl(include_bytes!(
+        "../data/hardening/jsonl_time_backwards_silent.jsonl"
+    ));
+    assert_eq!(summary.events, 5);
+    let times: Vec<u64> = copy.events.iter().map(|e| e.time_ns).collect();
+    assert_eq!(times, [5000; 5], "each step back is held at the last time");
+    let lines: Vec<u64> = summary.time.examples.iter().map(|a| a.line).collect();
+    assert_eq!(lines, [3, 4, 5, 6]);
+    assert_eq!(summary.time.anomalies(), 4);
+    assert!(!summary.is_clean());
+    assert!(
+        summary.to_string().contains("4 time anomalies"),
+        "{summary}"
+    );
+}
+
+#[test]
+fn jsonl_wild_stamp_is_ignored_and_the_rest_keeps_its_durations() {
+    let header = "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1}\n";
+    let lost =
+        |t: u64| format!("{{\"type\":\"event\",\"t_ns\":{t},\"event\":\"lost\",\"count\":1}}\n");
+    // A wild stamp mid-trace, then a wild first stamp, then a reset.
+    let mid: String = [1_000, 2_000, u64::MAX, 3_000, 4_000].map(lost).concat();
+    let (summary, copy) = read_jsonl(format!("{header}{mid}").as_bytes());
+    let times: Vec<u64> = copy.events.iter().map(|e| e.time_ns).collect();
+    assert_eq!(times, [1_000, 2_000, 2_000, 3_000, 4_000]);
+    assert_eq!(summary.time.outliers, 1);
+    assert_eq!(summary.time.examples[0].line, 4);
+    assert_eq!(summary.time.examples[0].kind, TimeAnomalyKind::Outlier);
+
+    let first: String = [u64::MAX / 2, 1_000, 2_000].map(lost).concat();
+    let (summary, copy) = read_jsonl(format!("{header}{first}").as_bytes());
+    let times: Vec<u64> = copy.events.iter().map(|e| e.time_ns).collect();
+    assert_eq!(times, [1_000, 1_000, 2_000]);
+    assert_eq!(summary.time.outliers, 1);
+
+    let reset: String = [50_000, 60_000, 100, 200, 300].map(lost).concat();
+    let (summary, copy) = read_jsonl(format!("{header}{reset}").as_bytes());
+    let times: Vec<u64> = copy.events.iter().map(|e| e.time_ns).collect();
+    assert_eq!(times, [50_000, 60_000, 60_000, 60_100, 60_200]);
+    assert_eq!(summary.time.resets, 1);
+    assert_eq!(summary.time.examples[0].kind, TimeAnomalyKind::Reset);
 }
 
 // ---------------------------------------------------------------------------

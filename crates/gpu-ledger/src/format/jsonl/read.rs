@@ -10,8 +10,8 @@ use std::io::{self, BufRead};
 
 use super::record::{FORMAT_TAG, LineIn, NameBook, VERSION};
 use crate::error::{Error, ErrorKind};
-use crate::event::{EventSink, Name, StreamInfo};
-use crate::format::{MAX_NAMES, ReadSummary, Truncation};
+use crate::event::{Event, EventSink, Name, StreamInfo};
+use crate::format::{MAX_NAMES, ReadSummary, TimeLine, TimeRules, Truncation};
 
 /// The longest line read; longer lines are skipped as malformed.
 pub(crate) const MAX_LINE: usize = 1 << 20;
@@ -131,12 +131,28 @@ impl<R: BufRead> JsonLinesReader<R> {
             ..ReadSummary::default()
         };
         sink.on_start(&self.info);
+        // Each event is held until the next one arrives: its time is judged
+        // against both neighbours (see `format::time`).
+        let mut time = TimeLine::new(TimeRules::TRACE_NS);
+        let mut held: Option<(u64, Event)> = None;
         while let Some(end) = self.next_line()? {
             summary.lines += 1;
             let reason = if end.overlong {
                 Some(format!("line is longer than {MAX_LINE} bytes"))
             } else {
-                self.record(sink, &mut summary).err()
+                match self.record(sink, &mut summary) {
+                    Ok(Some(event)) => {
+                        if let Some((line, mut before)) = held.take() {
+                            before.time_ns = time.push(line, before.time_ns, Some(event.time_ns)).0;
+                            sink.on_event(&before);
+                            summary.events += 1;
+                        }
+                        held = Some((self.line_no, event));
+                        None
+                    }
+                    Ok(None) => None,
+                    Err(reason) => Some(reason),
+                }
             };
             if let Some(reason) = reason {
                 if end.newline {
@@ -149,22 +165,29 @@ impl<R: BufRead> JsonLinesReader<R> {
                 }
             }
         }
+        if let Some((line, mut last)) = held {
+            last.time_ns = time.push(line, last.time_ns, None).0;
+            sink.on_event(&last);
+            summary.events += 1;
+        }
+        summary.time = time.report;
         summary.bytes = self.offset;
         sink.on_flush();
         sink.on_finish();
         Ok(summary)
     }
 
-    /// Handles the current line; the reason it is malformed, if it is.
+    /// Handles the current line: the event it holds (names go to `sink` at
+    /// once), or the reason it is malformed.
     fn record(
         &mut self,
         sink: &mut dyn EventSink,
         summary: &mut ReadSummary,
-    ) -> Result<(), String> {
+    ) -> Result<Option<Event>, String> {
         let text = std::str::from_utf8(trimmed(&self.line))
             .map_err(|e| format!("line is not valid utf-8 (byte {})", e.valid_up_to()))?;
         if text.is_empty() {
-            return Ok(());
+            return Ok(None);
         }
         let line: LineIn<'_> = serde_json::from_str(text).map_err(json_reason)?;
         match &*line.ty {
@@ -175,9 +198,7 @@ impl<R: BufRead> JsonLinesReader<R> {
                     sink.on_name(name, text);
                 });
                 summary.names += new_names;
-                sink.on_event(&event?);
-                summary.events += 1;
-                Ok(())
+                event.map(Some)
             }
             "name" => {
                 let name = line.name.ok_or("missing `name` in a name record")?;
@@ -195,7 +216,7 @@ impl<R: BufRead> JsonLinesReader<R> {
                     sink.on_name(Name(name), text);
                     summary.names += 1;
                 }
-                Ok(())
+                Ok(None)
             }
             "header" => Err("a second header record (were two traces concatenated?)".into()),
             other => Err(format!("unknown record type \"{other}\"")),
