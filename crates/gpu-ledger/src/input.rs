@@ -81,40 +81,29 @@ impl InputSummary {
         }
     }
 
-    /// Whether nothing was lost: no cut-off tail, corrupt block or malformed line.
+    /// Whether nothing was lost or corrected: no cut-off tail, corrupt block,
+    /// malformed or over-long line, or time that had to be corrected.
     /// (What a log cannot tell is in [`Self::warnings`], but is no loss.)
     pub fn is_clean(&self) -> bool {
         match self {
             InputSummary::BinaryTrace(s) | InputSummary::JsonLines(s) => s.is_clean(),
-            InputSummary::Log(s) => s.malformed == 0,
+            InputSummary::Log(s) => {
+                s.malformed == 0 && s.overlong_lines == 0 && s.time.anomalies() == 0
+            }
         }
     }
 
     /// Recoverable problems and limits of the input, one lowercase sentence each:
-    /// the damage a trace reader skipped, the malformed lines an import skipped, and
-    /// what a log cannot tell.
+    /// the damage a trace reader skipped or corrected, and for a log
+    /// [`ImportSummary::warnings`] (lines skipped, time corrected, owners inferred,
+    /// what it cannot tell).
     pub fn warnings(&self) -> Vec<String> {
         match self {
             InputSummary::BinaryTrace(s) | InputSummary::JsonLines(s) if s.is_clean() => Vec::new(),
             InputSummary::BinaryTrace(s) | InputSummary::JsonLines(s) => {
                 vec![format!("the input is damaged: {s}")]
             }
-            InputSummary::Log(s) => {
-                let mut warnings = Vec::new();
-                if s.malformed > 0 {
-                    let first = s
-                        .malformed_examples
-                        .first()
-                        .map(|m| format!(", first {m}"))
-                        .unwrap_or_default();
-                    warnings.push(format!(
-                        "{} malformed log lines skipped{first}",
-                        s.malformed
-                    ));
-                }
-                warnings.extend(s.limitations.iter().cloned());
-                warnings
-            }
+            InputSummary::Log(s) => s.warnings(),
         }
     }
 
@@ -126,10 +115,7 @@ impl InputSummary {
             InputSummary::BinaryTrace(s) | InputSummary::JsonLines(s) => {
                 text.push_str(&format!("  {s}\n"));
             }
-            InputSummary::Log(s) => text.push_str(&format!(
-                "  {} lines: {} events, {} other lines ignored, {} malformed, {} duplicates of better lines skipped\n",
-                s.lines, s.events, s.other_lines, s.malformed, s.duplicates_skipped
-            )),
+            InputSummary::Log(s) => text.push_str(&format!("  {s}\n")),
         }
         for warning in self.warnings() {
             text.push_str(&format!("  warning: {warning}\n"));
@@ -147,13 +133,23 @@ impl InputSummary {
                 corrupt_regions: s.corrupt_regions,
                 corrupt_bytes: s.corrupt_bytes,
                 malformed_lines: s.malformed_lines,
+                time_anomalies: s.time.anomalies(),
+                time_anomaly_examples: strings(&s.time.examples),
             },
             InputSummary::Log(s) => InputDetail::Log {
                 lines: s.lines,
                 other_lines: s.other_lines,
+                informational_lines: s.informational,
                 malformed_lines: s.malformed,
+                overlong_lines: s.overlong_lines,
                 duplicates_skipped: s.duplicates_skipped,
                 implicit_creates: s.implicit_creates,
+                findings: s.findings,
+                unknown_owners: s.unknown_owners,
+                inferred_owners: s.inferred_owners,
+                inferred_owner_examples: strings(&s.inferred_examples),
+                time_anomalies: s.time.anomalies(),
+                time_anomaly_examples: strings(&s.time.examples),
             },
         };
         InputReport {
@@ -164,6 +160,12 @@ impl InputSummary {
             detail,
         }
     }
+}
+
+/// Each item as its one-sentence `Display`.
+#[cfg(feature = "json")]
+fn strings<T: std::fmt::Display>(items: &[T]) -> Vec<String> {
+    items.iter().map(ToString::to_string).collect()
 }
 
 /// The `input` object of the CLI's JSON documents (`docs/report-schema.md`,
@@ -203,6 +205,10 @@ pub enum InputDetail {
         corrupt_bytes: u64,
         /// Malformed lines skipped (JSON Lines traces).
         malformed_lines: u64,
+        /// Time stamps corrected (JSON Lines traces; see [`TimeReport`](crate::format::TimeReport)).
+        time_anomalies: u64,
+        /// The first of them, one sentence each with its line.
+        time_anomaly_examples: Vec<String>,
     },
     /// A renderer log.
     Log {
@@ -210,12 +216,28 @@ pub enum InputDetail {
         lines: u64,
         /// Lines that are no Omega line (ignored).
         other_lines: u64,
+        /// Lines recognised but carrying nothing gpu-ledger models.
+        informational_lines: u64,
         /// Omega lines that could not be read (skipped).
         malformed_lines: u64,
+        /// Lines longer than the importer reads (skipped unread).
+        overlong_lines: u64,
         /// Lines stating a fact already taken from a better line family.
         duplicates_skipped: u64,
         /// Events of an id never created, for which a create was implied.
         implicit_creates: u64,
+        /// Findings of other checkers read (validation messages, failed command buffers).
+        findings: u64,
+        /// Engine resources recorded with owner kind `Unknown`.
+        unknown_owners: u64,
+        /// Engine resources whose owner was inferred from the toolkit line before them.
+        inferred_owners: u64,
+        /// The first of them, each with its evidence line.
+        inferred_owner_examples: Vec<String>,
+        /// Time stamps corrected.
+        time_anomalies: u64,
+        /// The first of them, one sentence each with its line.
+        time_anomaly_examples: Vec<String>,
     },
 }
 

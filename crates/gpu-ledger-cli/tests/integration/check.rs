@@ -190,3 +190,63 @@ fn help_states_the_one_exit_code_rule() {
         assert!(help.contains(line), "{line:?} missing from --help:\n{help}");
     }
 }
+
+#[test]
+fn a_validation_error_in_a_vulkan_log_fails_check_and_is_reported_with_its_vuid() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = core_fixture("field/15-omega-vulkan-validation-error.log");
+    let out = run(gpu_ledger(dir.path()).arg("check").arg(&log), 1);
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "  FAIL  error-findings              error    1 findings of severity error reported by other checkers (limit 0); most frequent: VUID-vkDestroyImage-image-01000 (1)\n        #"
+        ) && text.contains(" VUID-vkDestroyImage-image-01000 at line 127\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("check failed at error: error-findings\n"),
+        "{text}"
+    );
+
+    let doc: Value = serde_json::from_slice(
+        &run(
+            gpu_ledger(dir.path())
+                .arg("report")
+                .arg(&log)
+                .args(["--format", "json"]),
+            0,
+        )
+        .stdout,
+    )
+    .expect("report --format json is JSON");
+    let findings = &doc["findings"];
+    assert_eq!(findings["total"], 1);
+    assert_eq!(
+        findings["by_code"],
+        json!([{"severity": "error", "code": "VUID-vkDestroyImage-image-01000", "count": 1}])
+    );
+    let example = &findings["examples"][0];
+    assert_eq!(example["line"], 127);
+    assert!(
+        example["message"].as_str().unwrap().contains(
+            "vkDestroyImage(): can't be called on VkImage 0x3e0000000003e that is currently in use"
+        ),
+        "{example}"
+    );
+    // Every line of the log is accounted for: none is silently dropped.
+    let input = &doc["input"];
+    assert_eq!(input["other_lines"], 0);
+    assert_eq!(input["malformed_lines"], 0);
+    assert_eq!(input["findings"], 1);
+    let report = stdout(&run(gpu_ledger(dir.path()).arg("report").arg(&log), 0));
+    assert!(
+        report.contains("\nFindings reported by other checkers: 1 (1 error, 0 warning, 0 info)\n"),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "Other checkers reported 1 error (VUID-vkDestroyImage-image-01000): see Findings."
+        ),
+        "{report}"
+    );
+}

@@ -31,16 +31,16 @@ fn graph_of_the_mixed_log_is_exactly_its_live_resources_at_the_end() {
         "Resource graph at 239.000 ms since the stream started: 2 live resources, 2 owners (1 NativeTarget, 1 TextureTarget)\n",
         "  BackendRenderTargetContext 0x140b08000: 1 live (1 TextureTarget)\n",
         "    TextureTarget 3  age 238.000 ms  1000x1000 @2  no packet\n",
-        "  Engine 0x0: 1 live (1 NativeTarget)\n",
+        "  Unknown 0x0: 1 live (1 NativeTarget)\n",
         "    NativeTarget 2  age 238.000 ms  1000x1000 @2  no packet\n",
         "Taken at the end of the stream (startup never stabilised); --at MS picks another time.\n",
         "\n",
         "Input\n",
         "  omega-mixed.log (omega-log)\n",
-        "  21 lines: 11 events, 1 other lines ignored, 1 malformed, 5 duplicates of better lines skipped\n",
+        "  21 lines: 11 events (0 findings), 3 informational, 5 duplicates of better lines skipped, 1 other lines ignored, 1 malformed, 0 over-long\n",
         "  warning: 1 malformed log lines skipped, first line 18: ts=bad is not a whole number\n",
         "  warning: resource lines carry no packet id: events are placed between packets by log order only, without packet context\n",
-        "  warning: engine resources ([OmegaGTEResource]) have no owner: they are attributed to owner kind Engine, keyed by queue id\n",
+        "  warning: 2 engine resources come from lines that name no owner: their owner is recorded as Unknown, never guessed, and the report says it is not known\n",
     );
     assert_eq!(expected, stdout(&output));
     assert!(

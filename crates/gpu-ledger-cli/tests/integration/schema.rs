@@ -179,8 +179,14 @@ fn walk(
 /// Every document the commands print about real inputs: traces with every section
 /// filled, the logs (anomalies, a log's `input`), a restricted report, a regression.
 fn documents(dir: &Path) -> Vec<Value> {
-    for name in ["omega-mixed.log", "omega-nslog-only.log"] {
-        std::fs::copy(core_fixture(name), dir.join(name)).unwrap();
+    for name in [
+        "omega-mixed.log",
+        "omega-nslog-only.log",
+        "field/14-omega-older-architecture-text.log",
+        "field/15-omega-vulkan-validation-error.log",
+    ] {
+        let file = name.rsplit('/').next().unwrap_or(name);
+        std::fs::copy(core_fixture(name), dir.join(file)).unwrap();
     }
     // A trace with a finding about a resource in a packet: every findings field set.
     std::fs::write(
@@ -225,6 +231,8 @@ fn documents(dir: &Path) -> Vec<Value> {
         &["report", "omega-mixed.log"],
         &["report", "omega-nslog-only.log"],
         &["report", "findings.jsonl"],
+        &["report", "14-omega-older-architecture-text.log"],
+        &["report", "15-omega-vulkan-validation-error.log"],
         &["explain", "s.gltrace", "--resource", "2"],
         &["explain", "s.gltrace", "--resource", "4"],
         &["graph", "s.gltrace"],

@@ -211,11 +211,12 @@ mod summary;
 mod time;
 mod writer;
 
+pub(crate) use binary::clip;
 pub use binary::{BinaryReader, BinaryWriter, BlockPolicy};
 pub use detect::{DETECT_PREFIX, InputKind, TraceReader, detect, open_trace, replay_path};
 #[cfg(feature = "json")]
 pub use jsonl::{JsonLinesReader, JsonLinesWriter};
 pub use summary::{CorruptRegion, MalformedLine, ReadSummary, Truncation};
+pub(crate) use time::{Judgement, TimeLine, TimeRules};
 pub use time::{TimeAnomaly, TimeAnomalyKind, TimeReport};
-pub(crate) use time::{TimeLine, TimeRules};
 pub use writer::{EXPORT_FORMAT, ExportReport, TraceFormat, TraceWriter, WrittenTrace};

@@ -45,6 +45,13 @@ impl TimeRules {
         jump: 24 * 3600 * 1_000_000_000,
         unit: "ns",
     };
+
+    /// Renderer logs: milliseconds printed by several threads, which interleave by a few ms.
+    pub(crate) const LOG_MS: TimeRules = TimeRules {
+        tolerance: 1_000,
+        jump: 24 * 3600 * 1_000,
+        unit: "ms",
+    };
 }
 
 /// What a timestamp is, judged against its neighbours.
@@ -325,11 +332,7 @@ impl TimeLine {
 mod tests {
     use super::*;
 
-    const R: TimeRules = TimeRules {
-        tolerance: 1_000,
-        jump: 24 * 3600 * 1_000,
-        unit: "ms",
-    };
+    const R: TimeRules = TimeRules::LOG_MS;
 
     /// Judges a whole sequence with a look-ahead of one; the times handed out.
     fn run(raw: &[u64]) -> (Vec<u64>, TimeReport) {

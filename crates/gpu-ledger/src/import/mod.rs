@@ -5,11 +5,17 @@
 //! each line it recognises into events, ignores (and counts) every other line,
 //! and counts and skips malformed ones: bad input never stops an import. What a
 //! log cannot tell (no packets, no owners, no ids) is stated in the summary's
-//! `limitations`, so a report built on it can say so.
+//! `limitations`, what it had to correct (wild stamps, over-long lines) and infer
+//! (owners) in its [`warnings`](ImportSummary::warnings), so a report built on it
+//! can say so.
 
+mod debug;
 mod lines;
 mod omega;
+mod scan;
+mod summary;
 mod wallclock;
 
-pub use lines::Sources;
-pub use omega::{ImportSummary, OmegaImport};
+pub use omega::OmegaImport;
+pub use scan::Sources;
+pub use summary::{ImportSummary, InferredOwner};

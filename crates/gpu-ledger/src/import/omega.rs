@@ -1,55 +1,43 @@
 //! The Omega log formats (OmegaWTK toolkit, OmegaGTE engine): lines to events.
 //!
-//! Five line families are recognised (see `docs/omega-import.md`): toolkit
+//! Six line families are recognised (see `docs/omega-import.md`): toolkit
 //! resource events `[OmegaWTKGPU]`, engine resource events `[OmegaGTEResource]`,
-//! compositor packets `[OmegaWTKSync]`, engine debug-layer lines and plain NSLog
-//! lines. Several families can describe the same fact (a queue destroy appears as
-//! a format-2 line, a debug line and an NSLog line); [`Sources`] says which family
-//! is authoritative for each fact, so every fact becomes exactly one event.
+//! compositor packets `[OmegaWTKSync]`, engine debug-layer lines (with the
+//! validation-layer messages they forward), plain NSLog lines, and the engine
+//! tracker's own dump. Several families can describe the same fact (a queue
+//! destroy appears as a format-2 line, a debug line and an NSLog line); [`Sources`]
+//! says which family is authoritative for each fact, and debug-layer lifecycle
+//! lines repeat format 2 only for the ids it describes, so every fact becomes
+//! exactly one event.
 //!
 //! Toolkit and engine ids are independent counters, so each gets its own id
 //! space; ids are remapped to fresh [`ResourceId`]s, and a mapping lives only
-//! while its resource does, so memory follows the live set. Times are clamped to
-//! never run backwards: `[OmegaWTKSync]` lines carry no time and take the last
-//! time seen. This module never fails on a line: it counts and moves on.
+//! while its resource does, so memory follows the live set. Engine lines name no
+//! owner: a resource they create gets the owner of the toolkit `Create` or
+//! `ResizeRebuild` line just before it in the same millisecond (an inference,
+//! reported with its evidence), else [`OwnerKind::Unknown`] — never a made-up
+//! owner. Time never runs backwards: stamps are judged by `format::time` (wild
+//! stamps ignored, clock resets shifted, steps back clamped, each reported with
+//! its line), and `[OmegaWTKSync]` lines, which carry no time, take the last time
+//! seen. This module never fails on a line: it counts and moves on.
 
 use std::collections::HashMap;
 use std::io::BufRead;
 
-use super::lines::{Family, Fields, Sources, family};
-use super::wallclock::parse_nslog_ms;
+use super::debug::{DebugLine, LIFECYCLE, debug_line, validation_code};
+use super::lines::{DumpLine, Family, Fields, dump_line, engine_type, family, line_ts, read_line};
+use super::scan::{ClockPlan, Sources};
+use super::summary::{ImportSummary, InferredOwner, MAX_EXAMPLES};
+use super::wallclock::nslog_ms;
 use crate::event::{
-    Dims, Event, EventKind, EventSink, Name, Names, Owner, OwnerKind, PacketRef, PacketStage,
-    PoolAction, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
+    Dims, Event, EventKind, EventSink, FindingSeverity, Name, Names, Owner, OwnerKind, PacketRef,
+    PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
 };
-use crate::format::MalformedLine;
+use crate::format::{Judgement, MalformedLine, TimeLine, TimeRules, clip};
 
-/// What an import saw and did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct ImportSummary {
-    /// Lines read.
-    pub lines: u64,
-    /// Lines of each family: toolkit, engine, sync, debug, NSLog.
-    pub recognised: [u64; 5],
-    /// Lines that are no Omega line (ignored).
-    pub other_lines: u64,
-    /// Omega lines that could not be read (skipped).
-    pub malformed: u64,
-    /// The first few malformed lines.
-    pub malformed_examples: Vec<MalformedLine>,
-    /// Lines describing a fact already taken from a better family (not double-counted).
-    pub duplicates_skipped: u64,
-    /// Lines recognised but carrying nothing gpu-ledger models (snapshots, submit lines...).
-    pub informational: u64,
-    /// Events for an id that was never created (or already destroyed): a create was implied.
-    pub implicit_creates: u64,
-    /// Events produced.
-    pub events: u64,
-    /// What the log cannot tell, in sentences.
-    pub limitations: Vec<String>,
-}
-
-const MAX_EXAMPLES: usize = 5;
+/// The longest finding message kept, in bytes (cut at a character boundary):
+/// trace formats store names of at most 4096 bytes.
+const MAX_FINDING_MESSAGE: usize = 2048;
 
 /// Id spaces: the toolkit's and the engine's counters are independent.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -58,14 +46,35 @@ enum Space {
     Engine,
 }
 
+/// Which family described a live resource first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Source {
+    /// `[OmegaWTKGPU]`.
+    Toolkit,
+    /// `[OmegaGTEResource]` or the tracker dump: authoritative for engine ids.
+    Engine,
+    /// The engine's debug layer.
+    Debug,
+}
+
+/// Whose a resource is, as its line says.
+#[derive(Clone, Copy, Debug)]
+enum OwnerLine {
+    /// The line names it.
+    Logged(Owner),
+    /// The line names none (engine lines): inferred, or unknown.
+    Unnamed,
+}
+
 /// One lifecycle line, read.
 #[derive(Clone, Copy, Debug)]
 struct Step {
     action: ResourceAction,
     ty: ResourceType,
-    owner: Owner,
+    owner: OwnerLine,
     dims: Option<Dims>,
     thread: u32,
+    source: Source,
 }
 
 /// A live imported resource.
@@ -74,6 +83,16 @@ struct Live {
     id: ResourceId,
     ty: ResourceType,
     owner: Owner,
+    source: Source,
+}
+
+/// The toolkit line that is building something now: engine resources created
+/// right after it, in the same millisecond, are taken to be its owner's.
+#[derive(Clone, Copy, Debug)]
+struct Builder {
+    owner: Owner,
+    line: u64,
+    ts_ms: u64,
 }
 
 /// Turns Omega log lines into events, one line at a time.
@@ -105,8 +124,18 @@ pub struct OmegaImport {
     threads: HashMap<u64, u32>,
     next_id: u64,
     next_packet: u64,
+    /// The clock: judged stamps in ms, never running backwards.
+    clock: TimeLine,
+    /// Whether NSLog stamps drive the clock (no line has a `ts=`).
+    nslog_clock: bool,
+    /// Time zero, in the clock's ms.
+    base_ms: Option<u64>,
+    /// The next correction of the clock's plan to apply.
+    correction: usize,
     time_ns: u64,
-    nslog_base_ms: Option<i64>,
+    builder: Option<Builder>,
+    /// An `[OmegaGTEResource]` line was seen: a tracker dump after it repeats it.
+    seen_engine: bool,
     started: bool,
     line: u64,
 }
@@ -114,6 +143,12 @@ pub struct OmegaImport {
 impl OmegaImport {
     /// An importer that takes each fact from the best family `sources` found.
     pub fn new(sources: Sources) -> Self {
+        let nslog_clock = sources.ts_clock.first.is_none() && sources.nslog_clock.first.is_some();
+        let base_ms = if nslog_clock {
+            sources.nslog_clock.first
+        } else {
+            sources.ts_clock.first
+        };
         Self {
             sources,
             summary: ImportSummary::default(),
@@ -123,14 +158,20 @@ impl OmegaImport {
             threads: HashMap::new(),
             next_id: 1,
             next_packet: 1,
+            clock: TimeLine::new(TimeRules::LOG_MS),
+            nslog_clock,
+            base_ms,
+            correction: 0,
             time_ns: 0,
-            nslog_base_ms: None,
+            builder: None,
+            seen_engine: false,
             started: false,
             line: 0,
         }
     }
 
     /// Imports every line of `reader` into `sink`, then finishes the stream.
+    /// Lines longer than 1 MiB are counted and skipped unread.
     ///
     /// # Errors
     /// Only I/O errors of `reader`: bad lines are counted, never errors.
@@ -140,11 +181,24 @@ impl OmegaImport {
         sink: &mut dyn EventSink,
     ) -> std::io::Result<ImportSummary> {
         let mut line = Vec::new();
-        while reader.read_until(b'\n', &mut line)? > 0 {
-            self.push_line(&String::from_utf8_lossy(&line), sink);
-            line.clear();
+        while let Some(end) = read_line(&mut reader, &mut line)? {
+            if end.overlong {
+                self.skip_overlong();
+            } else {
+                self.push_line(&String::from_utf8_lossy(&line), sink);
+            }
         }
         Ok(self.finish(sink))
+    }
+
+    /// Counts a line that was too long to read.
+    fn skip_overlong(&mut self) {
+        self.line += 1;
+        self.summary.lines += 1;
+        self.summary.overlong_lines += 1;
+        if self.summary.overlong_examples.len() < MAX_EXAMPLES {
+            self.summary.overlong_examples.push(self.line);
+        }
     }
 
     /// Imports one line.
@@ -156,10 +210,24 @@ impl OmegaImport {
             return;
         };
         self.summary.recognised[family as usize] += 1;
-        let fields = Fields(rest);
+        let duplicate_dump = family == Family::Dump && self.seen_engine;
+        self.seen_engine |= family == Family::Engine;
+        if !self.nslog_clock
+            && !duplicate_dump
+            && let Some(ts) = line_ts(family, rest)
+        {
+            self.stamp(ts);
+        }
+        if self.nslog_clock
+            && family == Family::NsLog
+            && let Some(ms) = nslog_ms(rest)
+        {
+            self.stamp(ms);
+        }
         let result = match family {
-            Family::Toolkit => self.toolkit(fields, sink),
-            Family::Engine => self.engine(fields, sink),
+            Family::Toolkit => self.toolkit(Fields(rest), sink),
+            Family::Engine => self.engine(Fields(rest), sink),
+            Family::Dump => self.dump(rest, duplicate_dump, sink),
             Family::Sync => self.sync(rest, sink),
             Family::Debug => self.debug(rest, sink),
             Family::NsLog => self.nslog(rest, sink),
@@ -180,6 +248,7 @@ impl OmegaImport {
         self.start(sink);
         sink.on_flush();
         sink.on_finish();
+        self.summary.time = self.clock.report.clone();
         let s = &self.sources;
         let mut limitations = Vec::new();
         if !s.sync_packets {
@@ -191,17 +260,51 @@ impl OmegaImport {
                 "resource lines carry no packet id: events are placed between packets by log order only, without packet context",
             ));
         }
-        if s.engine_lifecycle {
-            limitations.push(String::from("engine resources ([OmegaGTEResource]) have no owner: they are attributed to owner kind Engine, keyed by queue id"));
+        if self.summary.unknown_owners > 0 {
+            limitations.push(format!(
+                "{} engine resources come from lines that name no owner: their owner is recorded as Unknown, never guessed, and the report says it is not known",
+                self.summary.unknown_owners
+            ));
         }
-        if !s.engine_lifecycle
-            && !s.debug_queue_destroy
-            && self.summary.recognised[Family::NsLog as usize] > 0
-        {
+        if !s.queue_destroys_with_ids && self.summary.recognised[Family::NsLog as usize] > 0 {
             limitations.push(String::from("command-queue destroys come from NSLog lines without ids: their lifetimes and owners are unknown"));
+        }
+        let plan = self.plan();
+        if plan.dropped > 0 {
+            limitations.push(format!(
+                "{} further wild or reset stamps were only clamped (the importer keeps {} corrections)",
+                plan.dropped,
+                plan.corrections.len()
+            ));
         }
         self.summary.limitations = limitations;
         self.summary
+    }
+
+    fn plan(&self) -> &ClockPlan {
+        if self.nslog_clock {
+            &self.sources.nslog_clock
+        } else {
+            &self.sources.ts_clock
+        }
+    }
+
+    /// Moves the clock to stamp `raw` (ms) of the current line, as the scan judged it.
+    fn stamp(&mut self, raw: u64) {
+        let line = self.line;
+        let (judgement, next) = {
+            let plan = self.plan();
+            let mut i = self.correction;
+            while plan.corrections.get(i).is_some_and(|c| c.line < line) {
+                i += 1;
+            }
+            let found = plan.corrections.get(i).filter(|c| c.line == line).copied();
+            self.correction = i + usize::from(found.is_some());
+            found.map_or((Judgement::Accept, None), |c| (c.judgement, c.next))
+        };
+        let ms = self.clock.apply(line, raw, judgement, next);
+        let base = *self.base_ms.get_or_insert(ms);
+        self.time_ns = ms.saturating_sub(base).saturating_mul(1_000_000);
     }
 
     fn start(&mut self, sink: &mut dyn EventSink) {
@@ -232,26 +335,12 @@ impl OmegaImport {
         });
     }
 
-    /// Moves the clock to `ts` (Unix ms) if that is later than now.
-    fn at_ts_ms(&mut self, ts: u64) {
-        let base = self.sources.first_ts_ms.unwrap_or(ts);
-        self.time_ns = self
-            .time_ns
-            .max(ts.saturating_sub(base).saturating_mul(1_000_000));
-    }
-
     fn name(&mut self, text: &str) -> Name {
         self.names.intern(text)
     }
 
     fn resource_type(&mut self, text: &str) -> ResourceType {
-        let text = match text {
-            "NativeRenderTarget" => "NativeTarget",
-            "TextureRenderTarget" => "TextureTarget",
-            other => other,
-        };
-        ResourceType::from_well_known_name(text)
-            .unwrap_or_else(|| ResourceType::Other(self.name(text)))
+        engine_type(text).unwrap_or_else(|| ResourceType::Other(self.name(text)))
     }
 
     fn owner_kind(&mut self, text: &str) -> OwnerKind {
@@ -264,30 +353,70 @@ impl OmegaImport {
         *self.threads.entry(raw).or_insert(next)
     }
 
+    /// The owner of a new resource created by the current line.
+    fn new_owner(&mut self, owner: OwnerLine, ty: ResourceType) -> Owner {
+        match (owner, self.builder) {
+            (OwnerLine::Logged(owner), _) => owner,
+            (OwnerLine::Unnamed, Some(b)) => {
+                self.summary.inferred_owners += 1;
+                if self.summary.inferred_examples.len() < MAX_EXAMPLES {
+                    let example = InferredOwner {
+                        line: self.line,
+                        resource_type: ty.resolve(&self.names).into_owned(),
+                        owner_kind: b.owner.kind.resolve(&self.names).into_owned(),
+                        owner_key: b.owner.key,
+                        evidence_line: b.line,
+                    };
+                    self.summary.inferred_examples.push(example);
+                }
+                b.owner
+            }
+            (OwnerLine::Unnamed, None) => {
+                self.summary.unknown_owners += 1;
+                Owner::new(OwnerKind::Unknown, 0)
+            }
+        }
+    }
+
+    /// A new resource for `raw` in `space`.
+    fn fresh(&mut self, key: (Space, u64), step: Step) -> Live {
+        let live = Live {
+            id: ResourceId(self.next_id),
+            ty: step.ty,
+            owner: self.new_owner(step.owner, step.ty),
+            source: step.source,
+        };
+        self.next_id += 1;
+        self.live.insert(key, live);
+        live
+    }
+
     /// A lifecycle step of resource `raw` in `space`, creating or forgetting its mapping.
-    fn lifecycle(&mut self, (space, raw): (Space, u64), step: Step, sink: &mut dyn EventSink) {
+    fn lifecycle(&mut self, key: (Space, u64), step: Step, sink: &mut dyn EventSink) {
         let Step {
             action,
-            ty,
-            owner,
             dims,
             thread,
+            ..
         } = step;
-        let known = self.live.get(&(space, raw)).copied();
+        let known = self.live.get(&key).copied();
         let resource = match (action, known) {
-            (ResourceAction::Create, _) | (_, None) => {
-                if action != ResourceAction::Create {
-                    // An id seen again after its destroy (the stack-copy quirk) or never created.
-                    self.summary.implicit_creates += 1;
+            // The debug layer announced it first: this is the same create.
+            (ResourceAction::Create, Some(l))
+                if l.source == Source::Debug && step.source == Source::Engine =>
+            {
+                self.summary.duplicates_skipped += 1;
+                if let Some(l) = self.live.get_mut(&key) {
+                    l.source = Source::Engine;
                 }
-                let live = Live {
-                    id: ResourceId(self.next_id),
-                    ty,
-                    owner,
-                };
-                self.next_id += 1;
-                self.live.insert((space, raw), live);
-                if action != ResourceAction::Create && action != ResourceAction::Destroy {
+                return;
+            }
+            (ResourceAction::Create, _) => self.fresh(key, step),
+            (_, None) => {
+                // An id seen again after its destroy (the stack-copy quirk) or never created.
+                self.summary.implicit_creates += 1;
+                let live = self.fresh(key, step);
+                if action != ResourceAction::Destroy {
                     self.emit(
                         thread,
                         resource_event(ResourceAction::Create, live, dims),
@@ -296,32 +425,65 @@ impl OmegaImport {
                 }
                 live
             }
-            (_, Some(live)) => live,
+            (_, Some(live)) => match (action, step.owner) {
+                // A bind names what it binds into (a tree), not a new owner.
+                (ResourceAction::Bind | ResourceAction::Unbind, _) | (_, OwnerLine::Unnamed) => {
+                    live
+                }
+                (_, OwnerLine::Logged(owner)) => Live { owner, ..live },
+            },
         };
-        let resource = Live { owner, ..resource };
         if action == ResourceAction::Destroy {
-            self.live.remove(&(space, raw));
+            self.live.remove(&key);
         }
         self.emit(thread, resource_event(action, resource, dims), sink);
     }
 
+    /// Reports a finding of another checker.
+    fn finding(
+        &mut self,
+        severity: FindingSeverity,
+        code: &str,
+        message: &str,
+        resource: Option<ResourceId>,
+        sink: &mut dyn EventSink,
+    ) {
+        let code = self.name(code);
+        let message = self.name(clip(message, MAX_FINDING_MESSAGE));
+        self.summary.findings += 1;
+        let line = Some(self.line);
+        self.emit(
+            0,
+            EventKind::Finding {
+                severity,
+                code,
+                message,
+                resource,
+                packet: None,
+                line,
+            },
+            sink,
+        );
+    }
+
     fn toolkit(&mut self, f: Fields<'_>, sink: &mut dyn EventSink) -> Result<(), String> {
+        let ts = f.number("ts")?;
         let event = f.get("event").ok_or("missing event=")?;
         if event == "PoolSnapshot" {
             self.summary.informational += 1;
             return Ok(());
         }
-        self.at_ts_ms(f.number("ts")?);
+        // Any other toolkit line ends what the line before was building.
+        self.builder = None;
         let ty = f.get("type").ok_or("missing type=")?;
         let ty = self.resource_type(ty);
         let owner_kind = f.get("ownerKind").ok_or("missing ownerKind=")?;
         let owner = Owner::new(self.owner_kind(owner_kind), f.number("ownerKey")?);
-        let pool = |action| Some(action);
         let pool_action = match event {
-            "PoolHit" => pool(PoolAction::Hit),
-            "PoolMiss" => pool(PoolAction::Miss),
-            "PoolRelease" => pool(PoolAction::Release),
-            "PoolEvict" => pool(PoolAction::Evict),
+            "PoolHit" => Some(PoolAction::Hit),
+            "PoolMiss" => Some(PoolAction::Miss),
+            "PoolRelease" => Some(PoolAction::Release),
+            "PoolEvict" => Some(PoolAction::Evict),
             _ => None,
         };
         if let Some(action) = pool_action {
@@ -350,16 +512,30 @@ impl OmegaImport {
         let step = Step {
             action,
             ty,
-            owner,
+            owner: OwnerLine::Logged(owner),
             dims: f.dims(),
             thread: 0,
+            source: Source::Toolkit,
         };
         self.lifecycle((Space::Toolkit, id), step, sink);
+        if matches!(
+            action,
+            ResourceAction::Create | ResourceAction::ResizeRebuild
+        ) {
+            self.builder = Some(Builder {
+                owner,
+                line: self.line,
+                ts_ms: ts,
+            });
+        }
         Ok(())
     }
 
     fn engine(&mut self, f: Fields<'_>, sink: &mut dyn EventSink) -> Result<(), String> {
-        self.at_ts_ms(f.number("ts")?);
+        let ts = f.number("ts")?;
+        if self.builder.is_some_and(|b| b.ts_ms != ts) {
+            self.builder = None;
+        }
         let event = f.get("event").ok_or("missing event=")?;
         let ty_text = f.get("type").ok_or("missing type=")?;
         let id = f.number("id")?;
@@ -367,22 +543,13 @@ impl OmegaImport {
         let queue = f.number("queueId").unwrap_or(0);
         match event {
             "Create" | "Destroy" | "ResizeRebuild" | "Bind" | "Unbind" => {
-                let ty = self.resource_type(ty_text);
-                let engine = self.owner_kind("Engine");
-                let owner = Owner::new(
-                    engine,
-                    if ty == ResourceType::CommandQueue {
-                        id
-                    } else {
-                        queue
-                    },
-                );
                 let step = Step {
                     action: parse_action(event)?,
-                    ty,
-                    owner,
+                    ty: self.resource_type(ty_text),
+                    owner: OwnerLine::Unnamed,
                     dims: f.dims(),
                     thread,
+                    source: Source::Engine,
                 };
                 self.lifecycle((Space::Engine, id), step, sink);
             }
@@ -397,6 +564,27 @@ impl OmegaImport {
         Ok(())
     }
 
+    /// A line of the engine tracker's dump; `duplicate` when `[OmegaGTEResource]`
+    /// lines before it already told the same events.
+    fn dump(
+        &mut self,
+        rest: &str,
+        duplicate: bool,
+        sink: &mut dyn EventSink,
+    ) -> Result<(), String> {
+        match dump_line(rest) {
+            Some(DumpLine::Event) if duplicate => {
+                self.summary.duplicates_skipped += 1;
+                Ok(())
+            }
+            Some(DumpLine::Event) => self.engine(Fields(rest), sink),
+            _ => {
+                self.summary.informational += 1;
+                Ok(())
+            }
+        }
+    }
+
     fn present(&mut self, packet: PacketRef, thread: u32, sink: &mut dyn EventSink) {
         self.emit(
             thread,
@@ -409,9 +597,15 @@ impl OmegaImport {
     }
 
     fn sync(&mut self, rest: &str, sink: &mut dyn EventSink) -> Result<(), String> {
+        self.builder = None;
         let verb = rest.split_whitespace().next().ok_or("missing verb")?;
         let f = Fields(rest);
         let stage = match verb {
+            // Queue-depth telemetry shares the verb but not the shape: no packet is queued.
+            "queue" if f.get("depth").is_some() || f.get("reason").is_some() => {
+                self.summary.informational += 1;
+                return Ok(());
+            }
             "queue" => PacketStage::Queued {
                 command_id: f.number("cmdId").unwrap_or(0),
             },
@@ -433,131 +627,102 @@ impl OmegaImport {
     }
 
     fn debug(&mut self, rest: &str, sink: &mut dyn EventSink) -> Result<(), String> {
-        // `INFO QUEUE Queue destroyed: queue=12`: level, category, message.
-        let mut parts = rest.splitn(3, ' ');
-        let (_level, _category, message) = (
-            parts.next(),
-            parts.next(),
-            parts.next().ok_or("missing message")?,
-        );
+        let message = match debug_line(rest) {
+            DebugLine::Validation { severity, message } => {
+                let code = validation_code(message);
+                self.finding(severity, &code, message, None, sink);
+                return Ok(());
+            }
+            DebugLine::Message(message) => message,
+        };
         let f = Fields(message);
-        let lifecycle = [
-            (
-                "Queue created:",
-                "queue",
-                ResourceType::CommandQueue,
-                ResourceAction::Create,
-            ),
-            (
-                "Queue destroyed:",
-                "queue",
-                ResourceType::CommandQueue,
-                ResourceAction::Destroy,
-            ),
-            (
-                "NativeRenderTarget created:",
-                "id",
-                ResourceType::NativeTarget,
-                ResourceAction::Create,
-            ),
-            (
-                "NativeRenderTarget destroyed:",
-                "id",
-                ResourceType::NativeTarget,
-                ResourceAction::Destroy,
-            ),
-            (
-                "TextureRenderTarget created:",
-                "id",
-                ResourceType::TextureTarget,
-                ResourceAction::Create,
-            ),
-            (
-                "TextureRenderTarget destroyed:",
-                "id",
-                ResourceType::TextureTarget,
-                ResourceAction::Destroy,
-            ),
-            (
-                "Texture created:",
-                "id",
-                ResourceType::Texture,
-                ResourceAction::Create,
-            ),
-            (
-                "Buffer created:",
-                "id",
-                ResourceType::Buffer,
-                ResourceAction::Create,
-            ),
-        ];
-        if let Some(&(_, key, ty, action)) = lifecycle
+        if let Some(&(_, key, ty, action)) = LIFECYCLE
             .iter()
             .find(|(prefix, ..)| message.starts_with(prefix))
         {
-            if self.sources.engine_lifecycle {
-                self.summary.duplicates_skipped += 1;
-                return Ok(());
-            }
             let id = f.number(key)?;
-            let engine = self.owner_kind("Engine");
-            let owner = Owner::new(
-                engine,
-                if ty == ResourceType::CommandQueue {
-                    id
-                } else {
-                    0
-                },
-            );
-            let dims = message.split_whitespace().find_map(|w| {
-                let (w, h) = w.split_once('x')?;
-                Some(Dims::new(w.parse().ok()?, h.parse().ok()?, 0.0))
-            });
-            let step = Step {
-                action,
-                ty,
-                owner,
-                dims,
-                thread: 0,
-            };
-            self.lifecycle((Space::Engine, id), step, sink);
-        } else if message.starts_with("Present:") {
+            self.debug_lifecycle(id, ty, action, message, sink);
+            return Ok(());
+        }
+        if message.starts_with("Present:") {
             if self.sources.sync_present || self.sources.engine_present {
                 self.summary.duplicates_skipped += 1;
             } else {
                 let packet = f.number("cb").or_else(|_| f.number("rt"))?;
                 self.present(PacketRef::new(0, packet), 0, sink);
             }
+        } else if let Some(error) = message.strip_prefix("CB execution error:") {
+            let cb = Fields(error).number("cb")?;
+            let resource = self.live.get(&(Space::Engine, cb)).map(|l| l.id);
+            self.finding(
+                FindingSeverity::Error,
+                "command-buffer-error",
+                message,
+                resource,
+                sink,
+            );
         } else {
+            // `CB submit:`, `CB complete:` (with a duration on Metal, a queue on
+            // D3D12), `Drawable acquired:` and the engine's other messages.
             self.summary.informational += 1;
         }
         Ok(())
     }
 
+    /// A debug-layer lifecycle line: the same fact as a format-2 line when
+    /// format 2 describes the same id, else a fact of its own.
+    fn debug_lifecycle(
+        &mut self,
+        id: u64,
+        ty: ResourceType,
+        action: ResourceAction,
+        message: &str,
+        sink: &mut dyn EventSink,
+    ) {
+        let key = (Space::Engine, id);
+        let duplicate = match (action, self.live.get(&key)) {
+            (ResourceAction::Create, Some(l)) => l.source == Source::Engine,
+            // Format 2 logs this type's destroys: it tells (or told) this one.
+            (_, Some(l)) => l.source == Source::Engine && self.sources.engine_destroys(ty),
+            (_, None) => action != ResourceAction::Create && self.sources.engine_destroys(ty),
+        };
+        if duplicate {
+            self.summary.duplicates_skipped += 1;
+            return;
+        }
+        let dims = message.split_whitespace().find_map(|w| {
+            let (w, h) = w.split_once('x')?;
+            Some(Dims::new(w.parse().ok()?, h.parse().ok()?, 0.0))
+        });
+        let dims = dims.or_else(|| Fields(message).number("size").ok().map(Dims::bytes));
+        let step = Step {
+            action,
+            ty,
+            owner: OwnerLine::Unnamed,
+            dims,
+            thread: 0,
+            source: Source::Debug,
+        };
+        self.lifecycle(key, step, sink);
+    }
+
     fn nslog(&mut self, line: &str, sink: &mut dyn EventSink) -> Result<(), String> {
         let mut parts = line.splitn(4, ' ');
         let (date, time) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        let ms = parse_nslog_ms(date, time)
-            .ok_or_else(|| format!("bad NSLog timestamp {date} {time}"))?;
-        let message = parts.nth(1).unwrap_or("").trim();
-        // NSLog prints local time without a zone: only its differences count, and
-        // only when no `ts=` line gives the stream its clock.
-        if self.sources.first_ts_ms.is_none() {
-            let base = *self.nslog_base_ms.get_or_insert(ms);
-            self.time_ns = self
-                .time_ns
-                .max(ms.saturating_sub(base).max(0) as u64 * 1_000_000);
+        if nslog_ms(line).is_none() {
+            return Err(format!("bad NSLog timestamp {date} {time}"));
         }
+        let message = parts.nth(1).unwrap_or("").trim();
         if message.starts_with("Metal Command Queue Destroy") {
-            if self.sources.engine_lifecycle || self.sources.debug_queue_destroy {
+            if self.sources.queue_destroys_with_ids {
                 self.summary.duplicates_skipped += 1;
                 return Ok(());
             }
-            let unknown = self.owner_kind("Unknown");
             let live = Live {
                 id: ResourceId(self.next_id),
                 ty: ResourceType::CommandQueue,
-                owner: Owner::new(unknown, 0),
+                owner: Owner::new(OwnerKind::Unknown, 0),
+                source: Source::Engine,
             };
             self.next_id += 1;
             self.emit(0, resource_event(ResourceAction::Destroy, live, None), sink);
@@ -572,11 +737,45 @@ impl OmegaImport {
                 self.next_packet += 1;
                 self.present(packet, 0, sink);
             }
+        } else if message.starts_with("Command Buffer Failed to Execute") {
+            if self.sources.debug_command_buffer_errors {
+                self.summary.duplicates_skipped += 1;
+            } else {
+                self.finding(
+                    FindingSeverity::Error,
+                    "command-buffer-error",
+                    message,
+                    None,
+                    sink,
+                );
+            }
+        } else if message.starts_with("Successfully completed Command Buffer!")
+            && completion_warning(message).is_some()
+        {
+            self.finding(
+                FindingSeverity::Warning,
+                "command-buffer-warning",
+                message,
+                None,
+                sink,
+            );
         } else {
             self.summary.informational += 1;
         }
         Ok(())
     }
+}
+
+/// The warning of a `Successfully completed Command Buffer! ... (Warning: <w>) ...`
+/// line, unless it is `(null)` or absent.
+fn completion_warning(message: &str) -> Option<&str> {
+    let (_, after) = message.split_once("(Warning: ")?;
+    let warning = match after.rfind(") Duration") {
+        Some(end) => &after[..end],
+        None => after.strip_suffix(')').unwrap_or(after),
+    };
+    let warning = warning.trim();
+    (!warning.is_empty() && warning != "(null)").then_some(warning)
 }
 
 fn parse_action(event: &str) -> Result<ResourceAction, String> {
@@ -600,5 +799,28 @@ fn resource_event(action: ResourceAction, live: Live, dims: Option<Dims>) -> Eve
         },
         dims,
         packet: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completion_warnings_other_than_null_are_found() {
+        let line = |w: &str| {
+            format!(
+                "Successfully completed Command Buffer! (Logs: <_MTLLogContainer: 0x6>) (Warning: {w}) Duration:0.281000"
+            )
+        };
+        assert_eq!(completion_warning(&line("(null)")), None);
+        assert_eq!(
+            completion_warning(&line("Fragment shader ran slow (2 passes)")),
+            Some("Fragment shader ran slow (2 passes)")
+        );
+        assert_eq!(
+            completion_warning("Successfully completed Command Buffer! Duration:0.8"),
+            None
+        );
     }
 }

@@ -4,6 +4,14 @@
 //! since the Unix epoch, read as UTC (NSLog prints local time and no zone, so
 //! only differences between such stamps are meaningful). Never panics.
 
+/// Milliseconds since the epoch of an NSLog line (`yyyy-MM-dd HH:mm:ss.SSS ...`),
+/// read as UTC; `None` when its stamp is not one (or is before 1970).
+pub(super) fn nslog_ms(line: &str) -> Option<u64> {
+    let mut parts = line.splitn(3, ' ');
+    let (date, time) = (parts.next()?, parts.next()?);
+    u64::try_from(parse_nslog_ms(date, time)?).ok()
+}
+
 /// Milliseconds since the epoch for `yyyy-MM-dd HH:mm:ss.SSS`, read as UTC.
 pub(super) fn parse_nslog_ms(date: &str, time: &str) -> Option<i64> {
     let mut d = date.splitn(3, '-');

@@ -9,6 +9,9 @@ mod record;
 // Omega log import: fixture logs to exact event streams.
 mod import;
 
+// The Omega field cases (14, 15, 16): each answer of EXPECTED.md on its case file.
+mod omega_field;
+
 // Trace formats: exact round trips, crash and corruption recovery, detection, size bar.
 mod format;
 

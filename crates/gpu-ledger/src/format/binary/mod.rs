@@ -104,7 +104,7 @@ fn unzigzag(v: u64) -> u64 {
 }
 
 /// The longest prefix of `s` of at most `max` bytes that ends on a character boundary.
-fn clip(s: &str, max: usize) -> &str {
+pub(crate) fn clip(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
     }
