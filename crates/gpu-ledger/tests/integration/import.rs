@@ -744,3 +744,90 @@ fn over_long_lines_are_counted_and_skipped_without_losing_the_rest() {
         "2 lines longer than 1048576 bytes skipped unread (lines 2, 3)"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Any mix of the shapes, any values
+
+/// One log line: a shape of any family with random values (stamps wild or not,
+/// ids reused or not), or noise.
+fn arb_line() -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::prelude::*;
+    let ts = prop_oneof![
+        8 => (1_000u64..1_200).prop_map(|t| t.to_string()),
+        1 => any::<u64>().prop_map(|t| t.to_string()),
+        1 => Just("bad".to_owned()),
+    ];
+    let id = 0u64..8;
+    let event = proptest::sample::select(vec![
+        "Create",
+        "Destroy",
+        "ResizeRebuild",
+        "Bind",
+        "Unbind",
+        "PoolHit",
+        "Present",
+        "Submit",
+        "Complete",
+        "Bogus",
+    ]);
+    let ty = proptest::sample::select(vec![
+        "TextureTarget",
+        "CommandQueue",
+        "CommandBuffer",
+        "NativeRenderTarget",
+        "BackendVisual",
+    ]);
+    let n = 0u64..6;
+    prop_oneof![
+        (ts.clone(), event.clone(), ty.clone(), id.clone(), n.clone()).prop_map(|(ts, e, t, id, k)| format!(
+            "[OmegaWTKGPU] ts={ts} event={e} type={t} id={id} ownerKind=BackendRenderTargetContext ownerKey={k} width=10 height=10 scale=2"
+        )),
+        (ts.clone(), event, ty, id.clone(), n.clone()).prop_map(|(ts, e, t, id, q)| format!(
+            "[OmegaGTEResource] ts={ts} backend=Metal event={e} type={t} id={id} nativeHandle=1 threadId={q} queueId={q} cmdBufferId={id}"
+        )),
+        (proptest::sample::select(vec!["queue", "submit", "present", "drop", "fail", "admit", "wait"]), n.clone(), id.clone())
+            .prop_map(|(v, lane, p)| format!("[OmegaWTKSync] {v} lane={lane} packet={p} cmdId=1 reason=1")),
+        (n.clone(), id.clone()).prop_map(|(d, p)| format!("[OmegaWTKSync] queue reason=r depth={d} lane=1 packet={p} queued{{}}")),
+        id.clone().prop_map(|q| format!("[GEMetalEngine_Internal] - INFO QUEUE Queue created: queue={q} type=0")),
+        id.clone().prop_map(|q| format!("[GEMetalEngine_Internal] - Queue destroyed: queue={q}")),
+        id.clone().prop_map(|c| format!("[GEMetalEngine_Internal] - CB execution error: cb={c} error=Timeout")),
+        Just("[GEVulkanEngine_Internal] - [VVL ERROR] Validation Error: [ VUID-x ] | MessageID = 0x1 | bad".to_owned()),
+        Just("2026-02-27 23:44:35.040 App[1:2] Metal Command Queue Destroy".to_owned()),
+        Just("2026-02-27 23:44:35.041 App[1:2] Present Drawable".to_owned()),
+        Just("2026-02-27 23:44:35.042 App[1:2] Command Buffer Failed to Execute. Error: x".to_owned()),
+        Just("OmegaGTE Resource Timeline (events=2)".to_owned()),
+        (ts, id).prop_map(|(ts, id)| format!("ts={ts} backend=Metal event=Create type=CommandQueue id={id} native=0x1 threadId=1 dims=(1,2,3)")),
+        ".{0,40}",
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..proptest::prelude::ProptestConfig::default() })]
+
+    #[test]
+    fn any_log_imports_without_panic_with_every_line_counted_and_time_in_order(
+        lines in proptest::collection::vec(arb_line(), 0..60),
+    ) {
+        let log = lines.join("\n");
+        let (summary, collected) = import(&log);
+        let (again, replayed) = import(&log);
+        proptest::prop_assert_eq!(&summary, &again, "the same log, the same import");
+        proptest::prop_assert_eq!(&collected, &replayed);
+        proptest::prop_assert_eq!(
+            summary.lines,
+            summary.recognised.iter().sum::<u64>() + summary.other_lines + summary.overlong_lines
+        );
+        proptest::prop_assert_eq!(summary.events, collected.events.len() as u64);
+        let times: Vec<u64> = collected.events.iter().map(|e| e.time_ns).collect();
+        proptest::prop_assert!(times.windows(2).all(|w| w[0] <= w[1]), "{:?}", times);
+        // No owner kind is ever made up: every owner is logged or Unknown.
+        for r in collected.events.iter().filter_map(|e| e.resource()) {
+            let kind = r.owner.kind.resolve(&collected.names);
+            proptest::prop_assert!(
+                kind == "Unknown" || kind == "BackendRenderTargetContext",
+                "owner kind {}",
+                kind
+            );
+        }
+    }
+}
