@@ -1,4 +1,5 @@
-//! Shared test helpers: [`Stream`], the one builder of hand-made event streams.
+//! Shared test helpers: [`Stream`], the one builder of hand-made event streams, and
+//! [`import_log`], the one way tests import an Omega log.
 //!
 //! A stream has a clock: `Stream::new()` stamps events with the time last set by
 //! [`Stream::at`] (so several events can share a moment), `Stream::ticking(step)`
@@ -8,6 +9,7 @@
 #![allow(dead_code)] // each test module uses its own subset
 
 use gpu_ledger::analysis::{Analyzer, Definitions, Report};
+use gpu_ledger::import::{ImportSummary, OmegaImport, Sources};
 use gpu_ledger::{
     Collected, Dims, Event, EventKind, EventSink, Marker, Owner, PacketRef, PacketStage, Resource,
     ResourceAction, ResourceId, ResourceType,
@@ -225,4 +227,14 @@ impl Stream {
     pub(crate) fn report_with(&self, defs: Definitions) -> Report {
         self.analyze_with(defs).report()
     }
+}
+
+/// `log` imported as the CLI imports a file: scanned once, then imported.
+pub(crate) fn import_log(log: &str) -> (ImportSummary, Collected) {
+    let sources = Sources::scan(log.as_bytes()).expect("reading a string cannot fail");
+    let mut collected = Collected::default();
+    let summary = OmegaImport::new(sources)
+        .import(log.as_bytes(), &mut collected)
+        .expect("reading a string cannot fail");
+    (summary, collected)
 }

@@ -1,20 +1,13 @@
 //! Omega log import: fixture logs to exact event streams and summaries.
 
 use gpu_ledger::format::TimeAnomalyKind;
-use gpu_ledger::import::{ImportSummary, OmegaImport, Sources};
+use gpu_ledger::import::{OmegaImport, Sources};
 use gpu_ledger::{
     Collected, EventKind, FindingSeverity, Owner, OwnerKind, PacketStage, PoolAction,
     ResourceAction, ResourceType,
 };
 
-fn import(log: &str) -> (ImportSummary, Collected) {
-    let sources = Sources::scan(log.as_bytes()).expect("reading a string cannot fail");
-    let mut collected = Collected::default();
-    let summary = OmegaImport::new(sources)
-        .import(log.as_bytes(), &mut collected)
-        .expect("reading a string cannot fail");
-    (summary, collected)
-}
+use crate::util::import_log as import;
 
 /// A compact spelling of an event, to compare whole streams at a glance.
 fn spell(collected: &Collected) -> Vec<String> {

@@ -2,21 +2,13 @@
 //! test on the case file: real renderer logs, imported and analysed.
 
 use gpu_ledger::analysis::{Analyzer, Guardrail, Report, Severity, Window};
-use gpu_ledger::import::{ImportSummary, OmegaImport, Sources};
 use gpu_ledger::{Collected, EventKind, OwnerKind, ResourceAction, ResourceType};
 
 const CASE_14: &str = include_str!("../data/field/14-omega-older-architecture-text.log");
 const CASE_15: &str = include_str!("../data/field/15-omega-vulkan-validation-error.log");
 const CASE_16: &str = include_str!("../data/field/16-omega-tracker-dump.log");
 
-fn import(log: &str) -> (ImportSummary, Collected) {
-    let sources = Sources::scan(log.as_bytes()).expect("reading a string cannot fail");
-    let mut collected = Collected::default();
-    let summary = OmegaImport::new(sources)
-        .import(log.as_bytes(), &mut collected)
-        .expect("reading a string cannot fail");
-    (summary, collected)
-}
+use crate::util::import_log as import;
 
 fn report(collected: &Collected) -> Report {
     let mut analyzer = Analyzer::default();
