@@ -44,9 +44,28 @@
 #define GL_VERSION_PATCH 0
 
 /**
+ * The largest `GlConfig::thread_capacity`: 1,048,576 events, about 100 MiB
+ * of buffer per recording thread.
+ */
+#define GL_MAX_THREAD_CAPACITY (1 << 20)
+
+/**
+ * The longest `GlConfig::drain_interval_us`: 10 seconds. Events wait in
+ * their thread's buffer for up to this long, so a longer interval mostly
+ * loses events.
+ */
+#define GL_MAX_DRAIN_INTERVAL_US 10000000
+
+/**
  * Codes at or above this value are interned names; below it, well-known values.
  */
 #define GL_FIRST_NAME_CODE 64
+
+/**
+ * The most names one ledger interns for C (types, owner kinds and markers
+ * together); [`gl_resource_type`] and [`gl_owner_kind`] refuse more.
+ */
+#define GL_MAX_NAMES (1 << 22)
 
 /**
  * How deeply packet scopes can nest on one thread.
@@ -80,16 +99,18 @@ typedef struct GlConfig {
     const char *path;
     /**
      * Who produces the stream, stored in the trace header; NULL for the
-     * executable's name. UTF-8. Read during the call only.
+     * executable's name. UTF-8, at most 4096 bytes. Read during the call only.
      */
     const char *source;
     /**
      * Events each recording thread can buffer before the drain thread takes
-     * them; beyond it events are dropped and counted. 0 for the default (16384).
+     * them; beyond it events are dropped and counted. 0 for the default
+     * (16384); at most [`GL_MAX_THREAD_CAPACITY`].
      */
     uint32_t thread_capacity;
     /**
-     * How often the drain thread wakes, in microseconds; 0 for the default (2000).
+     * How often the drain thread wakes, in microseconds; 0 for the default
+     * (2000); at most [`GL_MAX_DRAIN_INTERVAL_US`].
      */
     uint32_t drain_interval_us;
 } GlConfig;
@@ -375,7 +396,10 @@ GlStatus gl_config_default(struct GlConfig *out);
  * # Errors
  * - `GL_ERR_NULL_POINTER`: `config`, `config->path` or `out` is NULL;
  * - `GL_ERR_INVALID_UTF8`: `config->source` (or, on Windows, the path) is not UTF-8;
- * - `GL_ERR_INVALID_ARGUMENT`: a `.jsonl` path in a build without JSON support;
+ * - `GL_ERR_INVALID_ARGUMENT`: `config->thread_capacity` above
+ *   [`GL_MAX_THREAD_CAPACITY`], `config->drain_interval_us` above
+ *   [`GL_MAX_DRAIN_INTERVAL_US`], `config->source` longer than 4096 bytes,
+ *   or a `.jsonl` path in a build without JSON support;
  * - `GL_ERR_IO`: the file cannot be created (the message names the path);
  * - `GL_ERR_PANIC`: the drain thread could not be started.
  *
@@ -541,7 +565,9 @@ GlStatus gl_next_resource_id(const struct GlLedger *ledger, uint64_t *out);
  * # Errors
  * - `GL_ERR_NULL_POINTER`: `ledger`, `name` or `out` is NULL;
  * - `GL_ERR_INVALID_UTF8`: `name` is not UTF-8;
- * - `GL_ERR_INVALID_ARGUMENT`: `name` is empty;
+ * - `GL_ERR_INVALID_ARGUMENT`: `name` is empty or longer than 65,536 bytes
+ *   (a trace cannot hold it whole), or the ledger already holds
+ *   [`GL_MAX_NAMES`] names;
  * - `GL_ERR_FINISHED`: after `gl_ledger_finish`.
  *
  * # Safety
@@ -563,7 +589,8 @@ GlStatus gl_resource_type(const struct GlLedger *ledger, const char *name, GlTyp
  * # Errors
  * - `GL_ERR_NULL_POINTER`: `ledger`, `name` or `out` is NULL;
  * - `GL_ERR_INVALID_UTF8`: `name` is not UTF-8;
- * - `GL_ERR_INVALID_ARGUMENT`: `name` is empty;
+ * - `GL_ERR_INVALID_ARGUMENT`: `name` is empty or longer than 65,536 bytes,
+ *   or the ledger already holds [`GL_MAX_NAMES`] names;
  * - `GL_ERR_FINISHED`: after `gl_ledger_finish`.
  *
  * # Safety

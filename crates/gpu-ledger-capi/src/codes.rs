@@ -4,11 +4,17 @@
 //! well-known values are small constants (`GL_TYPE_*`, `GL_OWNER_*`), other
 //! names are interned once per call site with [`gl_resource_type`] or
 //! [`gl_owner_kind`] and come back as codes from [`GL_FIRST_NAME_CODE`] up.
-//! Interning takes a lock; translating a code on the hot path is a compare.
+//! Interning takes a lock; translating a code on the hot path is a compare,
+//! and checking that this handle handed it out for that set is one atomic
+//! load ([`IssuedCodes`]), so a code that was never interned (a typo, a code
+//! from another ledger) is refused instead of recorded as a nameless type.
 
 use std::ffi::c_char;
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use gpu_ledger::event::FIRST_NAME_CODE;
+use gpu_ledger::format::MAX_NAME_LEN;
 use gpu_ledger::{OwnerKind, ResourceType};
 
 use crate::ledger::{GlLedger, handle};
@@ -53,6 +59,52 @@ pub const GL_FIRST_NAME_CODE: u32 = 64;
 
 const _: () = assert!(GL_FIRST_NAME_CODE == FIRST_NAME_CODE);
 
+/// The most names one ledger interns for C (types, owner kinds and markers
+/// together); [`gl_resource_type`] and [`gl_owner_kind`] refuse more.
+pub const GL_MAX_NAMES: u32 = 1 << 22;
+
+/// Name indices per leaf of [`IssuedCodes`].
+const LEAF_NAMES: usize = 4096;
+
+/// The name codes a handle handed out for one open set (resource types or
+/// owner kinds): a bit per name index, in leaves allocated as interning
+/// reaches them, read without a lock on the hot path.
+pub(crate) struct IssuedCodes {
+    leaves: Box<[OnceLock<Box<[AtomicU64]>>]>,
+}
+
+impl IssuedCodes {
+    pub(crate) fn new() -> Self {
+        let leaves = (GL_MAX_NAMES as usize).div_ceil(LEAF_NAMES);
+        Self {
+            leaves: (0..leaves).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// Marks `index` as handed out; false (nothing marked) beyond [`GL_MAX_NAMES`].
+    fn insert(&self, index: u32) -> bool {
+        let index = index as usize;
+        let Some(leaf) = self.leaves.get(index / LEAF_NAMES) else {
+            return false;
+        };
+        let leaf = leaf.get_or_init(|| (0..LEAF_NAMES / 64).map(|_| AtomicU64::new(0)).collect());
+        let bit = index % LEAF_NAMES;
+        leaf[bit / 64].fetch_or(1 << (bit % 64), Ordering::Release);
+        true
+    }
+
+    /// Whether `index` was handed out.
+    #[inline]
+    fn contains(&self, index: u32) -> bool {
+        let index = index as usize;
+        let bit = index % LEAF_NAMES;
+        self.leaves
+            .get(index / LEAF_NAMES)
+            .and_then(OnceLock::get)
+            .is_some_and(|leaf| leaf[bit / 64].load(Ordering::Acquire) & (1 << (bit % 64)) != 0)
+    }
+}
+
 /// Writes a fresh resource id into `*out`: monotonic, never 0, never reused by
 /// this ledger. Works on a disabled ledger too, so instrumented code behaves
 /// the same with tracing off.
@@ -85,7 +137,9 @@ pub unsafe extern "C" fn gl_next_resource_id(ledger: *const GlLedger, out: *mut 
 /// # Errors
 /// - `GL_ERR_NULL_POINTER`: `ledger`, `name` or `out` is NULL;
 /// - `GL_ERR_INVALID_UTF8`: `name` is not UTF-8;
-/// - `GL_ERR_INVALID_ARGUMENT`: `name` is empty;
+/// - `GL_ERR_INVALID_ARGUMENT`: `name` is empty or longer than 65,536 bytes
+///   (a trace cannot hold it whole), or the ledger already holds
+///   [`GL_MAX_NAMES`] names;
 /// - `GL_ERR_FINISHED`: after `gl_ledger_finish`.
 ///
 /// # Safety
@@ -105,9 +159,14 @@ pub unsafe extern "C" fn gl_resource_type(
     const F: &str = "gl_resource_type";
     // SAFETY: forwarded from the caller's promises.
     unsafe {
-        intern(ledger, name, out, F, |h, n| {
-            h.ledger().resource_type(n).code()
-        })
+        intern(
+            ledger,
+            name,
+            out,
+            F,
+            |h, n| h.ledger().resource_type(n).code(),
+            |c| &c.types,
+        )
     }
 }
 
@@ -118,7 +177,8 @@ pub unsafe extern "C" fn gl_resource_type(
 /// # Errors
 /// - `GL_ERR_NULL_POINTER`: `ledger`, `name` or `out` is NULL;
 /// - `GL_ERR_INVALID_UTF8`: `name` is not UTF-8;
-/// - `GL_ERR_INVALID_ARGUMENT`: `name` is empty;
+/// - `GL_ERR_INVALID_ARGUMENT`: `name` is empty or longer than 65,536 bytes,
+///   or the ledger already holds [`GL_MAX_NAMES`] names;
 /// - `GL_ERR_FINISHED`: after `gl_ledger_finish`.
 ///
 /// # Safety
@@ -134,7 +194,31 @@ pub unsafe extern "C" fn gl_owner_kind(
 ) -> GlStatus {
     const F: &str = "gl_owner_kind";
     // SAFETY: forwarded from the caller's promises.
-    unsafe { intern(ledger, name, out, F, |h, n| h.ledger().owner_kind(n).code()) }
+    unsafe {
+        intern(
+            ledger,
+            name,
+            out,
+            F,
+            |h, n| h.ledger().owner_kind(n).code(),
+            |c| &c.owners,
+        )
+    }
+}
+
+/// The name codes a handle handed out, by open set.
+pub(crate) struct Codes {
+    types: IssuedCodes,
+    owners: IssuedCodes,
+}
+
+impl Codes {
+    pub(crate) fn new() -> Self {
+        Self {
+            types: IssuedCodes::new(),
+            owners: IssuedCodes::new(),
+        }
+    }
 }
 
 /// Checks the arguments of an interning call and runs it.
@@ -147,7 +231,8 @@ unsafe fn intern(
     name: *const c_char,
     out: *mut u32,
     func: &'static str,
-    code: impl FnOnce(&GlLedger, &str) -> u32,
+    code: impl FnOnce(&GlLedger, &str) -> u64,
+    issued: fn(&Codes) -> &IssuedCodes,
 ) -> GlStatus {
     // SAFETY: the caller promises `ledger` is NULL or a live handle.
     let handle = match unsafe { handle(ledger, func) } {
@@ -157,6 +242,15 @@ unsafe fn intern(
     // SAFETY: the caller promises `name` is NULL or NUL-terminated.
     let name = match unsafe { c_str(name, func, "name") } {
         Ok("") => return invalid(func, format_args!("name is empty")),
+        Ok(name) if name.len() > MAX_NAME_LEN => {
+            return invalid(
+                func,
+                format_args!(
+                    "name is {} bytes long, beyond the {MAX_NAME_LEN} bytes a trace name may hold",
+                    name.len()
+                ),
+            );
+        }
         Ok(name) => name,
         Err(status) => return status,
     };
@@ -165,27 +259,59 @@ unsafe fn intern(
     }
     guard(func, || {
         let code = code(handle, name);
+        let issued = issued(handle.codes());
+        if let Some(index) = code.checked_sub(u64::from(FIRST_NAME_CODE)) {
+            // Interned indices are dense, so this is the ledger's name count.
+            if !u32::try_from(index).is_ok_and(|index| issued.insert(index)) {
+                return invalid(
+                    func,
+                    format_args!(
+                        "this ledger already holds {GL_MAX_NAMES} names, the most the C API \
+                         interns: reuse the codes of names already interned"
+                    ),
+                );
+            }
+        }
+        // Well-known codes are below 64 and name codes below 64 + GL_MAX_NAMES.
+        let code = code as u32;
         // SAFETY: checked non-NULL; the caller promises it is valid for the write.
         unsafe { write_out(out, code, func, "out") }
     })
 }
 
-/// The resource type with code `code`, or `GL_ERR_INVALID_ARGUMENT`.
+/// The resource type with code `code`, or `GL_ERR_INVALID_ARGUMENT` when it
+/// is neither a `GL_TYPE_*` constant nor a code `handle` handed out from
+/// [`gl_resource_type`].
 #[inline]
 pub(crate) fn type_from_code(
+    handle: &GlLedger,
     code: GlTypeCode,
     func: &'static str,
 ) -> Result<ResourceType, GlStatus> {
-    ResourceType::from_code(code).ok_or_else(|| unknown_code(func, "resource type", code))
+    from_code(&handle.codes().types, code, ResourceType::from_code)
+        .ok_or_else(|| unknown_code(func, "resource type", code))
 }
 
-/// The owner kind with code `code`, or `GL_ERR_INVALID_ARGUMENT`.
+/// The owner kind with code `code`, or `GL_ERR_INVALID_ARGUMENT` when it is
+/// neither a `GL_OWNER_*` constant nor a code `handle` handed out from
+/// [`gl_owner_kind`].
 #[inline]
 pub(crate) fn owner_from_code(
+    handle: &GlLedger,
     code: GlOwnerCode,
     func: &'static str,
 ) -> Result<OwnerKind, GlStatus> {
-    OwnerKind::from_code(code).ok_or_else(|| unknown_code(func, "owner kind", code))
+    from_code(&handle.codes().owners, code, OwnerKind::from_code)
+        .ok_or_else(|| unknown_code(func, "owner kind", code))
+}
+
+/// The value of a well-known code, or of a name code in `issued`.
+#[inline(always)]
+fn from_code<T>(issued: &IssuedCodes, code: u32, value: fn(u64) -> Option<T>) -> Option<T> {
+    match code.checked_sub(FIRST_NAME_CODE) {
+        Some(index) if !issued.contains(index) => None,
+        _ => value(u64::from(code)),
+    }
 }
 
 #[cold]
@@ -222,7 +348,7 @@ mod tests {
             "a well-known type has no GL_TYPE_*"
         );
         for (code, ty) in types {
-            assert_eq!(ty.code(), code, "GL_TYPE_* code of {ty:?}");
+            assert_eq!(ty.code(), u64::from(code), "GL_TYPE_* code of {ty:?}");
         }
         let owners = [
             (GL_OWNER_ROOT_VISUAL, OwnerKind::RootVisual),
@@ -237,15 +363,34 @@ mod tests {
             "a well-known owner kind has no GL_OWNER_*"
         );
         for (code, kind) in owners {
-            assert_eq!(kind.code(), code, "GL_OWNER_* code of {kind:?}");
+            assert_eq!(kind.code(), u64::from(code), "GL_OWNER_* code of {kind:?}");
         }
     }
 
     #[test]
+    fn issued_codes_are_remembered_per_leaf_and_bounded() {
+        let issued = IssuedCodes::new();
+        assert!(!issued.contains(0));
+        assert!(issued.insert(4095));
+        assert!(issued.insert(70_000));
+        assert!(issued.contains(4095) && issued.contains(70_000));
+        assert!(!issued.contains(4094) && !issued.contains(70_001) && !issued.contains(u32::MAX));
+        assert!(!issued.insert(GL_MAX_NAMES), "beyond the bound");
+        assert!(issued.insert(GL_MAX_NAMES - 1));
+    }
+
+    #[test]
     fn unknown_codes_are_named_in_the_error() {
+        let mut handle = std::ptr::null_mut();
+        // SAFETY: a valid out-pointer.
+        assert_eq!(crate::status::GL_OK, unsafe {
+            crate::ledger::gl_ledger_disabled(&mut handle)
+        });
+        // SAFETY: made just above, freed just below.
+        let handle_ref = unsafe { &*handle };
         assert_eq!(
             Err(crate::status::GL_ERR_INVALID_ARGUMENT),
-            type_from_code(9, "gl_create")
+            type_from_code(handle_ref, 9, "gl_create")
         );
         assert_eq!(
             "gl_create: unknown resource type code 9: use a GL_* constant or a code from gl_resource_type",
@@ -253,11 +398,18 @@ mod tests {
         );
         assert_eq!(
             Err(crate::status::GL_ERR_INVALID_ARGUMENT),
-            owner_from_code(63, "gl_pool")
+            owner_from_code(handle_ref, 63, "gl_pool")
         );
         assert_eq!(
             "gl_pool: unknown owner kind code 63: use a GL_* constant or a code from gl_owner_kind",
             crate::status::last_message()
         );
+        assert_eq!(
+            Err(crate::status::GL_ERR_INVALID_ARGUMENT),
+            type_from_code(handle_ref, 564, "gl_create"),
+            "a name code this handle never handed out"
+        );
+        // SAFETY: made above, not used after.
+        unsafe { crate::ledger::gl_ledger_free(handle) };
     }
 }

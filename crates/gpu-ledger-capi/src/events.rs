@@ -281,7 +281,10 @@ pub unsafe extern "C" fn gl_pool(
             GL_POOL_EVICT => PoolAction::Evict,
             other => return unknown(F, "pool action", other, "GL_POOL_*"),
         };
-        let (ty, kind) = match (type_from_code(type_code, F), owner_from_code(owner_code, F)) {
+        let (ty, kind) = match (
+            type_from_code(handle, type_code, F),
+            owner_from_code(handle, owner_code, F),
+        ) {
             (Ok(ty), Ok(kind)) => (ty, kind),
             (Err(status), _) | (_, Err(status)) => return status,
         };
@@ -539,7 +542,10 @@ fn record_resource(
         if id == 0 {
             return zero_id(func);
         }
-        let (ty, kind) = match (type_from_code(ty, func), owner_from_code(kind, func)) {
+        let (ty, kind) = match (
+            type_from_code(handle, ty, func),
+            owner_from_code(handle, kind, func),
+        ) {
             (Ok(ty), Ok(kind)) => (ty, kind),
             (Err(status), _) | (_, Err(status)) => return status,
         };

@@ -14,12 +14,15 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
+use gpu_ledger::format::MAX_SOURCE_LEN;
 use gpu_ledger::toggle::{DEFAULT_PREFIX, HostSink, Toggles};
 use gpu_ledger::{Ledger, LedgerConfig};
 
+use crate::codes::Codes;
+
 use crate::status::{
-    GL_ERR_INVALID_ARGUMENT, GL_ERR_IO, GL_OK, GlStatus, c_str, fail, finished, guard, null_arg,
-    write_out,
+    GL_ERR_INVALID_ARGUMENT, GL_ERR_IO, GL_OK, GlStatus, c_str, fail, finished, guard, invalid,
+    null_arg, write_out,
 };
 
 /// A gpu-ledger recorder, opaque to C.
@@ -31,6 +34,7 @@ pub struct GlLedger {
     state: AtomicU8,
     ledger: Ledger,
     path: Option<PathBuf>,
+    codes: Codes,
 }
 
 /// The handle records nothing and never will (a disabled ledger).
@@ -46,6 +50,7 @@ impl GlLedger {
             state: AtomicU8::new(state),
             ledger,
             path,
+            codes: Codes::new(),
         }))
     }
 
@@ -53,6 +58,12 @@ impl GlLedger {
     #[inline]
     pub(crate) fn ledger(&self) -> &Ledger {
         &self.ledger
+    }
+
+    /// The name codes this handle handed out.
+    #[inline]
+    pub(crate) fn codes(&self) -> &Codes {
+        &self.codes
     }
 
     /// The handle's state: [`OFF`], [`ON`] or [`FINISHED`].
@@ -139,14 +150,25 @@ pub struct GlConfig {
     /// any bytes elsewhere. Read during the call only.
     pub path: *const c_char,
     /// Who produces the stream, stored in the trace header; NULL for the
-    /// executable's name. UTF-8. Read during the call only.
+    /// executable's name. UTF-8, at most 4096 bytes. Read during the call only.
     pub source: *const c_char,
     /// Events each recording thread can buffer before the drain thread takes
-    /// them; beyond it events are dropped and counted. 0 for the default (16384).
+    /// them; beyond it events are dropped and counted. 0 for the default
+    /// (16384); at most [`GL_MAX_THREAD_CAPACITY`].
     pub thread_capacity: u32,
-    /// How often the drain thread wakes, in microseconds; 0 for the default (2000).
+    /// How often the drain thread wakes, in microseconds; 0 for the default
+    /// (2000); at most [`GL_MAX_DRAIN_INTERVAL_US`].
     pub drain_interval_us: u32,
 }
+
+/// The largest `GlConfig::thread_capacity`: 1,048,576 events, about 100 MiB
+/// of buffer per recording thread.
+pub const GL_MAX_THREAD_CAPACITY: u32 = 1 << 20;
+
+/// The longest `GlConfig::drain_interval_us`: 10 seconds. Events wait in
+/// their thread's buffer for up to this long, so a longer interval mostly
+/// loses events.
+pub const GL_MAX_DRAIN_INTERVAL_US: u32 = 10_000_000;
 
 /// What a finished ledger reports (see [`gl_ledger_finish`]).
 #[repr(C)]
@@ -190,7 +212,10 @@ pub unsafe extern "C" fn gl_config_default(out: *mut GlConfig) -> GlStatus {
 /// # Errors
 /// - `GL_ERR_NULL_POINTER`: `config`, `config->path` or `out` is NULL;
 /// - `GL_ERR_INVALID_UTF8`: `config->source` (or, on Windows, the path) is not UTF-8;
-/// - `GL_ERR_INVALID_ARGUMENT`: a `.jsonl` path in a build without JSON support;
+/// - `GL_ERR_INVALID_ARGUMENT`: `config->thread_capacity` above
+///   [`GL_MAX_THREAD_CAPACITY`], `config->drain_interval_us` above
+///   [`GL_MAX_DRAIN_INTERVAL_US`], `config->source` longer than 4096 bytes,
+///   or a `.jsonl` path in a build without JSON support;
 /// - `GL_ERR_IO`: the file cannot be created (the message names the path);
 /// - `GL_ERR_PANIC`: the drain thread could not be started.
 ///
@@ -223,10 +248,23 @@ pub unsafe extern "C" fn gl_ledger_start(
             Ok(path) => path,
             Err(status) => return status,
         };
+        if let Err(status) = check_sizes(F, config) {
+            return status;
+        }
         let mut ledger_config = LedgerConfig::default();
         if !config.source.is_null() {
             // SAFETY: as above.
             match unsafe { c_str(config.source, F, "config->source") } {
+                Ok(source) if source.len() > MAX_SOURCE_LEN => {
+                    return invalid(
+                        F,
+                        format_args!(
+                            "config->source is {} bytes long, beyond the {MAX_SOURCE_LEN} bytes \
+                             a trace header holds",
+                            source.len()
+                        ),
+                    );
+                }
                 Ok(source) => ledger_config.source = source.to_owned(),
                 Err(status) => return status,
             }
@@ -470,6 +508,32 @@ pub unsafe extern "C" fn gl_ledger_free(ledger: *mut GlLedger) -> GlStatus {
         drop(handle);
         status
     })
+}
+
+/// Refuses sizes that would make the ledger abort the host later (a buffer
+/// it cannot allocate) or lose most events (a drain that hardly ever runs).
+fn check_sizes(func: &str, config: &GlConfig) -> Result<(), GlStatus> {
+    if config.thread_capacity > GL_MAX_THREAD_CAPACITY {
+        return Err(invalid(
+            func,
+            format_args!(
+                "config->thread_capacity {} is beyond the limit of {GL_MAX_THREAD_CAPACITY} \
+                 events per thread (0 takes the default, 16384)",
+                config.thread_capacity
+            ),
+        ));
+    }
+    if config.drain_interval_us > GL_MAX_DRAIN_INTERVAL_US {
+        return Err(invalid(
+            func,
+            format_args!(
+                "config->drain_interval_us {} is beyond the limit of {GL_MAX_DRAIN_INTERVAL_US} \
+                 (10 s; 0 takes the default, 2000)",
+                config.drain_interval_us
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Starts a ledger writing the trace file at `path` (if any) and, with

@@ -15,7 +15,8 @@ fn stream(events: u64) -> Vec<Event> {
         events,
         ..SynthConfig::default()
     };
-    let (_, finished) = synth::record(&config, LedgerConfig::default(), Collected::default());
+    let (_, finished) = synth::record(&config, LedgerConfig::default(), Collected::default())
+        .expect("a million events is more than the workload's minimum");
     finished
         .into_sink::<Collected>()
         .map(|c| c.events)

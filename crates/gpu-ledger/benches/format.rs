@@ -28,7 +28,8 @@ fn trace(events: u64) -> Vec<u8> {
         ..SynthConfig::default()
     };
     let writer = BinaryWriter::with_policy(Vec::new(), BlockPolicy::size_only());
-    let (_, finished) = synth::record(&config, LedgerConfig::default(), writer);
+    let (_, finished) = synth::record(&config, LedgerConfig::default(), writer)
+        .expect("a million events is more than the workload's minimum");
     finished
         .into_sink::<BinaryWriter<Vec<u8>>>()
         .and_then(|w| w.finish().ok())

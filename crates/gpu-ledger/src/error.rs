@@ -47,6 +47,12 @@ pub enum ErrorKind {
     /// A runtime toggle (`GPU_LEDGER_TRACE` and friends) has a value that is
     /// not a switch: use 1 or 0.
     InvalidToggle,
+    /// A value given to gpu-ledger is outside what it accepts, and changing it
+    /// would be silent data loss: a name longer than
+    /// [`MAX_NAME_LEN`](crate::format::MAX_NAME_LEN) handed to a trace writer
+    /// (which then stops writing), a synthetic workload asked for fewer events
+    /// than its shape needs.
+    InvalidInput,
 }
 
 impl ErrorKind {
@@ -61,6 +67,7 @@ impl ErrorKind {
             ErrorKind::Json => "invalid json",
             ErrorKind::Unsupported => "unsupported input",
             ErrorKind::InvalidToggle => "invalid toggle",
+            ErrorKind::InvalidInput => "invalid input",
         }
     }
 }

@@ -14,6 +14,10 @@
 
 use std::fmt;
 
+mod names;
+
+pub use names::Names;
+
 /// A resource identity: monotonic within a run, never 0, never reused.
 ///
 /// Ids come either from the ledger ([`crate::Ledger::next_resource_id`]) or from
@@ -94,19 +98,26 @@ macro_rules! open_set {
 
             /// A compact code: well-known values are below
             /// [`FIRST_NAME_CODE`], others are `FIRST_NAME_CODE + name index`.
-            pub const fn code(self) -> u32 {
+            /// Every value has its own code: it is 64 bits wide so that name
+            /// indices up to `u32::MAX` fit (the C API, whose codes are
+            /// 32-bit, refuses to hand out a code that does not fit).
+            pub const fn code(self) -> u64 {
                 match self {
                     $( $ty::$variant => $code, )*
-                    // Saturating: a name index this large is refused by every reader anyway.
-                    $ty::Other(name) => FIRST_NAME_CODE.saturating_add(name.0),
+                    $ty::Other(name) => FIRST_NAME_CODE as u64 + name.0 as u64,
                 }
             }
 
-            /// The inverse of [`Self::code`]; `None` for an unassigned well-known code.
-            pub const fn from_code(code: u32) -> Option<Self> {
+            /// The inverse of [`Self::code`]; `None` for an unassigned
+            /// well-known code or a code beyond the largest name index.
+            pub const fn from_code(code: u64) -> Option<Self> {
                 match code {
                     $( $code => Some($ty::$variant), )*
-                    c if c >= FIRST_NAME_CODE => Some($ty::Other(Name(c - FIRST_NAME_CODE))),
+                    c if c >= FIRST_NAME_CODE as u64
+                        && c - (FIRST_NAME_CODE as u64) <= u32::MAX as u64 =>
+                    {
+                        Some($ty::Other(Name((c - FIRST_NAME_CODE as u64) as u32)))
+                    }
                     _ => None,
                 }
             }
@@ -464,63 +475,6 @@ impl Event {
     }
 }
 
-/// The table that gives [`Name`]s their strings.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Names {
-    names: Vec<String>,
-}
-
-impl Names {
-    /// An empty table.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The string for `name`, if it has been defined.
-    pub fn get(&self, name: Name) -> Option<&str> {
-        self.names.get(name.0 as usize).map(String::as_str)
-    }
-
-    /// Defines `name` as `text`. Names are dense: defining index `n` grows the table
-    /// to `n + 1` entries (any gap reads back as undefined empty strings).
-    pub fn define(&mut self, name: Name, text: &str) {
-        let index = name.0 as usize;
-        if self.names.len() <= index {
-            self.names.resize(index + 1, String::new());
-        }
-        self.names[index] = text.to_owned();
-    }
-
-    /// The existing name for `text`, or a new one appended to the table.
-    ///
-    /// This is a linear search: interning is for setup and slow paths, never per event.
-    pub fn intern(&mut self, text: &str) -> Name {
-        if let Some(index) = self.names.iter().position(|n| n == text) {
-            return Name(index as u32);
-        }
-        self.names.push(text.to_owned());
-        Name((self.names.len() - 1) as u32)
-    }
-
-    /// How many names are defined.
-    pub fn len(&self) -> usize {
-        self.names.len()
-    }
-
-    /// Whether no name is defined.
-    pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
-    }
-
-    /// All names with their indices, in index order.
-    pub fn iter(&self) -> impl Iterator<Item = (Name, &str)> {
-        self.names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (Name(i as u32), n.as_str()))
-    }
-}
-
 /// What a stream says about itself before its first event.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StreamInfo {
@@ -683,9 +637,15 @@ mod tests {
             assert_eq!(ResourceType::from_code(ty.code()), Some(ty));
         }
         let other = ResourceType::Other(Name(7));
-        assert_eq!(other.code(), FIRST_NAME_CODE + 7);
+        assert_eq!(other.code(), u64::from(FIRST_NAME_CODE) + 7);
         assert_eq!(ResourceType::from_code(other.code()), Some(other));
         assert_eq!(ResourceType::from_code(63), None);
+        // The last name index keeps its own code (it once saturated onto its neighbours).
+        for index in [u32::MAX, u32::MAX - 1, u32::MAX - 64] {
+            let ty = ResourceType::Other(Name(index));
+            assert_eq!(ResourceType::from_code(ty.code()), Some(ty), "{index}");
+        }
+        assert_eq!(ResourceType::from_code(u64::from(u32::MAX) + 65), None);
         assert_eq!(Marker::from_code(0), Some(Marker::ShutdownBegins));
     }
 

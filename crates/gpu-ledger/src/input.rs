@@ -3,7 +3,7 @@
 //!
 //! This is the one way a tool, a Rust host or a test reads a file it was handed:
 //! [`replay`] opens it, tells its kind from its first bytes
-//! ([`detect`], never from its name), replays it with the
+//! ([`sniff`], never from its name), replays it with the
 //! matching reader or importer, and returns an [`InputSummary`] that says which kind
 //! it read, how many events it gave, and what it lost (a trace cut short by a crash,
 //! corrupt blocks, malformed lines, what a log cannot tell). Recoverable damage is
@@ -13,12 +13,12 @@
 //! the caller to show.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufReader, Read};
 use std::path::Path;
 
 use crate::error::{Error, ErrorKind};
 use crate::event::EventSink;
-use crate::format::{DETECT_PREFIX, InputKind, ReadSummary, TraceReader, detect};
+use crate::format::{InputKind, ReadSummary, TraceReader, sniff};
 use crate::import::{ImportSummary, OmegaImport, Sources};
 
 /// Buffer size for reading inputs: large enough that a fast sink is not starved.
@@ -132,6 +132,11 @@ impl InputSummary {
                 truncated_bytes: s.truncated.as_ref().map_or(0, |t| t.lost_bytes),
                 corrupt_regions: s.corrupt_regions,
                 corrupt_bytes: s.corrupt_bytes,
+                blocks_missing: s.blocks_missing,
+                blocks_repeated: s.blocks_repeated,
+                blocks_out_of_order: s.blocks_out_of_order,
+                events_lost: s.events_lost,
+                concatenated_at: s.concatenated.as_ref().map(|c| c.offset),
                 malformed_lines: s.malformed_lines,
                 time_anomalies: s.time.anomalies(),
                 time_anomaly_examples: strings(&s.time.examples),
@@ -203,6 +208,19 @@ pub enum InputDetail {
         corrupt_regions: u64,
         /// Bytes those regions span.
         corrupt_bytes: u64,
+        /// Blocks a gap in the sequence numbers shows missing, with no
+        /// damaged bytes where they were (binary traces).
+        blocks_missing: u64,
+        /// Blocks that repeated one already read, skipped (binary traces).
+        blocks_repeated: u64,
+        /// Blocks that came after a later block, skipped (binary traces).
+        blocks_out_of_order: u64,
+        /// Events the missing and corrupt blocks held (binary traces of
+        /// format version 2; 0 where unknown).
+        events_lost: u64,
+        /// Byte offset where a second trace begins (two traces concatenated;
+        /// reading stopped there), or null.
+        concatenated_at: Option<u64>,
         /// Malformed lines skipped (JSON Lines traces).
         malformed_lines: u64,
         /// Time stamps corrected (JSON Lines traces; see [`TimeReport`](crate::format::TimeReport)).
@@ -325,12 +343,11 @@ pub fn replay_read(
     input: impl Read,
     sink: &mut dyn EventSink,
 ) -> Result<InputSummary, Error> {
-    let mut reader = BufReader::with_capacity(READ_BUFFER, input);
     let named = |e: Error| e.with_path(path);
-    let prefix = reader
-        .fill_buf()
-        .map_err(|e| named(Error::io("cannot read the input", e)))?;
-    let kind = detect(&prefix[..prefix.len().min(DETECT_PREFIX)]);
+    // Sniffing reads until the kind is certain: one read may hold only part of
+    // a JSON Lines header (a pipe), and the header's keys may come late.
+    let (kind, input) = sniff(input).map_err(named)?;
+    let reader = BufReader::with_capacity(READ_BUFFER, input);
     if kind != InputKind::Log {
         let mut trace = TraceReader::new(reader).map_err(named)?;
         let summary = trace.replay(sink).map_err(named)?;

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::path::Path;
 use std::time::Instant;
 
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
 use crate::event::EventSink;
 use crate::event::{
     Dims, Owner, OwnerKind, PacketRef, PacketStage, PoolAction, ResourceId, ResourceType,
@@ -27,7 +27,9 @@ use crate::record::{Clock, Finished, Ledger, LedgerConfig};
 /// What to generate.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SynthConfig {
-    /// Roughly how many events to record (the teardown may add up to `live` more).
+    /// Roughly how many events to record (the teardown may add up to `live`
+    /// more); at least [`Self::min_events`], which the startup storm and the
+    /// teardown take.
     pub events: u64,
     /// Sync lanes (windows), each with its own packets and visuals.
     pub lanes: u32,
@@ -62,6 +64,59 @@ pub struct SynthSummary {
     pub created: u64,
     /// Resources destroyed.
     pub destroyed: u64,
+}
+
+impl SynthConfig {
+    /// The fewest events this workload can have: its startup storm, the
+    /// shutdown marker and the teardown, which depend on `lanes`, `live` and
+    /// `seed` (7,719 for the defaults). [`record`] refuses fewer.
+    ///
+    /// Found by running the generator against a disabled ledger, which costs
+    /// a few nanoseconds per event.
+    pub fn min_events(&self) -> u64 {
+        let _one_at_a_time = ONE_RUN_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        self.min_events_locked()
+    }
+
+    /// Checks that the workload can have [`Self::events`] events.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidInput`] when `events` is below [`Self::min_events`],
+    /// naming both.
+    pub fn check(&self) -> Result<(), Error> {
+        let _one_at_a_time = ONE_RUN_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+        self.check_locked()
+    }
+
+    fn check_locked(&self) -> Result<(), Error> {
+        let min = self.min_events_locked();
+        if self.events >= min {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::InvalidInput,
+            format!(
+                "a synthetic workload of {} lanes and {} live resources takes at least {min} \
+                 events (its startup storm and teardown), but {} were asked for: ask for at \
+                 least {min}, or for fewer lanes or live resources",
+                self.lanes.max(1),
+                self.live,
+                self.events
+            ),
+        ))
+    }
+
+    fn min_events_locked(&self) -> u64 {
+        NOW_NS.store(0, Ordering::Relaxed);
+        let ledger = Ledger::disabled();
+        let mut synth = Synth::new(&ledger, self.seed, 1);
+        synth.generate(&SynthConfig {
+            events: 0,
+            ..self.clone()
+        });
+        synth.summary.events
+    }
 }
 
 static NOW_NS: AtomicU64 = AtomicU64::new(0);
@@ -109,6 +164,12 @@ struct Synth<'a> {
 /// Records a synthetic workload through a new [`Ledger`] streaming into `sink`,
 /// and returns the generator's own counts with the finished ledger.
 ///
+/// # Errors
+///
+/// [`ErrorKind::InvalidInput`] when `config.events` is below
+/// [`SynthConfig::min_events`] (see [`SynthConfig::check`]): the workload
+/// would write more events than asked for. Nothing is recorded then.
+///
 /// The ledger runs on a simulated clock (`ledger.clock`, `start_unix_ns` and `source`
 /// are replaced), so the same
 /// `synth` config gives the same stream, times included. Runs one at a time per
@@ -120,17 +181,24 @@ struct Synth<'a> {
 /// use gpu_ledger::synth::{self, SynthConfig};
 ///
 /// let config = SynthConfig { events: 10_000, ..SynthConfig::default() };
-/// let (summary, finished) = synth::record(&config, LedgerConfig::default(), Collected::default());
+/// let (summary, finished) = synth::record(&config, LedgerConfig::default(), Collected::default())?;
 /// assert_eq!(finished.lost, 0);
 /// let collected = finished.into_sink::<Collected>().unwrap();
 /// assert_eq!(collected.events.len() as u64, summary.events);
+///
+/// // Fewer events than the workload's shape needs are refused, not exceeded.
+/// let tiny = SynthConfig { events: 0, ..SynthConfig::default() };
+/// let err = synth::record(&tiny, LedgerConfig::default(), Collected::default()).unwrap_err();
+/// assert_eq!(err.kind(), gpu_ledger::ErrorKind::InvalidInput);
+/// # Ok::<(), gpu_ledger::Error>(())
 /// ```
 pub fn record<S: EventSink + 'static>(
     config: &SynthConfig,
     ledger: LedgerConfig,
     sink: S,
-) -> (SynthSummary, Finished) {
+) -> Result<(SynthSummary, Finished), Error> {
     let _one_at_a_time = ONE_RUN_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    config.check_locked()?;
     NOW_NS.store(0, Ordering::Relaxed);
     // Wait for the drain whenever half a ring has been recorded since the last wait.
     let flush_every = (ledger.thread_capacity as u64 / 2).max(1);
@@ -144,18 +212,10 @@ pub fn record<S: EventSink + 'static>(
         },
         sink,
     );
-    let mut synth = Synth {
-        ledger: &ledger,
-        rng: fastrand::Rng::with_seed(config.seed),
-        summary: SynthSummary::default(),
-        next_packet: 1,
-        live: 0,
-        flush_every,
-        flushed_at: 0,
-    };
+    let mut synth = Synth::new(&ledger, config.seed, flush_every);
     synth.generate(config);
     let summary = synth.summary;
-    (summary, ledger.finish())
+    Ok((summary, ledger.finish()))
 }
 
 /// Records a synthetic workload into a trace file at `path` (in `format`, or the
@@ -163,7 +223,9 @@ pub fn record<S: EventSink + 'static>(
 /// config writes the same bytes, and reports what was written.
 ///
 /// # Errors
-/// The trace cannot be created or written ([`crate::ErrorKind::Io`], naming the path).
+/// The trace cannot be created or written ([`crate::ErrorKind::Io`], naming the
+/// path); `config.events` is below [`SynthConfig::min_events`]
+/// ([`ErrorKind::InvalidInput`], and no file is created).
 ///
 /// # Example
 /// ```
@@ -171,7 +233,7 @@ pub fn record<S: EventSink + 'static>(
 ///
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("s.gltrace");
-/// let config = SynthConfig { events: 5_000, ..SynthConfig::default() };
+/// let config = SynthConfig { events: 10_000, ..SynthConfig::default() };
 /// let report = synth::write_trace(&config, &path, None)?;
 /// assert_eq!(report.trace.trace_format, "binary");
 /// assert_eq!(report.bytes, std::fs::metadata(&path)?.len());
@@ -183,6 +245,8 @@ pub fn write_trace(
     path: &Path,
     format: Option<TraceFormat>,
 ) -> Result<SynthReport, Error> {
+    // Before the file exists: a refused count leaves nothing behind.
+    config.check()?;
     let writer = TraceWriter::create(path, format, BlockPolicy::size_only())?;
     let format = writer.format();
     let ledger = LedgerConfig {
@@ -190,7 +254,7 @@ pub fn write_trace(
         ..LedgerConfig::default()
     };
     let started = Instant::now();
-    let (summary, finished) = record(config, ledger, writer);
+    let (summary, finished) = record(config, ledger, writer)?;
     let lost = finished.lost;
     let writer = finished
         .into_sink::<TraceWriter<std::io::BufWriter<std::fs::File>>>()
@@ -278,7 +342,19 @@ impl SynthReport {
     }
 }
 
-impl Synth<'_> {
+impl<'a> Synth<'a> {
+    fn new(ledger: &'a Ledger, seed: u64, flush_every: u64) -> Self {
+        Self {
+            ledger,
+            rng: fastrand::Rng::with_seed(seed),
+            summary: SynthSummary::default(),
+            next_packet: 1,
+            live: 0,
+            flush_every,
+            flushed_at: 0,
+        }
+    }
+
     fn generate(&mut self, config: &SynthConfig) {
         let lanes = config.lanes.max(1);
         let per_lane = (config.live / lanes / VISUAL_TYPES.len() as u32).max(1);
@@ -462,7 +538,8 @@ mod tests {
     use crate::{Collected, EventKind, ResourceAction};
 
     fn synth(config: &SynthConfig) -> (SynthSummary, Collected) {
-        let (summary, finished) = record(config, LedgerConfig::default(), Collected::default());
+        let (summary, finished) =
+            record(config, LedgerConfig::default(), Collected::default()).expect("enough events");
         assert_eq!(finished.lost, 0);
         (summary, finished.into_sink::<Collected>().unwrap())
     }
@@ -496,6 +573,58 @@ mod tests {
             })
             .count() as u64;
         assert_eq!(creates, summary.created);
+    }
+
+    /// Issue 9, item 13: `synth --events 0` wrote 7,719 events.
+    #[test]
+    fn fewer_events_than_the_workload_needs_are_refused_and_the_minimum_is_honoured() {
+        let config = SynthConfig {
+            events: 0,
+            ..SynthConfig::default()
+        };
+        let min = config.min_events();
+        assert_eq!(min, 7_719, "the default workload's storm and teardown");
+        for events in [0, 1, min - 1] {
+            let small = SynthConfig {
+                events,
+                ..config.clone()
+            };
+            let err = record(&small, LedgerConfig::default(), Collected::default())
+                .expect_err("too few events");
+            assert_eq!(err.kind(), ErrorKind::InvalidInput);
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "a synthetic workload of 2 lanes and 1000 live resources takes at least 7719 \
+                     events (its startup storm and teardown), but {events} were asked for: ask \
+                     for at least 7719, or for fewer lanes or live resources"
+                )
+            );
+        }
+        let exact = SynthConfig {
+            events: min,
+            ..config.clone()
+        };
+        let (summary, collected) = synth(&exact);
+        assert_eq!(summary.events, min, "the minimum is written exactly");
+        assert_eq!(collected.events.len() as u64, min);
+        let small = SynthConfig {
+            events: 0,
+            lanes: 1,
+            live: 10,
+            seed: 3,
+        };
+        let min = small.min_events();
+        assert!(min < 500, "{min}");
+        assert_eq!(
+            synth(&SynthConfig {
+                events: min,
+                ..small
+            })
+            .0
+            .events,
+            min
+        );
     }
 
     #[test]

@@ -230,7 +230,7 @@ fn measure_bytes_per_event() -> anyhow::Result<(f64, u64)> {
         ..SynthConfig::default()
     };
     let writer = gpu_ledger::format::BinaryWriter::new(Vec::new());
-    let (summary, finished) = synth::record(&config, LedgerConfig::default(), writer);
+    let (summary, finished) = synth::record(&config, LedgerConfig::default(), writer)?;
     let writer = finished
         .into_sink::<gpu_ledger::format::BinaryWriter<Vec<u8>>>()
         .ok_or_else(|| anyhow::anyhow!("the trace writer did not come back from the ledger"))?;

@@ -197,11 +197,40 @@
 //!
 //! - **1**: the format above.
 
-/// Name indices must be below this to be stored: writers drop name
-/// definitions at or above it and readers reject them (as a corrupt block or a
-/// malformed line), because sinks size their name tables by index. Events may
-/// still refer to any index.
-pub const MAX_NAMES: u32 = 1 << 16;
+/// The longest name text, in bytes, a trace holds.
+///
+/// Every input refuses a longer name with an error that names it (a malformed
+/// JSON Lines line or log line, a corrupt binary block, `GL_ERR_INVALID_ARGUMENT`
+/// from the C API), and both writers stop with
+/// [`ErrorKind::InvalidInput`](crate::ErrorKind::InvalidInput) rather than cut
+/// one short, so two names are never merged by clipping. At 64 KiB a JSON
+/// Lines event record with two such names stays below the 1 MiB line limit
+/// even when every byte needs a `\u00XX` escape.
+pub const MAX_NAME_LEN: usize = 64 << 10;
+
+/// The `format` value of a JSON Lines trace header.
+pub(crate) const FORMAT_TAG: &str = "gpu-ledger-trace";
+
+/// The longest `source` a binary trace header holds, in bytes; the binary
+/// writer cuts a longer one at a character boundary (the source is a label
+/// for people, never a key), and the C API refuses one.
+pub const MAX_SOURCE_LEN: usize = 4096;
+
+/// Why `text` cannot be a name, if it cannot: it is longer than [`MAX_NAME_LEN`].
+pub(crate) fn check_name_len(text: &str) -> Result<(), String> {
+    if text.len() <= MAX_NAME_LEN {
+        return Ok(());
+    }
+    let mut start = 24;
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    Err(format!(
+        "name \"{}...\" is {} bytes long, beyond the {MAX_NAME_LEN} bytes a trace name may hold",
+        text[..start].escape_debug(),
+        text.len()
+    ))
+}
 
 mod binary;
 mod detect;
@@ -213,10 +242,15 @@ mod writer;
 
 pub(crate) use binary::clip;
 pub use binary::{BinaryReader, BinaryWriter, BlockPolicy};
-pub use detect::{DETECT_PREFIX, InputKind, TraceReader, detect, open_trace, replay_path};
+pub use detect::{
+    DETECT_PREFIX, InputKind, Sniffed, TraceReader, detect, open_trace, replay_path, sniff,
+};
 #[cfg(feature = "json")]
 pub use jsonl::{JsonLinesReader, JsonLinesWriter};
-pub use summary::{CorruptRegion, MalformedLine, ReadSummary, Truncation};
+pub use summary::{
+    BlockGap, Concatenation, CorruptRegion, MalformedLine, ReadSummary, SkipReason, SkippedBlock,
+    Truncation,
+};
 pub(crate) use time::{Judgement, TimeLine, TimeRules};
 pub use time::{TimeAnomaly, TimeAnomalyKind, TimeReport};
 pub use writer::{EXPORT_FORMAT, ExportReport, TraceFormat, TraceWriter, WrittenTrace};

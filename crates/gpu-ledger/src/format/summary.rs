@@ -1,10 +1,12 @@
 //! What a trace reader tells its caller besides the events: [`ReadSummary`].
 //!
-//! Readers recover from everything a crash or a bad disk can do to a trace
-//! after its header: a cut-off tail, corrupt blocks, malformed lines. None of
-//! that is an error; all of it is counted here so that reports can show the
-//! loss. The summary keeps totals plus the first [`ReadSummary::MAX_REPORTED`]
-//! details of each kind, so its size does not grow with the damage.
+//! Readers recover from everything a crash, a bad disk or a careless copy can
+//! do to a trace after its header: a cut-off tail, corrupt blocks, blocks
+//! missing, repeated or out of order, a second trace appended, malformed
+//! lines. None of that is an error; all of it is counted here so that reports
+//! can show the loss. The summary keeps totals plus the first
+//! [`ReadSummary::MAX_REPORTED`] details of each kind, so its size does not
+//! grow with the damage.
 
 use std::fmt;
 
@@ -66,6 +68,29 @@ pub struct ReadSummary {
     /// JSON Lines traces: timestamps that ran backwards or were out of line
     /// with their neighbours, and how each was corrected (see [`TimeReport`]).
     pub time: TimeReport,
+    /// Binary traces of version 2 on: how many events the missing and corrupt
+    /// blocks held, from the event count each block carries (see
+    /// [`CorruptRegion::events_lost`] and [`BlockGap::events`]). Version 1
+    /// blocks carry no count, so their losses are known in blocks only.
+    pub events_lost: u64,
+    /// The first [`Self::MAX_REPORTED`] gaps in a binary trace's block
+    /// sequence that no corrupt bytes explain (a block cut out of the file,
+    /// the first blocks missing), in file order.
+    pub gaps: Vec<BlockGap>,
+    /// How many blocks all gaps miss.
+    pub blocks_missing: u64,
+    /// The first [`Self::MAX_REPORTED`] valid blocks that were skipped because
+    /// their sequence number was already passed, in file order.
+    pub skipped: Vec<SkippedBlock>,
+    /// How many blocks repeated a block already read (skipped: their events
+    /// are counted once).
+    pub blocks_repeated: u64,
+    /// How many blocks came after a later block (skipped, so that events stay
+    /// in order; they are counted as missing where their gap was found).
+    pub blocks_out_of_order: u64,
+    /// Set when another trace begins inside this one (two traces
+    /// concatenated): reading stopped at its header.
+    pub concatenated: Option<Concatenation>,
 }
 
 impl ReadSummary {
@@ -78,6 +103,10 @@ impl ReadSummary {
             && self.corrupt_regions == 0
             && self.malformed_lines == 0
             && self.time.anomalies() == 0
+            && self.blocks_missing == 0
+            && self.blocks_repeated == 0
+            && self.blocks_out_of_order == 0
+            && self.concatenated.is_none()
     }
 
     pub(crate) fn add_corrupt(&mut self, region: CorruptRegion) {
@@ -85,8 +114,29 @@ impl ReadSummary {
         self.corrupt_regions = self.corrupt_regions.saturating_add(1);
         self.corrupt_bytes = self.corrupt_bytes.saturating_add(region.len);
         self.blocks_skipped = self.blocks_skipped.saturating_add(region.blocks_skipped);
+        self.events_lost = self
+            .events_lost
+            .saturating_add(region.events_lost.unwrap_or(0));
         if self.corrupt.len() < Self::MAX_REPORTED {
             self.corrupt.push(region);
+        }
+    }
+
+    pub(crate) fn add_gap(&mut self, gap: BlockGap) {
+        self.blocks_missing = self.blocks_missing.saturating_add(gap.blocks);
+        self.events_lost = self.events_lost.saturating_add(gap.events.unwrap_or(0));
+        if self.gaps.len() < Self::MAX_REPORTED {
+            self.gaps.push(gap);
+        }
+    }
+
+    pub(crate) fn add_skipped(&mut self, block: SkippedBlock) {
+        match block.reason {
+            SkipReason::Repeated => self.blocks_repeated += 1,
+            SkipReason::OutOfOrder => self.blocks_out_of_order += 1,
+        }
+        if self.skipped.len() < Self::MAX_REPORTED {
+            self.skipped.push(block);
         }
     }
 
@@ -121,6 +171,50 @@ impl fmt::Display for ReadSummary {
             if let Some(first) = self.corrupt.first() {
                 write!(f, ", first {first}")?;
             }
+        }
+        if self.blocks_missing > 0 {
+            write!(f, "; {} blocks missing", self.blocks_missing)?;
+            if let Some(first) = self.gaps.first() {
+                write!(f, ", first {first}")?;
+            }
+        }
+        if self.corrupt_regions > 0 || self.blocks_missing > 0 {
+            if self.version >= 2 {
+                write!(f, "; {} events lost", self.events_lost)?;
+            } else {
+                write!(
+                    f,
+                    "; how many events the lost blocks held is unknown (version 1 blocks \
+                     carry no event count)"
+                )?;
+            }
+        }
+        if self.blocks_out_of_order > 0 {
+            write!(
+                f,
+                "; {} blocks out of order skipped",
+                self.blocks_out_of_order
+            )?;
+            if let Some(first) = self
+                .skipped
+                .iter()
+                .find(|s| s.reason == SkipReason::OutOfOrder)
+            {
+                write!(f, ", first {first}")?;
+            }
+        }
+        if self.blocks_repeated > 0 {
+            write!(f, "; {} repeated blocks skipped", self.blocks_repeated)?;
+            if let Some(first) = self
+                .skipped
+                .iter()
+                .find(|s| s.reason == SkipReason::Repeated)
+            {
+                write!(f, ", first {first}")?;
+            }
+        }
+        if let Some(second) = &self.concatenated {
+            write!(f, "; {second}")?;
         }
         if self.malformed_lines > 0 {
             write!(f, "; {} malformed lines skipped", self.malformed_lines)?;
@@ -166,6 +260,11 @@ pub struct CorruptRegion {
     /// How many blocks were lost (known exactly from block sequence numbers when
     /// a valid block follows).
     pub blocks_skipped: u64,
+    /// How many events the lost blocks held, when known: from the event count
+    /// of the valid block after the region (binary format version 2 on).
+    /// `None` for version 1 traces, a region that runs to the end of the
+    /// input, and a block whose records do not decode.
+    pub events_lost: Option<u64>,
     /// Why the first bad block was rejected.
     pub reason: String,
 }
@@ -174,8 +273,112 @@ impl fmt::Display for CorruptRegion {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "at byte {} ({} bytes, {} blocks): {}",
-            self.offset, self.len, self.blocks_skipped, self.reason
+            "at byte {} ({} bytes, {} blocks",
+            self.offset, self.len, self.blocks_skipped
+        )?;
+        if let Some(events) = self.events_lost {
+            write!(f, ", {events} events")?;
+        }
+        write!(f, "): {}", self.reason)
+    }
+}
+
+/// Blocks that a binary trace's sequence numbers show to be missing, with no
+/// damaged bytes where they should be: a block cut out of the file, or the
+/// trace's first blocks gone.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct BlockGap {
+    /// Byte offset of the first block read after the gap.
+    pub offset: u64,
+    /// The sequence number of the first missing block.
+    pub first: u64,
+    /// How many blocks are missing.
+    pub blocks: u64,
+    /// How many events they held (from the event counts blocks carry, binary
+    /// format version 2 on; `None` for version 1 traces).
+    pub events: Option<u64>,
+}
+
+impl fmt::Display for BlockGap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.blocks == 1 {
+            write!(f, "block {}", self.first)?;
+        } else {
+            let last = self.first.saturating_add(self.blocks - 1);
+            write!(f, "blocks {}..={last}", self.first)?;
+        }
+        if self.first == 0 {
+            write!(f, " (the start of the trace)")?;
+        }
+        write!(f, " before byte {}", self.offset)?;
+        match self.events {
+            Some(events) => write!(f, " ({events} events lost)"),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A valid block that was not read because its sequence number was already
+/// passed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SkippedBlock {
+    /// Its byte offset.
+    pub offset: u64,
+    /// Its sequence number.
+    pub seq: u64,
+    /// The sequence number of the last block read before it.
+    pub after: u64,
+    /// Why it was skipped.
+    pub reason: SkipReason,
+}
+
+/// Why a [`SkippedBlock`] was skipped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// A block with its sequence number was read already: reading it again
+    /// would count its events twice.
+    Repeated,
+    /// It was missing where it belonged and turns up after a later block:
+    /// reading it now would put its events out of order.
+    OutOfOrder,
+}
+
+impl fmt::Display for SkippedBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.reason {
+            SkipReason::Repeated => write!(
+                f,
+                "block {} at byte {} repeats a block already read",
+                self.seq, self.offset
+            ),
+            SkipReason::OutOfOrder => write!(
+                f,
+                "block {} at byte {} comes after block {}",
+                self.seq, self.offset, self.after
+            ),
+        }
+    }
+}
+
+/// Another trace found inside the one being read: two traces concatenated.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Concatenation {
+    /// Byte offset of the second trace's header (binary) or header line (JSON Lines).
+    pub offset: u64,
+    /// Bytes from there to the end of the input, which were not read.
+    pub lost_bytes: u64,
+    /// The second trace's `source`, from its header.
+    pub source: String,
+}
+
+impl fmt::Display for Concatenation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "another trace (source {:?}) starts at byte {}: two traces were concatenated, and \
+             its {} bytes were not read (split the file at byte {} to read it)",
+            self.source, self.offset, self.lost_bytes, self.offset
         )
     }
 }
@@ -208,6 +411,7 @@ mod tests {
                 offset: i * 100,
                 len: 10,
                 blocks_skipped: 1,
+                events_lost: Some(3),
                 reason: "checksum mismatch".into(),
             });
         }
@@ -216,6 +420,7 @@ mod tests {
         assert_eq!(s.corrupt_regions, 40);
         assert_eq!(s.corrupt_bytes, 400);
         assert_eq!(s.blocks_skipped, 40);
+        assert_eq!(s.events_lost, 120);
         assert_eq!(s.corrupt.len(), ReadSummary::MAX_REPORTED);
         assert!(!s.is_clean());
     }
@@ -223,6 +428,7 @@ mod tests {
     #[test]
     fn display_names_every_loss() {
         let mut s = ReadSummary {
+            version: 2,
             events: 10,
             names: 2,
             blocks: 3,
@@ -237,13 +443,48 @@ mod tests {
             offset: 100,
             len: 200,
             blocks_skipped: 1,
+            events_lost: Some(7),
             reason: "block checksum mismatch".into(),
+        });
+        s.add_gap(BlockGap {
+            offset: 28,
+            first: 0,
+            blocks: 2,
+            events: Some(40),
+        });
+        s.add_skipped(SkippedBlock {
+            offset: 500,
+            seq: 3,
+            after: 4,
+            reason: SkipReason::OutOfOrder,
+        });
+        s.add_skipped(SkippedBlock {
+            offset: 600,
+            seq: 4,
+            after: 4,
+            reason: SkipReason::Repeated,
+        });
+        s.concatenated = Some(Concatenation {
+            offset: 700,
+            lost_bytes: 150,
+            source: "demo".into(),
         });
         assert_eq!(
             s.to_string(),
             "10 events, 2 names in 3 blocks (900 bytes); cut off at byte 850: 50 trailing bytes \
              lost; 1 corrupt regions (200 bytes, 1 blocks lost), first at byte 100 (200 bytes, \
-             1 blocks): block checksum mismatch"
+             1 blocks, 7 events): block checksum mismatch; 2 blocks missing, first blocks 0..=1 \
+             (the start of the trace) before byte 28 (40 events lost); 47 events lost; 1 blocks \
+             out of order skipped, first block 3 at byte 500 comes after block 4; 1 repeated \
+             blocks skipped, first block 4 at byte 600 repeats a block already read; another \
+             trace (source \"demo\") starts at byte 700: two traces were concatenated, and its \
+             150 bytes were not read (split the file at byte 700 to read it)"
         );
+        assert!(!s.is_clean());
+        s.version = 1;
+        assert!(s.to_string().contains(
+            "; how many events the lost blocks held is unknown (version 1 blocks carry no event \
+             count);"
+        ));
     }
 }

@@ -33,7 +33,7 @@ use crate::event::{
     Dims, Event, EventKind, EventSink, FindingSeverity, Name, Names, Owner, OwnerKind, PacketRef,
     PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
 };
-use crate::format::{Judgement, MalformedLine, TimeLine, TimeRules, clip};
+use crate::format::{Judgement, MalformedLine, TimeLine, TimeRules, check_name_len, clip};
 
 /// The longest finding message kept, in bytes (cut at a character boundary):
 /// trace formats store names of at most 4096 bytes.
@@ -323,6 +323,7 @@ impl OmegaImport {
 
     fn emit(&mut self, thread: u32, kind: EventKind, sink: &mut dyn EventSink) {
         self.start(sink);
+        // Interned names have no gaps, so skipping the ones sent is a jump, not a walk.
         for (name, text) in self.names.iter().skip(self.names_sent) {
             sink.on_name(name, text);
         }
@@ -335,16 +336,24 @@ impl OmegaImport {
         });
     }
 
-    fn name(&mut self, text: &str) -> Name {
-        self.names.intern(text)
+    /// The name for `text`; a text too long for a trace name makes the line malformed.
+    fn name(&mut self, field: &str, text: &str) -> Result<Name, String> {
+        check_name_len(text).map_err(|reason| format!("{field}=: {reason}"))?;
+        Ok(self.names.intern(text))
     }
 
-    fn resource_type(&mut self, text: &str) -> ResourceType {
-        engine_type(text).unwrap_or_else(|| ResourceType::Other(self.name(text)))
+    fn resource_type(&mut self, text: &str) -> Result<ResourceType, String> {
+        match engine_type(text) {
+            Some(known) => Ok(known),
+            None => self.name("type", text).map(ResourceType::Other),
+        }
     }
 
-    fn owner_kind(&mut self, text: &str) -> OwnerKind {
-        OwnerKind::from_well_known_name(text).unwrap_or_else(|| OwnerKind::Other(self.name(text)))
+    fn owner_kind(&mut self, text: &str) -> Result<OwnerKind, String> {
+        match OwnerKind::from_well_known_name(text) {
+            Some(known) => Ok(known),
+            None => self.name("ownerKind", text).map(OwnerKind::Other),
+        }
     }
 
     fn thread(&mut self, raw: Option<u64>) -> u32 {
@@ -448,8 +457,9 @@ impl OmegaImport {
         resource: Option<ResourceId>,
         sink: &mut dyn EventSink,
     ) {
-        let code = self.name(code);
-        let message = self.name(clip(message, MAX_FINDING_MESSAGE));
+        // Clipped far below the longest trace name, so interning cannot refuse them.
+        let code = self.names.intern(clip(code, MAX_FINDING_MESSAGE));
+        let message = self.names.intern(clip(message, MAX_FINDING_MESSAGE));
         self.summary.findings += 1;
         let line = Some(self.line);
         self.emit(
@@ -476,9 +486,9 @@ impl OmegaImport {
         // Any other toolkit line ends what the line before was building.
         self.builder = None;
         let ty = f.get("type").ok_or("missing type=")?;
-        let ty = self.resource_type(ty);
+        let ty = self.resource_type(ty)?;
         let owner_kind = f.get("ownerKind").ok_or("missing ownerKind=")?;
-        let owner = Owner::new(self.owner_kind(owner_kind), f.number("ownerKey")?);
+        let owner = Owner::new(self.owner_kind(owner_kind)?, f.number("ownerKey")?);
         let pool_action = match event {
             "PoolHit" => Some(PoolAction::Hit),
             "PoolMiss" => Some(PoolAction::Miss),
@@ -545,7 +555,7 @@ impl OmegaImport {
             "Create" | "Destroy" | "ResizeRebuild" | "Bind" | "Unbind" => {
                 let step = Step {
                     action: parse_action(event)?,
-                    ty: self.resource_type(ty_text),
+                    ty: self.resource_type(ty_text)?,
                     owner: OwnerLine::Unnamed,
                     dims: f.dims(),
                     thread,

@@ -1394,7 +1394,8 @@ fn synth_totals_match_the_generators_own_counts() {
         &config,
         gpu_ledger::LedgerConfig::default(),
         Analyzer::default(),
-    );
+    )
+    .expect("enough events for the workload");
     let analyzer = finished
         .into_sink::<Analyzer>()
         .expect("the analyzer comes back");

@@ -89,7 +89,7 @@ fn write_blocks(stream: &Collected, target_bytes: usize) -> Blocks {
 
 fn clean_summary(events: usize, names: usize, blocks: usize, bytes: usize) -> ReadSummary {
     let mut s = ReadSummary::default();
-    s.version = 1;
+    s.version = 2;
     s.events = events as u64;
     s.names = names as u64;
     s.blocks = blocks as u64;
@@ -741,11 +741,13 @@ fn flipped_byte_in_a_middle_block_loses_only_that_block() {
         offset: start as u64,
         len: (end - start) as u64,
         blocks_skipped: 1,
+        events_lost: Some((last - first) as u64),
         reason: crc_reason(&bytes, start, end),
     }];
     expected.corrupt_regions = 1;
     expected.corrupt_bytes = (end - start) as u64;
     expected.blocks_skipped = 1;
+    expected.events_lost = (last - first) as u64;
     assert_eq!(summary, expected);
 }
 
@@ -767,6 +769,7 @@ fn broken_sync_and_length_fields_resync_at_the_next_block() {
             offset: b1.0 as u64,
             len: (b3.0 - b1.0) as u64,
             blocks_skipped: 2,
+            events_lost: Some((b3.1 - b1.1) as u64),
             reason: format!(
                 "expected a block sync marker f1 47 4c 42 at byte {}, found 00 47 4c 42",
                 b1.0
@@ -811,6 +814,7 @@ fn corrupt_last_block_is_corruption_not_truncation() {
             offset: start as u64,
             len: (bytes.len() - start) as u64,
             blocks_skipped: 1,
+            events_lost: None,
             reason: crc_reason(&bytes, start, bytes.len()),
         }]
     );
@@ -917,7 +921,8 @@ fn mutate(payload: &mut Vec<u8>, mutations: &[Mutation]) {
     }
 }
 
-/// Where the fuzzed payload comes from.
+/// Where the fuzzed records come from (after the block's own sequence number
+/// and event count, which the sequencing tests fuzz on their own).
 #[derive(Clone, Debug)]
 enum Fuzzed {
     Noise(Vec<u8>),
@@ -928,15 +933,17 @@ enum Fuzzed {
 fn arb_fuzzed() -> impl Strategy<Value = Fuzzed> {
     prop_oneof![
         proptest::collection::vec(any::<u8>(), 1..400).prop_map(Fuzzed::Noise),
-        // After a plausible sequence number.
-        (0u64..20, arb_record_soup()).prop_map(|(seq, soup)| {
-            let mut payload = Vec::new();
-            put_varint(&mut payload, seq);
-            payload.extend_from_slice(&soup);
-            Fuzzed::Soup(payload)
-        }),
+        arb_record_soup().prop_map(Fuzzed::Soup),
         proptest::collection::vec(arb_mutation(), 1..5).prop_map(Fuzzed::Mutated),
     ]
+}
+
+/// The head of block `seq` of a version 2 trace, after `events_before` events.
+fn block_head(seq: u64, events_before: u64) -> Vec<u8> {
+    let mut head = Vec::new();
+    put_varint(&mut head, seq);
+    put_varint(&mut head, events_before);
+    head
 }
 
 proptest! {
@@ -955,17 +962,16 @@ proptest! {
         let n = blocks.ends.len() - 1;
         let k = 1 + which.index(n);
         let ((start, first), (end, last)) = (blocks.ends[k - 1], blocks.ends[k]);
-        let payload = match fuzzed {
+        let head = block_head(k as u64 - 1, first as u64);
+        let records = match fuzzed {
             Fuzzed::Noise(p) | Fuzzed::Soup(p) => p,
             Fuzzed::Mutated(mutations) => {
-                let mut p = blocks.bytes[start + 12..end].to_vec();
+                let mut p = blocks.bytes[start + 12 + head.len()..end].to_vec();
                 mutate(&mut p, &mutations);
-                if p.is_empty() {
-                    p.push(0);
-                }
                 p
             }
         };
+        let payload = [head, records].concat();
         let garbage = frame(&payload);
         let mut bytes = blocks.bytes[..start].to_vec();
         bytes.extend_from_slice(&garbage);
@@ -1006,29 +1012,39 @@ proptest! {
 fn framed_blocks_declaring_huge_lengths_and_counts_are_reported() {
     let stream = realistic_mix(2);
     let blocks = write_blocks(&stream, 300);
+    // The crafted block takes block 2's place in the sequence.
     let (at, events) = blocks.ends[2];
+    let (end, after) = blocks.ends[3];
     let big = |v: u64| {
         let mut o = Vec::new();
         put_varint(&mut o, v);
         o
     };
-    // Sequence number 2, then a name record declaring an enormous text; a
+    // Block 2's head, then a name record declaring an enormous text; a
     // name past the limit; a lost count of u64::MAX then a resource
     // back-reference of u64::MAX.
+    let head = block_head(2, events as u64);
     let cases: Vec<(Vec<u8>, String)> = vec![
         (
-            [vec![2, 0, 1], big(1 << 62)].concat(),
+            [head.clone(), vec![0, 1], big(1 << 62)].concat(),
             format!(
-                "name 1 is {} bytes long, beyond the limit of 4096",
+                "name 1 is {} bytes long, beyond the limit of 65536",
                 1u64 << 62
             ),
         ),
         (
-            [vec![2, 0, 1], big(4097), vec![b'x'; 4097]].concat(),
-            "name 1 is 4097 bytes long, beyond the limit of 4096".into(),
+            [head.clone(), vec![0, 1], big(65_537), vec![b'x'; 65_537]].concat(),
+            "name 1 is 65537 bytes long, beyond the limit of 65536".into(),
         ),
         (
-            [vec![2, 24, 0], big(u64::MAX), vec![6, 0], big(u64::MAX)].concat(),
+            [
+                head.clone(),
+                vec![24, 0],
+                big(u64::MAX),
+                vec![6, 0],
+                big(u64::MAX),
+            ]
+            .concat(),
             format!(
                 "resource back-reference {} is outside the block's 0 resources",
                 u64::MAX
@@ -1039,13 +1055,14 @@ fn framed_blocks_declaring_huge_lengths_and_counts_are_reported() {
         let garbage = frame(&payload);
         let mut bytes = blocks.bytes[..at].to_vec();
         bytes.extend_from_slice(&garbage);
-        bytes.extend_from_slice(&blocks.bytes[at..]);
+        bytes.extend_from_slice(&blocks.bytes[end..]);
         let (summary, copy) = read_binary(&bytes);
         assert_eq!(copy.events[..events], stream.events[..events]);
         assert_eq!(
-            copy.events[copy.events.len() - (stream.events.len() - events)..],
-            stream.events[events..]
+            copy.events[copy.events.len() - (stream.events.len() - after)..],
+            stream.events[after..]
         );
+        assert_eq!(summary.blocks_missing, 0, "{summary}");
         assert_eq!(summary.corrupt.len(), 1, "{message}");
         let region = &summary.corrupt[0];
         assert_eq!(region.offset, at as u64);
@@ -1096,6 +1113,7 @@ fn a_file_full_of_sync_markers_declaring_big_blocks_is_skipped() {
         offset: at as u64,
         len: crafted.len() as u64,
         blocks_skipped: 0,
+        events_lost: Some(0),
         reason: crc_reason(&bytes, at, at + 12 + first_len),
     }];
     expected.corrupt_regions = 1;
@@ -1109,13 +1127,13 @@ fn a_file_full_of_sync_markers_declaring_big_blocks_is_skipped() {
 #[test]
 fn newer_binary_version_asks_for_an_upgrade() {
     let mut bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
-    bytes[8..10].copy_from_slice(&2u16.to_le_bytes());
+    bytes[8..10].copy_from_slice(&3u16.to_le_bytes());
     let err = BinaryReader::new(&bytes[..]).expect_err("newer version");
     assert_eq!(err.kind(), ErrorKind::UnsupportedVersion);
     assert_eq!(err.offset(), Some(8));
     assert_eq!(
         err.to_string(),
-        "trace format version 2 is newer than this gpu-ledger understands (max 1): upgrade \
+        "trace format version 3 is newer than this gpu-ledger understands (max 2): upgrade \
          gpu-ledger"
     );
 }
@@ -1371,10 +1389,14 @@ fn malformed_jsonl_lines_are_counted_with_line_numbers() {
             line(8, "line is not valid utf-8 (byte 0)"),
             line(9, "unknown record type \"gossip\""),
             line(10, "unknown packet stage \"warp\""),
-            line(11, "name index 4000000000 is beyond the limit of 65535"),
         ]
     );
-    assert_eq!(summary.malformed_lines, 8);
+    assert_eq!(summary.malformed_lines, 7);
+    assert_eq!(
+        copy.names.get(Name(4_000_000_000)),
+        Some("huge"),
+        "any name index is carried"
+    );
     assert_eq!(summary.lines, 12);
     assert_eq!(summary.events, 2);
     assert_eq!(
@@ -1493,7 +1515,8 @@ fn synth_workload_through_the_recorder_costs_at_most_24_bytes_per_event() {
         &config,
         LedgerConfig::default(),
         BinaryWriter::new(Vec::new()),
-    );
+    )
+    .expect("enough events for the workload");
     let events = finished.events;
     let writer = finished
         .into_sink::<BinaryWriter<Vec<u8>>>()

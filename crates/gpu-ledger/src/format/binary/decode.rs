@@ -8,13 +8,13 @@
 
 use std::collections::HashMap;
 
-use super::{FINDING_LINE, FINDING_RESOURCE, MAX_NAME_LEN, op, unzigzag};
+use super::{FINDING_LINE, FINDING_RESOURCE, op, unzigzag};
 use crate::event::{
     Dims, Event, EventKind, EventSink, FindingSeverity, LaneId, Marker, Name, Owner, OwnerKind,
     PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId,
     ResourceType,
 };
-use crate::format::{MAX_NAMES, ReadSummary};
+use crate::format::{MAX_NAME_LEN, ReadSummary};
 
 /// Why a block's payload could not be decoded to its end.
 #[derive(Debug, PartialEq, Eq)]
@@ -191,16 +191,9 @@ impl Decoder {
         }
         if opcode == op::NAME {
             let index = cur.u32("name index")?;
-            if index >= MAX_NAMES {
-                return Err(format!(
-                    "name index {index} is beyond the limit of {}",
-                    MAX_NAMES - 1
-                ));
-            }
             let len = cur.varint("name length")?;
             if len > MAX_NAME_LEN as u64 {
-                // Writers clip names to this; a longer one would let each
-                // block park up to 4 MiB in the reader-wide name table.
+                // Writers never write one: every input refuses longer names.
                 return Err(format!(
                     "name {index} is {len} bytes long, beyond the limit of {MAX_NAME_LEN}"
                 ));
@@ -221,7 +214,7 @@ impl Decoder {
         let kind = match opcode {
             op::RES_FULL..op::RES_CACHED => {
                 let id = ResourceId(cur.delta(self.id, "resource id")?);
-                let ty = resource_type(cur.u32("resource type code")?)?;
+                let ty = resource_type(cur.varint("resource type code")?)?;
                 let owner = self.owner(cur)?;
                 let resource = Resource { id, ty, owner };
                 self.resources.push(resource);
@@ -239,7 +232,7 @@ impl Decoder {
                 self.resource_event(cur, opcode - op::RES_CACHED, resource, flags)?
             }
             op::POOL..op::PACKET => {
-                let ty = resource_type(cur.u32("resource type code")?)?;
+                let ty = resource_type(cur.varint("resource type code")?)?;
                 let owner = self.owner(cur)?;
                 let dims = self.dims(cur, flags)?;
                 EventKind::Pool {
@@ -276,7 +269,7 @@ impl Decoder {
                 }
             }
             op::MARKER => {
-                let code = cur.u32("marker code")?;
+                let code = cur.varint("marker code")?;
                 EventKind::Marker(
                     Marker::from_code(code).ok_or_else(|| format!("unknown marker code {code}"))?,
                 )
@@ -366,7 +359,7 @@ impl Decoder {
                 "owner slot {slot} skips ahead of the block's {len} owners"
             ));
         }
-        let code = cur.u32("owner kind code")?;
+        let code = cur.varint("owner kind code")?;
         let kind =
             OwnerKind::from_code(code).ok_or_else(|| format!("unknown owner kind code {code}"))?;
         self.owner_key = cur.delta(self.owner_key, "owner key")?;
@@ -410,7 +403,7 @@ impl Decoder {
     }
 }
 
-fn resource_type(code: u32) -> Result<ResourceType, String> {
+fn resource_type(code: u64) -> Result<ResourceType, String> {
     ResourceType::from_code(code).ok_or_else(|| format!("unknown resource type code {code}"))
 }
 
@@ -451,10 +444,14 @@ mod tests {
 
     #[test]
     fn dangling_references_are_errors_not_panics() {
-        let cases: [(&[u8], &str); 7] = [
+        let cases: [(&[u8], &str); 8] = [
             (
-                &[op::NAME, 0x80, 0x80, 0x04, 0],
-                "name index 65536 is beyond the limit of 65535",
+                &[op::NAME, 0x80, 0x80, 0x80, 0x80, 0x10, 0],
+                "name index 4294967296 does not fit in 32 bits",
+            ),
+            (
+                &[op::NAME, 0, 0x81, 0x80, 0x04],
+                "name 0 is 65537 bytes long, beyond the limit of 65536",
             ),
             (
                 &[op::RES_CACHED, 0, 0],

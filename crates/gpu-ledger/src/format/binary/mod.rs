@@ -5,6 +5,8 @@
 //! this module holds the numbers that spec names (magic tag, sync marker,
 //! opcodes, limits) so that the writer and the reader cannot disagree on them.
 
+use crate::format::MAX_SOURCE_LEN;
+
 mod decode;
 mod read;
 mod resync;
@@ -17,7 +19,10 @@ pub use write::{BinaryWriter, BlockPolicy};
 pub(crate) const MAGIC: [u8; 8] = [0x89, b'G', b'L', b'D', b'\r', b'\n', 0x1a, b'\n'];
 
 /// The newest format version this build writes and reads.
-pub(crate) const VERSION: u16 = 1;
+pub(crate) const VERSION: u16 = 2;
+
+/// The first version whose blocks carry the count of events before them.
+const COUNTED_VERSION: u16 = 2;
 
 /// Magic (8) + version (2) + flags (2) + header body length (4).
 const HEADER_FIXED: usize = 16;
@@ -27,10 +32,6 @@ const HEADER_BODY_MIN: usize = 8;
 
 /// The largest header body a reader accepts.
 const MAX_HEADER_BODY: usize = HEADER_BODY_MIN + MAX_SOURCE_LEN;
-
-/// The longest `source` string kept in a header; longer ones are cut (at a
-/// character boundary).
-const MAX_SOURCE_LEN: usize = 4096;
 
 /// The 4 bytes that start every block frame.
 const SYNC: [u8; 4] = [0xf1, b'G', b'L', b'B'];
@@ -45,9 +46,6 @@ const MAX_PAYLOAD: usize = 4 << 20;
 const FINDING_RESOURCE: u64 = 1;
 /// Presence bits of a finding record: a source line follows.
 const FINDING_LINE: u64 = 2;
-
-/// The longest name text kept; longer ones are cut (at a character boundary).
-const MAX_NAME_LEN: usize = 4096;
 
 /// Record opcodes (the tag byte's low 5 bits).
 mod op {
@@ -115,8 +113,12 @@ pub(crate) fn clip(s: &str, max: usize) -> &str {
     &s[..end]
 }
 
-/// A fast, non-cryptographic hasher for the writer's per-block tables (its
-/// keys come from the host process, not from untrusted files).
+/// A fast, non-cryptographic hasher for the writer's per-block tables.
+///
+/// Their keys can come from an untrusted trace being converted, so `finish`
+/// rotates the product: keys that differ only in their high bits (owner keys
+/// that are multiples of a large power of two) would otherwise share their
+/// low hash bits, which pick the bucket, and pile up in one probe chain.
 #[derive(Clone, Copy, Default)]
 struct FxHasher(u64);
 
@@ -133,7 +135,9 @@ impl std::hash::Hasher for FxHasher {
         self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
     }
     fn finish(&self) -> u64 {
-        self.0
+        // The multiply carries low bits upwards only: bring the mixed high
+        // bits down to where the table looks (as rustc-hash does).
+        self.0.rotate_left(26)
     }
 }
 

@@ -6,8 +6,9 @@
 //! when its payload reaches [`BlockPolicy::target_bytes`], and at
 //! [`EventSink::on_flush`] once enough has accumulated (or enough time has
 //! passed), so that frequent flushes do not make a file of tiny blocks. The
-//! first I/O error is remembered, writing stops, and the error is handed back
-//! by [`BinaryWriter::take_error`] or [`BinaryWriter::finish`].
+//! first I/O error (or a name too long for the format, which is never cut
+//! short) is remembered, writing stops, and the error is handed back by
+//! [`BinaryWriter::take_error`] or [`BinaryWriter::finish`].
 //!
 //! Every block is self-contained: its delta bases, owner, lane and resource
 //! tables start empty, and every name it uses is declared in it before first
@@ -17,15 +18,15 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use super::{
-    FINDING_LINE, FINDING_RESOURCE, FRAME_HEADER, FxMap, HEADER_BODY_MIN, MAGIC, MAX_NAME_LEN,
-    MAX_PAYLOAD, MAX_SOURCE_LEN, SYNC, VERSION, clip, op, put_delta, put_varint,
+    FINDING_LINE, FINDING_RESOURCE, FRAME_HEADER, FxMap, HEADER_BODY_MIN, MAGIC, MAX_PAYLOAD,
+    MAX_SOURCE_LEN, SYNC, VERSION, clip, op, put_delta, put_varint,
 };
 use crate::error::{Error, ErrorKind};
 use crate::event::{
     Dims, Event, EventKind, EventSink, Marker, Name, Owner, OwnerKind, PacketRef, PacketStage,
     ResourceType, StreamInfo,
 };
-use crate::format::MAX_NAMES;
+use crate::format::check_name_len;
 
 /// When [`BinaryWriter`] cuts blocks.
 ///
@@ -91,7 +92,10 @@ impl BlockPolicy {
 ///
 /// The sink methods cannot return errors: the first I/O error is kept, all
 /// later output is dropped, and the error is returned by [`Self::take_error`]
-/// or [`Self::finish`].
+/// or [`Self::finish`]. A name longer than
+/// [`MAX_NAME_LEN`](crate::format::MAX_NAME_LEN) stops the writer the same
+/// way ([`ErrorKind::InvalidInput`]): cutting it short could merge it with
+/// another name.
 ///
 /// # Example
 ///
@@ -399,10 +403,11 @@ impl<W: Write + Send> EventSink for BinaryWriter<W> {
             return;
         }
         self.ensure_header();
-        if name.0 >= MAX_NAMES {
+        if let Err(reason) = check_name_len(text) {
+            let message = format!("cannot write name {} into the trace: {reason}", name.0);
+            self.fail(Error::new(ErrorKind::InvalidInput, message));
             return;
         }
-        let text = clip(text, MAX_NAME_LEN);
         let block = self.enc.seq + 1;
         let slot = self.names.entry(name.0).or_insert(NameSlot {
             text: String::new(),
@@ -494,6 +499,8 @@ struct Encoder {
     /// Frame header placeholder followed by the payload.
     buf: Vec<u8>,
     seq: u64,
+    /// Events in the blocks before this one (written, or lost to a failed write).
+    events_before: u64,
     open: bool,
     events: u64,
     time: u64,
@@ -503,9 +510,9 @@ struct Encoder {
     owner_key: u64,
     lanes: FxMap<u64, u32>,
     lane_last: Vec<u64>,
-    owners: FxMap<(u32, u64), u32>,
+    owners: FxMap<(u64, u64), u32>,
     resources: FxMap<u64, u32>,
-    resource_slots: Vec<(u32, u32)>,
+    resource_slots: Vec<(u64, u32)>,
 }
 
 impl Encoder {
@@ -513,13 +520,15 @@ impl Encoder {
         self.buf.len().saturating_sub(FRAME_HEADER)
     }
 
-    /// Starts the block, if it is not started: frame placeholder and sequence number.
+    /// Starts the block, if it is not started: frame placeholder, sequence
+    /// number and the count of events before it.
     fn open(&mut self) {
         if !self.open {
             self.open = true;
             self.buf.clear();
             self.buf.extend_from_slice(&[0; FRAME_HEADER]);
             put_varint(&mut self.buf, self.seq);
+            put_varint(&mut self.buf, self.events_before);
         }
     }
 
@@ -538,6 +547,7 @@ impl Encoder {
     /// Resets the tables for the next block.
     fn next_block(&mut self) {
         self.seq += 1;
+        self.events_before += self.events;
         self.discard();
     }
 
@@ -595,7 +605,7 @@ impl Encoder {
                     }
                     None => {
                         put_delta(&mut self.buf, self.id, resource.id.0);
-                        put_varint(&mut self.buf, u64::from(resource.ty.code()));
+                        put_varint(&mut self.buf, resource.ty.code());
                         let owner = self.owner(resource.owner);
                         let slot = self.resource_slots.len() as u32;
                         self.resource_slots.push((resource.ty.code(), owner));
@@ -620,7 +630,7 @@ impl Encoder {
                 owner,
                 dims,
             } => {
-                put_varint(&mut self.buf, u64::from(ty.code()));
+                put_varint(&mut self.buf, ty.code());
                 self.owner(owner);
                 if let Some(dims) = dims {
                     flags |= op::DIMS;
@@ -643,7 +653,7 @@ impl Encoder {
                 op::TOUCHED
             }
             EventKind::Marker(marker) => {
-                put_varint(&mut self.buf, u64::from(marker.code()));
+                put_varint(&mut self.buf, marker.code());
                 op::MARKER
             }
             EventKind::Lost { count } => {
@@ -697,7 +707,7 @@ impl Encoder {
         }
         let slot = self.owners.len() as u32;
         put_varint(&mut self.buf, u64::from(slot));
-        put_varint(&mut self.buf, u64::from(key.0));
+        put_varint(&mut self.buf, key.0);
         put_delta(&mut self.buf, self.owner_key, owner.key);
         self.owner_key = owner.key;
         self.owners.insert(key, slot);
@@ -878,5 +888,40 @@ mod tests {
         enc.event(&destroy);
         // tag + time delta + slot back-reference.
         assert_eq!(enc.payload_len() - full, 3);
+    }
+
+    #[test]
+    fn blocks_carry_their_sequence_number_and_the_events_before_them() {
+        let mut w = BinaryWriter::with_policy(Vec::new(), BlockPolicy::every_flush());
+        for i in 0..3 {
+            w.on_event(&create(i + 1, i));
+            w.on_event(&create(i + 100, i));
+            w.on_flush();
+        }
+        let bytes = w.finish().expect("in memory");
+        let header = 28;
+        let mut at = header;
+        let mut heads = Vec::new();
+        while at < bytes.len() {
+            let len =
+                u32::from_le_bytes([bytes[at + 4], bytes[at + 5], bytes[at + 6], bytes[at + 7]]);
+            heads.push((bytes[at + FRAME_HEADER], bytes[at + FRAME_HEADER + 1]));
+            at += FRAME_HEADER + len as usize;
+        }
+        assert_eq!(heads, vec![(0, 0), (1, 2), (2, 4)]);
+    }
+
+    #[test]
+    fn a_name_too_long_for_the_format_stops_the_writer_instead_of_being_cut() {
+        let mut w = BinaryWriter::new(Vec::new());
+        w.on_name(Name(0), &"n".repeat(crate::format::MAX_NAME_LEN));
+        w.on_name(Name(1), &"n".repeat(crate::format::MAX_NAME_LEN + 1));
+        let err = w.finish().expect_err("the second name does not fit");
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+        assert_eq!(
+            err.to_string(),
+            "cannot write name 1 into the trace: name \"nnnnnnnnnnnnnnnnnnnnnnnn...\" is 65537 \
+             bytes long, beyond the 65536 bytes a trace name may hold"
+        );
     }
 }

@@ -11,7 +11,7 @@ use std::io::{self, BufRead};
 use super::record::{FORMAT_TAG, LineIn, NameBook, VERSION};
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, EventSink, Name, StreamInfo};
-use crate::format::{MAX_NAMES, ReadSummary, TimeLine, TimeRules, Truncation};
+use crate::format::{Concatenation, ReadSummary, TimeLine, TimeRules, Truncation, check_name_len};
 
 /// The longest line read; longer lines are skipped as malformed.
 pub(crate) const MAX_LINE: usize = 1 << 20;
@@ -137,27 +137,34 @@ impl<R: BufRead> JsonLinesReader<R> {
         let mut held: Option<(u64, Event)> = None;
         while let Some(end) = self.next_line()? {
             summary.lines += 1;
-            let reason = if end.overlong {
-                Some(format!("line is longer than {MAX_LINE} bytes"))
+            let result = if end.overlong {
+                Err(format!("line is longer than {MAX_LINE} bytes"))
             } else {
-                match self.record(sink, &mut summary) {
-                    Ok(Some(event)) => {
-                        if let Some((line, mut before)) = held.take() {
-                            before.time_ns = time.push(line, before.time_ns, Some(event.time_ns)).0;
-                            sink.on_event(&before);
-                            summary.events += 1;
-                        }
-                        held = Some((self.line_no, event));
-                        None
-                    }
-                    Ok(None) => None,
-                    Err(reason) => Some(reason),
-                }
+                self.record(sink, &mut summary)
             };
-            if let Some(reason) = reason {
-                if end.newline {
-                    summary.add_malformed(self.line_no, reason);
-                } else {
+            match result {
+                Ok(Line::Nothing) => {}
+                Ok(Line::Event(event)) => {
+                    if let Some((line, mut before)) = held.take() {
+                        before.time_ns = time.push(line, before.time_ns, Some(event.time_ns)).0;
+                        sink.on_event(&before);
+                        summary.events += 1;
+                    }
+                    held = Some((self.line_no, event));
+                }
+                Ok(Line::NextTrace(source)) => {
+                    // The second trace's names, times and ids start over: reading
+                    // on would misread them as this trace's.
+                    let lost_bytes = self.skip_to_end()? + (self.offset - end.start);
+                    summary.concatenated = Some(Concatenation {
+                        offset: end.start,
+                        lost_bytes,
+                        source,
+                    });
+                    break;
+                }
+                Err(reason) if end.newline => summary.add_malformed(self.line_no, reason),
+                Err(_) => {
                     summary.truncated = Some(Truncation {
                         offset: end.start,
                         lost_bytes: self.offset - end.start,
@@ -177,17 +184,17 @@ impl<R: BufRead> JsonLinesReader<R> {
         Ok(summary)
     }
 
-    /// Handles the current line: the event it holds (names go to `sink` at
-    /// once), or the reason it is malformed.
+    /// Handles the current line: what it holds (names go to `sink` at once),
+    /// or the reason it is malformed.
     fn record(
         &mut self,
         sink: &mut dyn EventSink,
         summary: &mut ReadSummary,
-    ) -> Result<Option<Event>, String> {
+    ) -> Result<Line, String> {
         let text = std::str::from_utf8(trimmed(&self.line))
             .map_err(|e| format!("line is not valid utf-8 (byte {})", e.valid_up_to()))?;
         if text.is_empty() {
-            return Ok(None);
+            return Ok(Line::Nothing);
         }
         let line: LineIn<'_> = serde_json::from_str(text).map_err(json_reason)?;
         match &*line.ty {
@@ -198,28 +205,48 @@ impl<R: BufRead> JsonLinesReader<R> {
                     sink.on_name(name, text);
                 });
                 summary.names += new_names;
-                event.map(Some)
+                event.map(Line::Event)
             }
             "name" => {
                 let name = line.name.ok_or("missing `name` in a name record")?;
-                if name >= MAX_NAMES {
-                    return Err(format!(
-                        "name index {name} is beyond the limit of {}",
-                        MAX_NAMES - 1
-                    ));
-                }
                 let text = line
                     .text
                     .as_deref()
                     .ok_or("missing `text` in a name record")?;
+                check_name_len(text)?;
                 if self.book.define(name, text) {
                     sink.on_name(Name(name), text);
                     summary.names += 1;
                 }
-                Ok(None)
+                Ok(Line::Nothing)
             }
-            "header" => Err("a second header record (were two traces concatenated?)".into()),
+            "header" if line.format.as_deref() == Some(FORMAT_TAG) => Ok(Line::NextTrace(
+                line.source.as_deref().unwrap_or("").to_owned(),
+            )),
+            "header" => Err("a header record of another format".into()),
             other => Err(format!("unknown record type \"{other}\"")),
+        }
+    }
+
+    /// Consumes the rest of the input; how many bytes that was.
+    fn skip_to_end(&mut self) -> Result<u64, Error> {
+        let start = self.offset;
+        loop {
+            let n = match self.input.fill_buf() {
+                Ok(buf) => buf.len(),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => {
+                    let offset = self.offset;
+                    return Err(
+                        Error::io(format!("cannot read trace at byte {offset}"), e).at(offset)
+                    );
+                }
+            };
+            if n == 0 {
+                return Ok(self.offset - start);
+            }
+            self.input.consume(n);
+            self.offset += n as u64;
         }
     }
 
@@ -354,6 +381,16 @@ fn json_reason(e: serde_json::Error) -> String {
         .rfind(" at line ")
         .map_or(message.as_str(), |i| &message[..i]);
     format!("invalid record at column {}: {message}", e.column())
+}
+
+/// What one line after the header holds.
+enum Line {
+    /// Nothing to deliver: a blank line or a name record (already passed on).
+    Nothing,
+    /// An event, delivered once its time is judged against the next one.
+    Event(Event),
+    /// The header of another trace, with its `source`: a second trace begins.
+    NextTrace(String),
 }
 
 #[cfg(test)]

@@ -9,18 +9,17 @@
 //! the reader maps every string back to the exact value the writer had.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::event::{
-    Dims, Event, EventKind, FindingSeverity, LaneId, Marker, Name, Owner, OwnerKind, PacketId,
-    PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType,
+    Dims, Event, EventKind, FindingSeverity, LaneId, Marker, Name, Names, Owner, OwnerKind,
+    PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId,
+    ResourceType,
 };
-use crate::format::MAX_NAMES;
+use crate::format::check_name_len;
 
-/// The `format` value of a JSON Lines trace header.
-pub(crate) const FORMAT_TAG: &str = "gpu-ledger-trace";
+pub(crate) use crate::format::FORMAT_TAG;
 
 /// The newest JSON Lines format version this build writes and reads.
 pub(crate) const VERSION: u16 = 1;
@@ -164,42 +163,31 @@ enum ScaleIn {
 /// The name table as a stream has defined it so far, indexed both ways.
 #[derive(Default)]
 pub(super) struct NameBook {
-    names: HashMap<u32, String>,
-    by_text: HashMap<String, Vec<u32>>,
-    next_free: u32,
+    names: Names,
+    /// One past the highest index defined (`u32::MAX + 1` once that is).
+    next_free: u64,
 }
 
 impl NameBook {
     /// Defines `name` as `text`; whether that changed anything.
     pub(super) fn define(&mut self, name: u32, text: &str) -> bool {
-        if self.names.get(&name).map(String::as_str) == Some(text) {
+        if self.names.get(Name(name)) == Some(text) {
             return false;
         }
-        if let Some(old) = self.names.insert(name, text.to_owned())
-            && let Some(list) = self.by_text.get_mut(&old)
-        {
-            list.retain(|&n| n != name);
-            if list.is_empty() {
-                self.by_text.remove(&old);
-            }
-        }
-        self.by_text.entry(text.to_owned()).or_default().push(name);
-        self.next_free = self.next_free.max(name.saturating_add(1));
+        self.names.define(Name(name), text);
+        self.next_free = self.next_free.max(u64::from(name) + 1);
         true
     }
 
     /// The text of `name`, if it is the only name with that text.
     fn unique_text(&self, name: u32) -> Option<&str> {
-        let text = self.names.get(&name)?;
-        match self.by_text.get(text).map(Vec::as_slice) {
-            Some([only]) if *only == name => Some(text),
-            _ => None,
-        }
+        let text = self.names.get(Name(name))?;
+        (!self.names.is_shared(text)).then_some(text)
     }
 
     /// The (lowest) name with this text.
     fn lookup(&self, text: &str) -> Option<u32> {
-        self.by_text.get(text)?.iter().copied().min()
+        self.names.find(text).map(|name| name.0)
     }
 }
 
@@ -564,15 +552,16 @@ fn resolve<T: OpenSet>(
             }
             let name = match book.lookup(text) {
                 Some(name) => name,
-                None if book.next_free >= MAX_NAMES => {
-                    return Err(format!(
-                        "\"{text}\" would be name {}, beyond the limit of {}",
-                        book.next_free,
-                        MAX_NAMES - 1
-                    ));
-                }
                 None => {
-                    let name = book.next_free;
+                    check_name_len(text).map_err(|reason| format!("`{field}`: {reason}"))?;
+                    let Ok(name) = u32::try_from(book.next_free) else {
+                        return Err(format!(
+                            "`{field}` \"{}\" needs a new name, but the trace already defines \
+                             the last name index, {}",
+                            text.escape_debug(),
+                            u32::MAX
+                        ));
+                    };
                     book.define(name, text);
                     on_new_name(Name(name), text);
                     name

@@ -9,7 +9,7 @@ use std::io::Write;
 use super::record::{FORMAT_TAG, HeaderOut, NameBook, NameOut, VERSION, event_out};
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, EventSink, Name, StreamInfo};
-use crate::format::MAX_NAMES;
+use crate::format::check_name_len;
 
 /// How much output is buffered before it is written.
 const BUFFER: usize = 64 << 10;
@@ -22,7 +22,9 @@ const BUFFER: usize = 64 << 10;
 /// name line for each [`on_name`](EventSink::on_name); an event line for each
 /// event. The sink methods cannot return errors: the first I/O error is kept,
 /// later output is dropped, and the error is returned by
-/// [`Self::take_error`] or [`Self::finish`].
+/// [`Self::take_error`] or [`Self::finish`]. A name longer than
+/// [`MAX_NAME_LEN`](crate::format::MAX_NAME_LEN), which no reader would
+/// accept, stops the writer the same way ([`ErrorKind::InvalidInput`]).
 ///
 /// # Example
 ///
@@ -226,7 +228,12 @@ impl<W: Write + Send> EventSink for JsonLinesWriter<W> {
 
     fn on_name(&mut self, name: Name, text: &str) {
         self.ensure_header();
-        if name.0 >= MAX_NAMES {
+        if self.failed {
+            return;
+        }
+        if let Err(reason) = check_name_len(text) {
+            let message = format!("cannot write name {} into the trace: {reason}", name.0);
+            self.fail(Error::new(ErrorKind::InvalidInput, message));
             return;
         }
         self.book.define(name.0, text);
