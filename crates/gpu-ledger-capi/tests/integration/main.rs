@@ -12,6 +12,8 @@ mod header;
 mod errors;
 // Calls made through the C ABI land in the trace exactly, in order.
 mod recording;
+// Issue 9: bounded sizes, refused codes, every interned name kept, linear interning.
+mod hardening;
 // The C and C++ examples compile warning-free against the header and the built
 // libraries, run, and write the expected trace.
 mod examples;

@@ -262,3 +262,76 @@ fn closed_stdout_exits_zero_quietly_for_every_command() {
         );
     }
 }
+
+/// Issue 9, item 4: a block cut out of a trace was lost without a word.
+/// `report` names the gap and the events it held, on stderr and in JSON.
+#[test]
+fn report_names_a_missing_block_and_the_events_it_held() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "whole.gltrace", 200_000);
+    let whole = std::fs::read(dir.path().join("whole.gltrace")).unwrap();
+    // Walk the frames: header (16 + body + crc), then sync, length, crc, payload.
+    let body = u32::from_le_bytes(whole[12..16].try_into().unwrap()) as usize;
+    let mut frames = Vec::new();
+    let mut at = 16 + body + 4;
+    while at < whole.len() {
+        let len = u32::from_le_bytes(whole[at + 4..at + 8].try_into().unwrap()) as usize;
+        frames.push(at..at + 12 + len);
+        at += 12 + len;
+    }
+    let mut cut = whole[..frames[5].start].to_vec();
+    cut.extend_from_slice(&whole[frames[5].end..]);
+    std::fs::write(dir.path().join("cut.gltrace"), &cut).unwrap();
+
+    let full = report_json(dir.path(), "whole.gltrace");
+    let output = run(
+        gpu_ledger(dir.path()).args(["report", "cut.gltrace", "--format", "json"]),
+        0,
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let lost =
+        full["totals"]["events"].as_u64().unwrap() - report["totals"]["events"].as_u64().unwrap();
+    assert!(lost > 0);
+    assert_eq!(report["input"]["blocks_missing"], 1);
+    assert_eq!(report["input"]["events_lost"], lost);
+    let warning = format!(
+        "1 blocks missing, first block 5 before byte {} ({lost} events lost)",
+        frames[5].start
+    );
+    assert!(stderr(&output).contains(&warning), "{}", stderr(&output));
+}
+
+/// Issue 9, item 9: a JSON Lines header that reaches a pipe in two writes is
+/// still a trace (one read used to see only the first part, and the input
+/// was taken for a log).
+#[test]
+fn report_recognises_a_header_that_arrives_through_a_pipe_in_two_writes() {
+    use std::io::Write;
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let header = "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1,\"start_unix_ns\":0,\"source\":\"pipe\"}\n";
+    let events = "{\"type\":\"event\",\"t_ns\":1,\"event\":\"create\",\"id\":1,\"resource_type\":\"Texture\",\"owner_kind\":\"RootVisual\",\"owner_key\":1}\n\
+                  {\"type\":\"event\",\"t_ns\":2,\"event\":\"destroy\",\"id\":1,\"resource_type\":\"Texture\",\"owner_kind\":\"RootVisual\",\"owner_key\":1}\n";
+    let mut child = gpu_ledger(dir.path())
+        .args(["report", "/dev/stdin", "--format", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&header.as_bytes()[..20]).unwrap();
+    stdin.flush().unwrap();
+    // Long enough for the reader to see the first write on its own.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stdin.write_all(&header.as_bytes()[20..]).unwrap();
+    stdin.write_all(events.as_bytes()).unwrap();
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(report["input"]["kind"], "jsonl-trace");
+    assert_eq!(report["totals"]["events"], 2);
+    assert_eq!(report["totals"]["created"], 1);
+}

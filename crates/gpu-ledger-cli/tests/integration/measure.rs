@@ -50,3 +50,31 @@ fn overhead_reports_every_measure_and_loses_nothing() {
     // Size is a property of the format, not of the machine: it is asserted.
     assert!(doc["bytes_per_event"].as_f64().unwrap() <= 24.0, "{doc}");
 }
+
+/// Issue 9, item 13: `synth --events 0` wrote 7,719 events. A count below
+/// what the workload's storm and teardown take is refused, and no file is left.
+#[test]
+fn synth_refuses_fewer_events_than_the_workload_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        gpu_ledger(dir.path()).args(["synth", "--events", "0", "--out", "zero.gltrace"]),
+        2,
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "gpu-ledger: a synthetic workload of 2 lanes and 1000 live resources takes at least \
+         7719 events (its startup storm and teardown), but 0 were asked for: ask for at least \
+         7719, or for fewer lanes or live resources\n"
+    );
+    assert!(!dir.path().join("zero.gltrace").exists());
+    let doc = run_json(gpu_ledger(dir.path()).args([
+        "synth",
+        "--events",
+        "7719",
+        "--out",
+        "min.gltrace",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["events"], 7719, "the minimum is honoured exactly");
+}

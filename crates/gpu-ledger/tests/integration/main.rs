@@ -15,6 +15,9 @@ mod omega_field;
 // Trace formats: exact round trips, crash and corruption recovery, detection, size bar.
 mod format;
 
+// Issue 9's fault kinds: block sequencing, lossless names, linear interning, detection.
+mod hardening;
+
 // Analysis: hand-worked reports, every definition at its edges, properties, text snapshots.
 mod analysis;
 

@@ -155,7 +155,8 @@ impl<R: BufRead> JsonLinesReader<R> {
                 Ok(Line::NextTrace(source)) => {
                     // The second trace's names, times and ids start over: reading
                     // on would misread them as this trace's.
-                    let lost_bytes = self.skip_to_end()? + (self.offset - end.start);
+                    self.skip_to_end()?;
+                    let lost_bytes = self.offset - end.start;
                     summary.concatenated = Some(Concatenation {
                         offset: end.start,
                         lost_bytes,
@@ -228,9 +229,8 @@ impl<R: BufRead> JsonLinesReader<R> {
         }
     }
 
-    /// Consumes the rest of the input; how many bytes that was.
-    fn skip_to_end(&mut self) -> Result<u64, Error> {
-        let start = self.offset;
+    /// Consumes the rest of the input.
+    fn skip_to_end(&mut self) -> Result<(), Error> {
         loop {
             let n = match self.input.fill_buf() {
                 Ok(buf) => buf.len(),
@@ -243,7 +243,7 @@ impl<R: BufRead> JsonLinesReader<R> {
                 }
             };
             if n == 0 {
-                return Ok(self.offset - start);
+                return Ok(());
             }
             self.input.consume(n);
             self.offset += n as u64;
