@@ -380,9 +380,25 @@ const TEXTS: &[&str] = &[
 ];
 
 fn arb_name(names: u32) -> BoxedStrategy<Name> {
-    // Mostly declared names, sometimes an undeclared one.
-    prop_oneof![9 => (0..names.max(1)).prop_map(Name), 1 => (0u32..1000).prop_map(Name)].boxed()
+    // Mostly declared names, sometimes an undeclared one, sometimes one at the
+    // top of the index range (issue 9: codes near u32::MAX once saturated).
+    prop_oneof![
+        9 => (0..names.max(1)).prop_map(Name),
+        1 => (0u32..1000).prop_map(Name),
+        1 => prop_oneof![
+            Just(u32::MAX),
+            Just(u32::MAX - 63),
+            Just(u32::MAX - 64),
+            Just(65_536),
+            Just(FAR_NAME),
+        ]
+        .prop_map(Name),
+    ]
+    .boxed()
 }
+
+/// A name index far above the others, defined in some streams.
+const FAR_NAME: u32 = u32::MAX - 1;
 
 fn arb_type(names: u32) -> impl Strategy<Value = ResourceType> {
     prop_oneof![
@@ -510,6 +526,9 @@ fn arb_stream() -> impl Strategy<Value = Collected> {
             };
             for (i, text) in TEXTS[..names].iter().enumerate() {
                 stream.names.define(Name(i as u32), text);
+            }
+            if start % 3 == 0 {
+                stream.names.define(Name(FAR_NAME), "FarAway");
             }
             let mut times: Vec<u64> = events.iter().map(|e| e.time_ns).collect();
             times.sort_unstable();
@@ -1321,11 +1340,20 @@ fn jsonl_wild_stamp_is_ignored_and_the_rest_keeps_its_durations() {
     assert_eq!(summary.time.examples[0].line, 4);
     assert_eq!(summary.time.examples[0].kind, TimeAnomalyKind::Outlier);
 
+    // A trace has one clock: a first stamp far ahead of the rest is a step back
+    // after it, continued from there, never a forward gap judged wild.
     let first: String = [u64::MAX / 2, 1_000, 2_000].map(lost).concat();
     let (summary, copy) = read_jsonl(format!("{header}{first}").as_bytes());
     let times: Vec<u64> = copy.events.iter().map(|e| e.time_ns).collect();
-    assert_eq!(times, [1_000, 1_000, 2_000]);
-    assert_eq!(summary.time.outliers, 1);
+    assert_eq!(times, [u64::MAX / 2, u64::MAX / 2, u64::MAX / 2 + 1_000]);
+    assert_eq!(summary.time.resets, 1);
+
+    // A forward gap, however large, is kept as it is: the stream reads back exactly.
+    let gap: String = [0, u64::MAX].map(lost).concat();
+    let (summary, copy) = read_jsonl(format!("{header}{gap}").as_bytes());
+    let times: Vec<u64> = copy.events.iter().map(|e| e.time_ns).collect();
+    assert_eq!(times, [0, u64::MAX]);
+    assert!(summary.is_clean(), "{summary}");
 
     let reset: String = [50_000, 60_000, 100, 200, 300].map(lost).concat();
     let (summary, copy) = read_jsonl(format!("{header}{reset}").as_bytes());

@@ -732,3 +732,23 @@ fn detection_parses_the_first_line_before_deciding() {
     let err = JsonLinesReader::new(&damaged[..]).expect_err("not valid json");
     assert_eq!(err.kind(), gpu_ledger::ErrorKind::Json);
 }
+
+// ---------------------------------------------------------------------------
+// Found by the fuzz targets (fuzz.rs)
+
+/// NSLog stamps of years 0000 and 9999 are nanoseconds apart beyond 64 bits:
+/// the importer overflowed (a panic in debug builds, a wrapped time in release).
+/// A stamp before the Unix epoch is no believable NSLog time: that line is
+/// counted as malformed; the other is read, and no time wraps.
+#[test]
+fn nslog_times_ten_thousand_years_apart_saturate_instead_of_overflowing() {
+    let log = "0000-01-01 00:00:00.000 App[1:2] Present Drawable\n\
+               1970-01-01 00:00:00.000 App[1:2] Present Drawable\n\
+               9999-12-31 23:59:59.999 App[1:2] Present Drawable\n";
+    let (summary, copy) = import(log);
+    assert_eq!(summary.malformed, 1, "{summary}");
+    assert_eq!(summary.events, 2, "{summary}");
+    let times: Vec<u64> = copy.events.iter().map(|e| e.time_ns).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+    assert_eq!(times[0], 0);
+}

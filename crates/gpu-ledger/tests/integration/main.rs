@@ -15,6 +15,9 @@ mod omega_field;
 // Trace formats: exact round trips, crash and corruption recovery, detection, size bar.
 mod format;
 
+// Property-based fuzzing of the JSON Lines reader, the Omega importer and block sequencing.
+mod fuzz;
+
 // Issue 9's fault kinds: block sequencing, lossless names, linear interning, detection.
 mod hardening;
 
