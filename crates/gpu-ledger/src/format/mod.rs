@@ -7,8 +7,10 @@
 //! indices included). Both formats are append-only and survive crashes: a
 //! file cut off anywhere reads back up to its last whole block (binary) or
 //! line (JSON Lines), and the loss is reported in a [`ReadSummary`], never as
-//! an error. Readers use constant memory whatever the trace length, and never
-//! panic on any input. This module doc is the file specification.
+//! an error. Readers hold one block or line at a time whatever the trace
+//! length (plus the trace's name table, which grows with the distinct names
+//! it defines), and never panic on any input. This module doc is the file
+//! specification.
 //!
 //! ```
 //! use gpu_ledger::format::{replay_path, BinaryWriter};
@@ -30,7 +32,7 @@
 //! # }
 //! ```
 //!
-//! # The binary format (version 1)
+//! # The binary format (version 2)
 //!
 //! All fixed-width integers are **little-endian**. A *varint* is unsigned
 //! LEB128: 7 bits per byte, least significant group first, high bit set on
@@ -50,11 +52,11 @@
 //! | offset | size | field | meaning |
 //! |-------:|-----:|-------|---------|
 //! | 0 | 8 | magic | `89 47 4c 44 0d 0a 1a 0a` (`\x89GLD\r\n\x1a\n`): non-ASCII first byte, and the line endings catch text-mode mangling |
-//! | 8 | 2 | version | `u16`, the format version: `1`. Readers refuse newer versions, asking for an upgrade |
-//! | 10 | 2 | flags | `u16`, `0` in version 1 |
+//! | 8 | 2 | version | `u16`, the format version: `2` (readers also read `1`). Readers refuse newer versions, asking for an upgrade |
+//! | 10 | 2 | flags | `u16`, `0` |
 //! | 12 | 4 | body length *L* | `u32`, 8 ≤ *L* ≤ 4104 |
 //! | 16 | 8 | `start_unix_ns` | `u64`: [`StreamInfo::start_unix_ns`](crate::StreamInfo::start_unix_ns) |
-//! | 24 | *L* − 8 | `source` | UTF-8, [`StreamInfo::source`](crate::StreamInfo::source), at most 4096 bytes (cut at a character boundary) |
+//! | 24 | *L* − 8 | `source` | UTF-8, [`StreamInfo::source`](crate::StreamInfo::source), at most [`MAX_SOURCE_LEN`] (4096) bytes (cut at a character boundary) |
 //! | 16 + *L* | 4 | header crc | `u32`, CRC-32 (IEEE, as `crc32fast` computes it) of bytes 0 .. 16 + *L* |
 //!
 //! The magic and version stay at these offsets in every future version.
@@ -66,7 +68,13 @@
 //! | 0 | 4 | sync | `f1 47 4c 42` (`\xf1GLB`): where a reader resumes after damage |
 //! | 4 | 4 | length *P* | `u32`, payload bytes, 1 ≤ *P* ≤ 4 MiB |
 //! | 8 | 4 | crc | `u32`, CRC-32 of the 4 length bytes followed by the payload |
-//! | 12 | *P* | payload | a varint block sequence number (0, 1, 2, ... in file order), then records until the end |
+//! | 12 | *P* | payload | the block head, then records until the end |
+//!
+//! The **block head** is a varint *sequence number* (0, 1, 2, ... in the
+//! order the writer wrote the blocks) and a varint *event count*: how many
+//! events all earlier blocks hold (version 1 has the sequence number only).
+//! Together they let a reader account for every block (see *Block
+//! sequencing* below).
 //!
 //! The writer cuts a block when its payload reaches 64 KiB, and at a flush
 //! once at least 4 KiB are pending or 250 ms have passed since the last block
@@ -86,7 +94,7 @@
 //!
 //! | opcode | record | flags | body after tag, \[thread\] and time delta |
 //! |-------:|--------|-------|------|
-//! | 0 | name | none | *(no thread, no time)* varint name index (below [`MAX_NAMES`]), varint byte length, UTF-8 text (at most 4096 bytes) |
+//! | 0 | name | none | *(no thread, no time)* varint name index (any `u32`), varint byte length, UTF-8 text (at most [`MAX_NAME_LEN`], 64 KiB) |
 //! | 1–5 | resource event, described | thread, dims, packet | id delta, varint type code, owner ref, \[dims\], \[packet ref\] |
 //! | 6–10 | resource event, cached | thread, dims, packet | varint back-reference, \[dims\], \[packet ref\] |
 //! | 11–14 | pool event | thread, dims | varint type code, owner ref, \[dims\] |
@@ -105,7 +113,9 @@
 //!   presence bit 1 says a resource id delta follows (it updates the id base),
 //!   bit 2 a line number; other bits are invalid.
 //! - Type, owner-kind and marker codes are [`ResourceType::code`](crate::ResourceType::code)
-//!   and friends: well-known values below 64, `64 + name index` for others.
+//!   and friends: well-known values below 64, `64 + name index` for others,
+//!   up to `64 + u32::MAX` (a varint of up to 5 bytes; version 1 stored the
+//!   same bytes for every code that fitted in 32 bits).
 //! - *Id delta*: the resource id as a delta from the previous resource id of
 //!   any record in the block (base 0); cached records update that base too.
 //! - *Resource table*: each described resource event appends (id, type,
@@ -138,16 +148,41 @@
 //!
 //! A payload that passes its checksum is still untrusted: every varint, slot,
 //! code and length in it is checked against the bytes left in the block (a
-//! name longer than 4096 bytes is rejected), and a failure reports the block's
-//! sequence number and offset and the bad record. Resyncing is linear in the
+//! name longer than [`MAX_NAME_LEN`] is rejected), and a failure reports the
+//! block's sequence number and offset and the bad record. Resyncing is linear in the
 //! input: a candidate sync marker is checked cheapest first (length field,
 //! then whether the input holds the whole declared block), and its checksum is
 //! assembled from CRC-32 checkpoints of the stream computed once per corrupt
 //! region, so a file of nothing but sync markers declaring 4 MiB blocks costs
 //! about 512 bytes of checksumming per marker, not 4 MiB. Sequence numbers
-//! never reject a candidate (blocks may have been lost, and a concatenated
-//! trace restarts at 0); they only count the blocks lost, capped by what the
-//! region's bytes could hold.
+//! never reject a candidate (any number of blocks may have been lost); they
+//! count the blocks lost, capped by what the region's bytes could hold, and
+//! the event counts say how many events those held.
+//!
+//! ## Block sequencing
+//!
+//! Readers check every valid block's sequence number against the one
+//! expected next (0 first), so that a file whose blocks were cut out,
+//! repeated or reordered (a bad copy, a filesystem repair, a tool that
+//! spliced files) is read without double counting or misordering, and the
+//! summary accounts for every block:
+//!
+//! | the block's number is | the reader | reported as |
+//! |---|---|---|
+//! | the one expected | reads it | (nothing) |
+//! | higher | reads it; the blocks in between are lost | with the corrupt region before it ([`CorruptRegion::events_lost`]), or a [`BlockGap`] when no damaged bytes are there (a block cut out; the first blocks missing, named as the start of the trace) |
+//! | lower, and already read | skips it: its events were counted once | [`SkippedBlock`] ([`SkipReason::Repeated`]) |
+//! | lower, and missing so far | skips it: reading it now would put its events out of order | [`SkippedBlock`] ([`SkipReason::OutOfOrder`]); its events stay counted with its gap |
+//!
+//! The events lost are exact (`next block's event count − events expected`,
+//! in [`ReadSummary::events_lost`]) for version 2 traces; for version 1 the
+//! summary says the count is unknown. Where a block should start, another
+//! trace's valid header means two traces were concatenated: the reader stops
+//! there and reports a [`Concatenation`] (offset, bytes not read, the second
+//! trace's `source`), since the second trace's times and resource ids start
+//! over and would be misread as the first's. Blocks lost from the very end of
+//! a file leave no later block to tell: that loss shows only as a
+//! [`Truncation`] when the cut is inside a block.
 //!
 //! On a realistic compositor mix (resource create/destroy/bind with
 //! pointer-like owner keys, packet stages, touched events) the format costs
@@ -157,7 +192,11 @@
 //!
 //! ## Version history
 //!
-//! - **1**: the format above.
+//! - **2**: the block head carries the count of events before the block;
+//!   codes may exceed 32 bits (name indices up to `u32::MAX`); names up to
+//!   64 KiB, any index.
+//! - **1**: the block head is the sequence number alone; names up to 4096
+//!   bytes, indices below 65,536. Still read.
 //!
 //! # The JSON Lines format (version 1, feature `json`)
 //!
@@ -191,7 +230,11 @@
 //! [`Truncation`]. A finding's `code` and `message` are names, written like
 //! the open sets. Times are judged against their neighbours: wild stamps,
 //! steps back and clock resets are corrected so that time never runs
-//! backwards, and reported with their line numbers ([`TimeReport`]).
+//! backwards, and reported with their line numbers ([`TimeReport`]); a forward
+//! gap is never corrected. A name (a `name` record's text, or a string naming a
+//! new value) longer than [`MAX_NAME_LEN`] is a malformed line, never cut short.
+//! A second header line means two traces were concatenated: reading stops
+//! there, reported as a [`Concatenation`].
 //!
 //! ## Version history
 //!
