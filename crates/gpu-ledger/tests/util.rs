@@ -1,5 +1,7 @@
-//! Shared test helpers: [`Stream`], the one builder of hand-made event streams, and
-//! [`import_log`], the one way tests import an Omega log.
+//! Shared test helpers: [`Stream`], the one builder of hand-made event streams,
+//! the round trips every format test needs (a stream written into either trace
+//! format in memory and read back), and [`import_log`], the one way tests import
+//! an Omega log.
 //!
 //! A stream has a clock: `Stream::new()` stamps events with the time last set by
 //! [`Stream::at`] (so several events can share a moment), `Stream::ticking(step)`
@@ -9,6 +11,9 @@
 #![allow(dead_code)] // each test module uses its own subset
 
 use gpu_ledger::analysis::{Analyzer, Definitions, Report};
+use gpu_ledger::format::{
+    BinaryReader, BinaryWriter, BlockPolicy, JsonLinesReader, JsonLinesWriter, ReadSummary,
+};
 use gpu_ledger::import::{ImportSummary, OmegaImport, Sources};
 use gpu_ledger::{
     Collected, Dims, Event, EventKind, EventSink, Marker, Owner, PacketRef, PacketStage, Resource,
@@ -227,6 +232,43 @@ impl Stream {
     pub(crate) fn report_with(&self, defs: Definitions) -> Report {
         self.analyze_with(defs).report()
     }
+}
+
+/// `stream` as a binary trace, blocks cut by `policy`.
+pub(crate) fn write_binary(stream: &Collected, policy: BlockPolicy) -> Vec<u8> {
+    let mut writer = BinaryWriter::with_policy(Vec::new(), policy);
+    stream.replay(&mut writer);
+    writer.finish().expect("writing to memory cannot fail")
+}
+
+/// `stream` as a JSON Lines trace.
+pub(crate) fn write_jsonl(stream: &Collected) -> Vec<u8> {
+    let mut writer = JsonLinesWriter::new(Vec::new());
+    stream.replay(&mut writer);
+    writer.finish().expect("writing to memory cannot fail")
+}
+
+/// A binary trace read back, whose header must be intact.
+pub(crate) fn read_binary(bytes: &[u8]) -> (ReadSummary, Collected) {
+    let mut sink = Collected::default();
+    let summary = BinaryReader::new(bytes)
+        .and_then(|mut reader| reader.replay(&mut sink))
+        .expect("the header is intact");
+    (summary, sink)
+}
+
+/// A JSON Lines trace read back, whose header must be intact.
+pub(crate) fn read_jsonl(bytes: &[u8]) -> (ReadSummary, Collected) {
+    try_read_jsonl(bytes).expect("the header is intact")
+}
+
+/// A JSON Lines trace read back; `None` when its header is unusable.
+pub(crate) fn try_read_jsonl(bytes: &[u8]) -> Option<(ReadSummary, Collected)> {
+    let mut sink = Collected::default();
+    let summary = JsonLinesReader::new(bytes)
+        .and_then(|mut reader| reader.replay(&mut sink))
+        .ok()?;
+    Some((summary, sink))
 }
 
 /// `log` imported as the CLI imports a file: scanned once, then imported.

@@ -5,8 +5,7 @@ use std::time::Duration;
 
 use gpu_ledger::format::{
     BinaryReader, BinaryWriter, BlockPolicy, CorruptRegion, InputKind, JsonLinesReader,
-    JsonLinesWriter, MalformedLine, ReadSummary, TimeAnomalyKind, Truncation, open_trace,
-    replay_path,
+    MalformedLine, ReadSummary, TimeAnomalyKind, Truncation, open_trace, replay_path,
 };
 use gpu_ledger::{
     Collected, Dims, ErrorKind, Event, EventKind, EventSink, FindingSeverity, Marker, Name, Owner,
@@ -15,36 +14,10 @@ use gpu_ledger::{
 };
 use proptest::prelude::*;
 
+use crate::util::{read_binary, read_jsonl, write_binary, write_jsonl};
+
 // ---------------------------------------------------------------------------
 // Helpers
-
-fn write_binary(stream: &Collected, policy: BlockPolicy) -> Vec<u8> {
-    let mut writer = BinaryWriter::with_policy(Vec::new(), policy);
-    stream.replay(&mut writer);
-    writer.finish().expect("writing to memory cannot fail")
-}
-
-fn read_binary(bytes: &[u8]) -> (ReadSummary, Collected) {
-    let mut sink = Collected::default();
-    let summary = BinaryReader::new(bytes)
-        .and_then(|mut reader| reader.replay(&mut sink))
-        .expect("the header is intact");
-    (summary, sink)
-}
-
-fn write_jsonl(stream: &Collected) -> Vec<u8> {
-    let mut writer = JsonLinesWriter::new(Vec::new());
-    stream.replay(&mut writer);
-    writer.finish().expect("writing to memory cannot fail")
-}
-
-fn read_jsonl(bytes: &[u8]) -> (ReadSummary, Collected) {
-    let mut sink = Collected::default();
-    let summary = JsonLinesReader::new(bytes)
-        .and_then(|mut reader| reader.replay(&mut sink))
-        .expect("the header is intact");
-    (summary, sink)
-}
 
 /// Small blocks, cut by size only, so tests get many blocks deterministically.
 fn small_blocks(target_bytes: usize) -> BlockPolicy {

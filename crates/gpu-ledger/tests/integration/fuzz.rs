@@ -7,41 +7,19 @@
 //! stream that both trace formats carry exactly (so every value a reader
 //! accepts survives every conversion).
 
-use gpu_ledger::format::{
-    BinaryReader, BinaryWriter, BlockPolicy, JsonLinesReader, JsonLinesWriter, ReadSummary,
-};
+use gpu_ledger::format::BlockPolicy;
 use gpu_ledger::import::{OmegaImport, Sources};
 use gpu_ledger::{Collected, EventKind, ResourceAction};
 use proptest::prelude::*;
 
-fn read_jsonl(bytes: &[u8]) -> Option<(ReadSummary, Collected)> {
-    let mut sink = Collected::default();
-    let summary = JsonLinesReader::new(bytes)
-        .and_then(|mut reader| reader.replay(&mut sink))
-        .ok()?;
-    Some((summary, sink))
-}
-
-fn read_binary(bytes: &[u8]) -> (ReadSummary, Collected) {
-    let mut sink = Collected::default();
-    let summary = BinaryReader::new(bytes)
-        .and_then(|mut reader| reader.replay(&mut sink))
-        .expect("the header is intact");
-    (summary, sink)
-}
+use crate::util::{read_binary, read_jsonl, try_read_jsonl, write_binary, write_jsonl};
 
 /// `stream` through both writers and back: what comes back must be `stream`.
 fn assert_carried_exactly(stream: &Collected) -> Result<(), TestCaseError> {
-    let mut binary = BinaryWriter::with_policy(Vec::new(), BlockPolicy::size_only());
-    stream.replay(&mut binary);
-    let bytes = binary.finish().expect("in memory");
-    let (summary, copy) = read_binary(&bytes);
+    let (summary, copy) = read_binary(&write_binary(stream, BlockPolicy::size_only()));
     prop_assert!(summary.is_clean(), "{}", summary);
     prop_assert_eq!(&copy, stream);
-    let mut jsonl = JsonLinesWriter::new(Vec::new());
-    stream.replay(&mut jsonl);
-    let text = jsonl.finish().expect("in memory");
-    let (summary, copy) = read_jsonl(&text).expect("a header");
+    let (summary, copy) = read_jsonl(&write_jsonl(stream));
     prop_assert!(summary.is_clean(), "{}", summary);
     prop_assert_eq!(&copy, stream);
     Ok(())
@@ -183,7 +161,7 @@ proptest! {
     /// and a delivered stream that both formats carry exactly.
     #[test]
     fn jsonl_reader_accepts_only_what_it_can_carry(text in arb_jsonl_trace()) {
-        let (summary, copy) = read_jsonl(&text).expect("the header is valid");
+        let (summary, copy) = read_jsonl(&text);
         prop_assert_eq!(summary.bytes, text.len() as u64);
         prop_assert_eq!(summary.events, copy.events.len() as u64);
         prop_assert_eq!(summary.names, copy.names.len() as u64);
@@ -213,7 +191,7 @@ proptest! {
                 _ => {}
             }
         }
-        if let Some((summary, copy)) = read_jsonl(&text) {
+        if let Some((summary, copy)) = try_read_jsonl(&text) {
             prop_assert_eq!(summary.bytes, text.len() as u64);
             prop_assert_eq!(summary.events, copy.events.len() as u64);
             assert_carried_exactly(&copy)?;
@@ -396,9 +374,7 @@ fn blocks() -> (Vec<u8>, Vec<Vec<u8>>, Vec<usize>, Collected) {
         target_bytes: 40,
         ..BlockPolicy::size_only()
     };
-    let mut writer = BinaryWriter::with_policy(Vec::new(), policy);
-    stream.replay(&mut writer);
-    let bytes = writer.finish().expect("in memory");
+    let bytes = write_binary(&stream, policy);
     let header = 28;
     let (mut blocks, mut counts) = (Vec::new(), Vec::new());
     let mut at = header;

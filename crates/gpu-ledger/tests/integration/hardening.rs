@@ -6,12 +6,13 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use gpu_ledger::format::{
-    BinaryReader, BinaryWriter, BlockGap, BlockPolicy, InputKind, JsonLinesReader, JsonLinesWriter,
-    MAX_NAME_LEN, ReadSummary, SkipReason, SkippedBlock, detect, open_trace, sniff,
+    BinaryWriter, BlockGap, BlockPolicy, InputKind, JsonLinesReader, MAX_NAME_LEN, SkipReason,
+    SkippedBlock, detect, open_trace, sniff,
 };
-use gpu_ledger::import::{OmegaImport, Sources};
 use gpu_ledger::synth::{self, SynthConfig};
 use gpu_ledger::{Collected, Event, EventKind, LedgerConfig, Name, Names, OwnerKind, ResourceType};
+
+use crate::util::{self, import_log as import, read_binary, read_jsonl, write_jsonl};
 
 fn data(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -19,32 +20,9 @@ fn data(name: &str) -> std::path::PathBuf {
         .join(name)
 }
 
-fn read_binary(bytes: &[u8]) -> (ReadSummary, Collected) {
-    let mut sink = Collected::default();
-    let summary = BinaryReader::new(bytes)
-        .and_then(|mut reader| reader.replay(&mut sink))
-        .expect("the header is intact");
-    (summary, sink)
-}
-
-fn read_jsonl(bytes: &[u8]) -> (ReadSummary, Collected) {
-    let mut sink = Collected::default();
-    let summary = JsonLinesReader::new(bytes)
-        .and_then(|mut reader| reader.replay(&mut sink))
-        .expect("the header is intact");
-    (summary, sink)
-}
-
+/// `stream` as a binary trace of 64 KiB blocks.
 fn write_binary(stream: &Collected) -> Vec<u8> {
-    let mut writer = BinaryWriter::with_policy(Vec::new(), BlockPolicy::size_only());
-    stream.replay(&mut writer);
-    writer.finish().expect("in memory")
-}
-
-fn write_jsonl(stream: &Collected) -> Vec<u8> {
-    let mut writer = JsonLinesWriter::new(Vec::new());
-    stream.replay(&mut writer);
-    writer.finish().expect("in memory")
+    util::write_binary(stream, BlockPolicy::size_only())
 }
 
 /// Runs `work` on its own thread and fails if it takes longer than `limit`.
@@ -529,15 +507,6 @@ fn names_longer_than_a_trace_holds_are_refused_at_the_input() {
         "type=: name \"LLLLLLLLLLLLLLLLLLLLLLLL...\" is 65537 bytes long, beyond the 65536 bytes \
          a trace name may hold"
     );
-}
-
-fn import(log: &str) -> (gpu_ledger::import::ImportSummary, Collected) {
-    let sources = Sources::scan(log.as_bytes()).expect("in memory");
-    let mut collected = Collected::default();
-    let summary = OmegaImport::new(sources)
-        .import(log.as_bytes(), &mut collected)
-        .expect("in memory");
-    (summary, collected)
 }
 
 /// A log with `types` distinct `type=` values, one create each.

@@ -153,6 +153,20 @@ struct Bad {
     candidates: u64,
 }
 
+impl Bad {
+    /// The region, ending at `end`, when no sequence number after it tells
+    /// what it lost: its candidate blocks (at least one), events unknown.
+    fn unsequenced(self, end: u64) -> CorruptRegion {
+        CorruptRegion {
+            offset: self.start,
+            len: end - self.start,
+            blocks_skipped: self.candidates.max(1),
+            events_lost: None,
+            reason: self.reason,
+        }
+    }
+}
+
 impl<R: Read> BinaryReader<R> {
     /// Reads and checks the header of the binary trace in `input`.
     ///
@@ -283,13 +297,7 @@ impl<R: Read> BinaryReader<R> {
                 && let Some(second) = self.header_here()?
             {
                 if let Some(region) = bad.take() {
-                    summary.add_corrupt(CorruptRegion {
-                        offset: region.start,
-                        len: offset - region.start,
-                        blocks_skipped: region.candidates.max(1),
-                        events_lost: None,
-                        reason: region.reason,
-                    });
+                    summary.add_corrupt(region.unsequenced(offset));
                 }
                 let lost_bytes = self.skip_to_end()?;
                 summary.concatenated = Some(Concatenation {
@@ -331,15 +339,9 @@ impl<R: Read> BinaryReader<R> {
             let cut = if region.first_incomplete {
                 Some(region.start)
             } else {
-                let corrupt_end = region.incomplete_at.unwrap_or(end);
-                summary.add_corrupt(CorruptRegion {
-                    offset: region.start,
-                    len: corrupt_end - region.start,
-                    blocks_skipped: region.candidates.max(1),
-                    events_lost: None,
-                    reason: region.reason,
-                });
-                region.incomplete_at
+                let incomplete_at = region.incomplete_at;
+                summary.add_corrupt(region.unsequenced(incomplete_at.unwrap_or(end)));
+                incomplete_at
             };
             summary.truncated = cut.map(|offset| Truncation {
                 offset,
@@ -364,29 +366,21 @@ impl<R: Read> BinaryReader<R> {
         let payload = &self.input.available()[FRAME_HEADER..FRAME_HEADER + len];
         let Some(head) = block_head(payload, self.version) else {
             if let Some(region) = bad {
-                summary.add_corrupt(CorruptRegion {
-                    offset: region.start,
-                    len: offset - region.start,
-                    blocks_skipped: region.candidates.max(1),
-                    events_lost: None,
-                    reason: region.reason,
-                });
+                summary.add_corrupt(region.unsequenced(offset));
             }
-            summary.add_corrupt(CorruptRegion {
+            let what = if self.version >= COUNTED_VERSION {
+                "sequence number and event count"
+            } else {
+                "sequence number"
+            };
+            summary.add_corrupt(bad_block(
                 offset,
-                len: (FRAME_HEADER + len) as u64,
-                blocks_skipped: 1,
-                events_lost: None,
-                reason: format!(
-                    "block at byte {offset} (expected block {}) has no valid sequence number{}",
-                    self.next_seq,
-                    if self.version >= COUNTED_VERSION {
-                        " and event count"
-                    } else {
-                        ""
-                    }
+                len,
+                format!(
+                    "block at byte {offset} (expected block {}) has no valid {what}",
+                    self.next_seq
                 ),
-            });
+            ));
             // Take it for the expected block, whose events are now unknown.
             self.next_seq = self.next_seq.saturating_add(1);
             self.next_events = None;
@@ -400,23 +394,20 @@ impl<R: Read> BinaryReader<R> {
             _ => None,
         };
         if let Some(region) = bad {
-            let len = offset - region.start;
-            let blocks_skipped = if late {
-                region.candidates.max(1)
+            if late {
+                summary.add_corrupt(region.unsequenced(offset));
             } else {
-                // Exact for a real trace; a sequence number from a crafted
-                // block cannot claim more lost blocks than the region holds
-                // (each takes at least a frame header and one payload byte).
-                (seq - self.next_seq).min(len / (FRAME_HEADER as u64 + 1) + 1)
-            };
-            summary.add_corrupt(CorruptRegion {
-                offset: region.start,
-                len,
-                blocks_skipped,
-                events_lost,
-                reason: region.reason,
-            });
-            if !late {
+                let len = offset - region.start;
+                summary.add_corrupt(CorruptRegion {
+                    offset: region.start,
+                    len,
+                    // Exact for a real trace; a sequence number from a crafted
+                    // block cannot claim more lost blocks than the region holds
+                    // (each takes at least a frame header and one payload byte).
+                    blocks_skipped: (seq - self.next_seq).min(len / (FRAME_HEADER as u64 + 1) + 1),
+                    events_lost,
+                    reason: region.reason,
+                });
                 note_missing(&mut self.missing, self.next_seq..seq);
             }
         } else if seq > self.next_seq {
@@ -455,20 +446,15 @@ impl<R: Read> BinaryReader<R> {
             }
             Err(e) => {
                 self.next_events = None;
-                summary.add_corrupt(CorruptRegion {
-                    offset,
-                    len: (FRAME_HEADER + len) as u64,
-                    blocks_skipped: 1,
-                    events_lost: None,
-                    reason: format!(
-                        "block {seq} at byte {offset}: record {} at byte {} cannot be decoded: \
-                         {}; the block's {} earlier events were kept",
-                        e.record,
-                        offset + (FRAME_HEADER + e.at) as u64,
-                        e.message,
-                        summary.events - events_before
-                    ),
-                })
+                let reason = format!(
+                    "block {seq} at byte {offset}: record {} at byte {} cannot be decoded: {}; \
+                     the block's {} earlier events were kept",
+                    e.record,
+                    offset + (FRAME_HEADER + e.at) as u64,
+                    e.message,
+                    summary.events - events_before
+                );
+                summary.add_corrupt(bad_block(offset, len, reason));
             }
         }
         sink.on_flush();
@@ -638,6 +624,18 @@ fn find_sync(buf: &[u8]) -> Option<usize> {
         from = at + 1;
     }
     None
+}
+
+/// The one valid-looking block at `offset`, with a `len`-byte payload, that
+/// could not be read (its events, if any were delivered, are kept).
+fn bad_block(offset: u64, len: usize, reason: String) -> CorruptRegion {
+    CorruptRegion {
+        offset,
+        len: (FRAME_HEADER + len) as u64,
+        blocks_skipped: 1,
+        events_lost: None,
+        reason,
+    }
 }
 
 /// Remembers that the blocks numbered `run` are missing (the most recent
