@@ -870,7 +870,8 @@ GlStatus gl_shutdown_begins(const struct GlLedger *ledger);
  * # Errors
  * - `GL_ERR_NULL_POINTER`: `ledger` or `name` is NULL;
  * - `GL_ERR_INVALID_UTF8`: `name` is not UTF-8;
- * - `GL_ERR_INVALID_ARGUMENT`: `name` is empty;
+ * - `GL_ERR_INVALID_ARGUMENT`: `name` is empty or longer than 65,536 bytes
+ *   (a trace cannot hold it whole);
  * - `GL_ERR_FINISHED`: after `gl_ledger_finish`.
  *
  * The name is checked only while recording.

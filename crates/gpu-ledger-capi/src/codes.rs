@@ -240,17 +240,7 @@ unsafe fn intern(
         Err(status) => return status,
     };
     // SAFETY: the caller promises `name` is NULL or NUL-terminated.
-    let name = match unsafe { c_str(name, func, "name") } {
-        Ok("") => return invalid(func, format_args!("name is empty")),
-        Ok(name) if name.len() > MAX_NAME_LEN => {
-            return invalid(
-                func,
-                format_args!(
-                    "name is {} bytes long, beyond the {MAX_NAME_LEN} bytes a trace name may hold",
-                    name.len()
-                ),
-            );
-        }
+    let name = match unsafe { c_name(name, func) } {
         Ok(name) => name,
         Err(status) => return status,
     };
@@ -277,6 +267,29 @@ unsafe fn intern(
         // SAFETY: checked non-NULL; the caller promises it is valid for the write.
         unsafe { write_out(out, code, func, "out") }
     })
+}
+
+/// A name argument that a trace can hold: not NULL, UTF-8, not empty, at
+/// most [`MAX_NAME_LEN`] bytes.
+///
+/// # Safety
+/// `ptr` must be NULL or a NUL-terminated string valid during the call.
+pub(crate) unsafe fn c_name<'a>(
+    ptr: *const c_char,
+    func: &'static str,
+) -> Result<&'a str, GlStatus> {
+    // SAFETY: forwarded from the caller's promise.
+    match unsafe { c_str(ptr, func, "name") }? {
+        "" => Err(invalid(func, format_args!("name is empty"))),
+        name if name.len() > MAX_NAME_LEN => Err(invalid(
+            func,
+            format_args!(
+                "name is {} bytes long, beyond the {MAX_NAME_LEN} bytes a trace name may hold",
+                name.len()
+            ),
+        )),
+        name => Ok(name),
+    }
 }
 
 /// The resource type with code `code`, or `GL_ERR_INVALID_ARGUMENT` when it

@@ -12,9 +12,9 @@ use std::ffi::c_char;
 
 use gpu_ledger::{Dims, Owner, PacketRef, PacketStage, PoolAction, ResourceAction, ResourceId};
 
-use crate::codes::{GlOwnerCode, GlTypeCode, owner_from_code, type_from_code};
+use crate::codes::{GlOwnerCode, GlTypeCode, c_name, owner_from_code, type_from_code};
 use crate::ledger::{Gate, GlLedger, gate};
-use crate::status::{GL_OK, GlStatus, c_str, guard, invalid};
+use crate::status::{GL_OK, GlStatus, guard, invalid};
 
 /// Optional size information: pixels and scale for targets, bytes (in
 /// `width`) for buffers. Pass NULL where there is none.
@@ -466,7 +466,8 @@ pub unsafe extern "C" fn gl_shutdown_begins(ledger: *const GlLedger) -> GlStatus
 /// # Errors
 /// - `GL_ERR_NULL_POINTER`: `ledger` or `name` is NULL;
 /// - `GL_ERR_INVALID_UTF8`: `name` is not UTF-8;
-/// - `GL_ERR_INVALID_ARGUMENT`: `name` is empty;
+/// - `GL_ERR_INVALID_ARGUMENT`: `name` is empty or longer than 65,536 bytes
+///   (a trace cannot hold it whole);
 /// - `GL_ERR_FINISHED`: after `gl_ledger_finish`.
 ///
 /// The name is checked only while recording.
@@ -486,8 +487,7 @@ pub unsafe extern "C" fn gl_marker(ledger: *const GlLedger, name: *const c_char)
         Gate::Done(status) => return status,
     };
     // SAFETY: the caller promises `name` is NULL or NUL-terminated.
-    let name = match unsafe { c_str(name, F, "name") } {
-        Ok("") => return invalid(F, format_args!("name is empty")),
+    let name = match unsafe { c_name(name, F) } {
         Ok(name) => name,
         Err(status) => return status,
     };

@@ -194,9 +194,30 @@ fn many_interned_names_keep_their_text_and_intern_in_linear_time() {
     );
 }
 
-/// A name no trace could hold whole is refused, never cut.
+/// A name no trace could hold whole is refused, never cut: by the interning
+/// calls and by `gl_marker` (while recording).
 #[test]
 fn names_longer_than_a_trace_holds_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.gltrace");
+    let recording = start(&path, "names");
+    let long = c(&"m".repeat(65_537));
+    // SAFETY: `recording` is live; the name is valid.
+    unsafe {
+        assert_eq!(GL_ERR_INVALID_ARGUMENT, gl_marker(recording, long.as_ptr()));
+        assert_eq!(
+            "gl_marker: name is 65537 bytes long, beyond the 65536 bytes a trace name may hold",
+            last_error()
+        );
+        let fits = c(&"m".repeat(65_536));
+        assert_eq!(GL_OK, gl_marker(recording, fits.as_ptr()));
+    }
+    finish(recording);
+    assert_eq!(
+        vec![format!("marker {}", "m".repeat(65_536))],
+        describe(&read_trace(&path))
+    );
+
     let mut ledger = null_mut();
     // SAFETY: a valid out-pointer.
     assert_eq!(GL_OK, unsafe { gl_ledger_disabled(&mut ledger) });
