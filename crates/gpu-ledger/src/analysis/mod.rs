@@ -50,6 +50,8 @@ mod views;
 pub use fold::analyzer::Analyzer;
 pub use fold::attribution::DestroyCause;
 pub use fold::definitions::Definitions;
+pub use fold::owners::kind_name;
+pub use fold::types::type_name;
 pub use fold::windows::Window;
 pub use report::render::text::TextOptions;
 pub use report::schema::anomalies::{AnomalyExample, AnomalyReport};
@@ -71,6 +73,10 @@ pub use views::diff::{DIFF_FORMAT, DiffChanges, DiffRow, REGRESSION_RULE, Report
 pub use views::explain::ResourceStory;
 pub use views::graph::{
     GRAPH_FORMAT, Graph, GraphOwner, GraphPoint, GraphResource, GraphTouch, ResourceGraph,
+};
+pub use views::series::{
+    DEFAULT_MAX_POINTS, LiveSeries, MAX_SERIES_TYPES, MIN_BUCKET_NS, PacketPoints, SERIES_FORMAT,
+    Series, SeriesBuilder,
 };
 pub use views::span::WindowSpan;
 pub use views::story::{Story, StoryDestroy, StoryEvent, StoryPackets};

@@ -198,9 +198,21 @@ impl KeyState {
     }
 }
 
-/// The display name of an owner kind: its name, `#N` for a name the stream never
-/// announced, `(other owners)` for the overflow row.
-pub(crate) fn kind_name(kind: OwnerKind, names: &Names) -> String {
+/// The display name of an owner kind, as every report spells it: its name, `#N` for
+/// a name the stream never announced, `(other owners)` for the overflow row.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::kind_name;
+/// use gpu_ledger::{Name, Names, OwnerKind};
+///
+/// let mut names = Names::new();
+/// let pass = names.intern("BlurPass");
+/// assert_eq!(kind_name(OwnerKind::ChildVisual, &names), "ChildVisual");
+/// assert_eq!(kind_name(OwnerKind::Other(pass), &names), "BlurPass");
+/// assert_eq!(kind_name(OwnerKind::Other(Name(9)), &names), "#9");
+/// ```
+pub fn kind_name(kind: OwnerKind, names: &Names) -> String {
     match kind {
         k if k == OVERFLOW_OWNER.kind => "(other owners)".to_owned(),
         other => other.resolve(names).into_owned(),

@@ -87,9 +87,19 @@ impl TypeTable {
     }
 }
 
-/// The display name of a resource type (a named type that was never announced
-/// reads `#<index>`).
-pub(crate) fn type_name(ty: ResourceType, names: &Names) -> String {
+/// The display name of a resource type, as every report spells it (a named type
+/// that was never announced reads `#<index>`).
+///
+/// # Example
+/// ```
+/// use gpu_ledger::analysis::type_name;
+/// use gpu_ledger::{Name, Names, ResourceType};
+///
+/// let names = Names::new();
+/// assert_eq!(type_name(ResourceType::CommandQueue, &names), "CommandQueue");
+/// assert_eq!(type_name(ResourceType::Other(Name(3)), &names), "#3");
+/// ```
+pub fn type_name(ty: ResourceType, names: &Names) -> String {
     match ty {
         OVERFLOW_TYPE => "(other types)".to_owned(),
         other => other.resolve(names).into_owned(),
