@@ -15,12 +15,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
-use gpu_ledger::analysis::Analyzer;
+use gpu_ledger::analysis::{Analyzer, SeriesBuilder, TextOptions};
 use gpu_ledger::format::{BlockPolicy, TraceFormat, TraceWriter};
 use gpu_ledger::{Ledger, LedgerConfig, Tee};
 use gpu_ledger_demo::{DemoConfig, DemoOutcome, DemoReport, Mode, Scenario};
 
 use super::args::{Format, MaybeOut, Output};
+use super::{input, pictures};
 
 /// The validation program to replay.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -66,6 +67,13 @@ pub(crate) struct Args {
     /// Also write the window's final frame to this file, as a PPM image.
     #[arg(long)]
     image: Option<PathBuf>,
+    /// Also write the run as a Perfetto trace, to open in ui.perfetto.dev [default
+    /// FILE: the trace's name with `.pftrace`].
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    perfetto: Option<Option<PathBuf>>,
+    /// Also write the one-file HTML report [default FILE: the trace's name with `.html`].
+    #[arg(long, value_name = "FILE", num_args = 0..=1)]
+    html: Option<Option<PathBuf>>,
     #[command(flatten)]
     output: Output,
 }
@@ -110,7 +118,39 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         Format::Json => outln!("{}", serde_json::to_string_pretty(report)?)?,
         Format::Text => out!("{}", report.render_text())?,
     }
+    write_pictures(&args, report)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--perfetto` and `--html`: the written trace drawn, named last so they are easy to find.
+fn write_pictures(args: &Args, demo: &DemoReport) -> anyhow::Result<()> {
+    let trace = PathBuf::from(&demo.trace);
+    let named = |path: &Option<PathBuf>, extension: &str| {
+        path.clone()
+            .unwrap_or_else(|| trace.with_extension(extension))
+    };
+    std::io::stdout().flush()?;
+    if let Some(path) = &args.perfetto {
+        let path = named(path, "pftrace");
+        pictures::write_perfetto_file(&trace, &path)?;
+        eprintln!(
+            "gpu-ledger demo: Perfetto trace written to {} (open it in ui.perfetto.dev)",
+            path.display()
+        );
+    }
+    if let Some(path) = &args.html {
+        let path = named(path, "html");
+        let mut series = SeriesBuilder::default();
+        input::first_pass(&trace, &mut series)?;
+        pictures::write_html_file(
+            &path,
+            &demo.report,
+            &series.series(),
+            TextOptions::default(),
+        )?;
+        eprintln!("gpu-ledger demo: HTML report written to {}", path.display());
+    }
+    Ok(())
 }
 
 /// Set in the environment of the run started by [`rerun_with_runtime_dir`].
@@ -235,6 +275,8 @@ mod tests {
             },
             steady_frames: 2,
             image: None,
+            perfetto: None,
+            html: None,
             output: Output {
                 format: Format::Json,
             },

@@ -32,6 +32,7 @@ mod export;
 mod graph;
 mod input;
 mod overhead;
+mod pictures;
 mod report;
 mod synth;
 mod timeline;
@@ -53,7 +54,7 @@ pub(crate) enum Command {
     Diff(diff::Args),
     /// Check the guardrails; exit 1 when one fails at the --fail-on level (default error).
     Check(check::Args),
-    /// Convert a trace or log into a binary or JSON Lines trace.
+    /// Convert a trace or log into a trace, a Perfetto trace or Chrome trace JSON.
     Export(export::Args),
     /// Measure what recording costs on this machine.
     Overhead(overhead::Args),

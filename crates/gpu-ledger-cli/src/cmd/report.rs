@@ -1,12 +1,14 @@
 //! `gpu-ledger report`: the startup churn report of a trace or a renderer log.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gpu_ledger::analysis::{Analyzer, TextOptions, Window};
+use gpu_ledger::analysis::{Analyzer, SeriesBuilder, TextOptions, Window};
 use gpu_ledger::input::WithInput;
+use gpu_ledger::{EventSink, Tee};
 
 use super::args::{Format, Input, Output};
-use super::input;
+use super::{input, pictures};
 
 /// Answer the four questions from a trace or log: startup frames presented, why
 /// each resource was destroyed, the top churn source, startup waste vs teardown.
@@ -24,6 +26,11 @@ pub(crate) struct Args {
     /// Rows per table in the text report.
     #[arg(long, default_value_t = TextOptions::default().max_rows)]
     rows: usize,
+    /// Also write the report as one self-contained HTML page: the headline, charts
+    /// (live resources per type over time, creates and destroys per packet, destroy
+    /// bursts, top contributors, destroy causes), then the tables.
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
 }
 
 pub(crate) fn parse_window(name: &str) -> Result<Window, String> {
@@ -33,11 +40,28 @@ pub(crate) fn parse_window(name: &str) -> Result<Window, String> {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.input.path();
-    let mut analyzer = Analyzer::default();
-    let summary = input::read(path, &mut analyzer)?;
+    // The series is only folded when a page will draw it.
+    let (analyzer, series, summary) = if args.html.is_some() {
+        let mut sinks = Tee(Analyzer::default(), SeriesBuilder::default());
+        let summary = input::read(path, &mut sinks)?;
+        sinks.on_finish();
+        (sinks.0, Some(sinks.1.series()), summary)
+    } else {
+        let mut analyzer = Analyzer::default();
+        let summary = input::read(path, &mut analyzer)?;
+        (analyzer, None, summary)
+    };
     let mut report = analyzer.report();
     if let Some(window) = args.window {
         report = report.restrict(window);
+    }
+    let text = TextOptions::default().with_max_rows(args.rows);
+    if let (Some(html), Some(series)) = (&args.html, series) {
+        pictures::write_html_file(html, &report, &series, text.clone())?;
+        eprintln!(
+            "gpu-ledger report: HTML report written to {}",
+            html.display()
+        );
     }
     match args.output.format {
         Format::Json => outln!(
@@ -45,8 +69,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             WithInput::new(&report, summary.report(path)).to_json_string()
         )?,
         Format::Text => {
-            let opts = TextOptions::default().with_max_rows(args.rows);
-            out!("{}", report.render_text(&opts))?;
+            out!("{}", report.render_text(&text))?;
             out!("{}", summary.render_text(path))?;
         }
     }

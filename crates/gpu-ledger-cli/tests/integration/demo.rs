@@ -76,3 +76,39 @@ fn demo_without_a_runtime_dir_prints_no_loader_complaint() {
         &trace[..80.min(trace.len())]
     );
 }
+
+#[test]
+fn demo_ends_by_naming_its_perfetto_trace_and_html_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        gpu_ledger(dir.path()).args([
+            "demo",
+            "--scenario",
+            "text",
+            "--mode",
+            "pooled",
+            "--steady-frames",
+            "2",
+            "--html",
+            "--perfetto",
+        ]),
+        0,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let last: Vec<&str> = stderr.lines().rev().take(2).collect();
+    assert_eq!(
+        last,
+        [
+            "gpu-ledger demo: HTML report written to text-pooled.html",
+            "gpu-ledger demo: Perfetto trace written to text-pooled.pftrace (open it in ui.perfetto.dev)",
+        ],
+        "{stderr}"
+    );
+    let pftrace = std::fs::read(dir.path().join("text-pooled.pftrace")).unwrap();
+    assert_eq!(
+        pftrace[0], 0x0a,
+        "a Perfetto Trace starts with its first packet"
+    );
+    let html = std::fs::read_to_string(dir.path().join("text-pooled.html")).unwrap();
+    assert!(html.contains("gpu-ledger demo --scenario text --mode pooled"));
+}

@@ -9,6 +9,8 @@ mod analyse;
 mod check;
 // graph, timeline and diff: the on-demand dumps and the regression gate.
 mod dump;
+// export --to perfetto|chrome and report --html: the pictures of a run.
+mod pictures;
 // synth and overhead: the measurement entry points.
 mod measure;
 // docs/report-schema.md against every JSON document the commands print.

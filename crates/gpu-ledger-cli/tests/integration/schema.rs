@@ -11,13 +11,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
-#[cfg(feature = "demo")]
-use crate::util::run;
-use crate::util::{core_fixture, gpu_ledger, run_json};
+use crate::util::{core_fixture, gpu_ledger, run, run_json};
 
 /// The documents, by the name their `format` carries after `gpu-ledger-`.
-const DOCUMENTS: [&str; 10] = [
+const DOCUMENTS: [&str; 11] = [
     "report", "story", "graph", "timeline", "diff", "check", "export", "synth", "overhead", "demo",
+    "series",
 ];
 
 /// A documented object: its fields, and which of them are maps.
@@ -242,10 +241,19 @@ fn documents(dir: &Path) -> Vec<Value> {
         &["diff", "n.gltrace", "s.gltrace"],
         &["check", "omega-nslog-only.log", "--fail-on", "error"],
         &["export", "s.gltrace", "-o", "e.jsonl"],
+        &["export", "s.gltrace", "--to", "perfetto", "-o", "e.pftrace"],
         &["overhead", "--rounds", "3", "--round-events", "64"],
     ] {
         docs.push(json(args));
     }
+    // The series the HTML report embeds beside the report.
+    let mut command = gpu_ledger(dir);
+    run(command.args(["report", "s.gltrace", "--html", "r.html"]), 0);
+    let page = std::fs::read_to_string(dir.join("r.html")).expect("the page was written");
+    let open = "<script type=\"application/json\" id=\"gl-series\">";
+    let start = page.find(open).expect("the series is embedded") + open.len();
+    let len = page[start..].find("</script>").expect("closed");
+    docs.push(serde_json::from_str(&page[start..start + len]).expect("the series is JSON"));
     #[cfg(feature = "demo")]
     {
         let mut command = gpu_ledger(dir);
