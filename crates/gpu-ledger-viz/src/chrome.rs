@@ -16,14 +16,13 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use gpu_ledger::analysis::Report;
-use gpu_ledger::{Event, EventSink, Name, StreamInfo};
 use serde_json::{Map, Value as Json};
 
 use crate::error::{Error, FirstError};
 use crate::scene::canvas::{Args, Canvas, Instant, Slice, Track, TrackKind, Value};
 use crate::scene::{Scene, SceneStats};
 
-/// Writes a Chrome trace event JSON file of the stream it is given: an [`EventSink`].
+/// Writes a Chrome trace event JSON file of the stream it is given: an [`EventSink`](gpu_ledger::EventSink).
 ///
 /// # Example
 /// ```
@@ -65,7 +64,7 @@ impl<W: Write> ChromeWriter<W> {
         self.scene.report()
     }
 
-    /// Ends the stream (if [`EventSink::on_finish`] was not called), closes the
+    /// Ends the stream (if [`EventSink::on_finish`](gpu_ledger::EventSink::on_finish) was not called), closes the
     /// JSON document, flushes, and returns the output.
     ///
     /// # Errors
@@ -82,20 +81,7 @@ impl<W: Write> ChromeWriter<W> {
     }
 }
 
-impl<W: Write + Send> EventSink for ChromeWriter<W> {
-    fn on_start(&mut self, info: &StreamInfo) {
-        self.scene.on_start(info);
-    }
-    fn on_name(&mut self, name: Name, text: &str) {
-        self.scene.on_name(name, text);
-    }
-    fn on_event(&mut self, event: &Event) {
-        self.scene.on_event(event);
-    }
-    fn on_finish(&mut self) {
-        self.scene.on_finish();
-    }
-}
+crate::scene::scene_sink!(ChromeWriter);
 
 /// Where a track's events go.
 #[derive(Clone, Copy, Debug)]

@@ -26,6 +26,18 @@ pub(crate) fn synth_stream(events: u64) -> Collected {
         .expect("the sink synth was given")
 }
 
+/// The packets of `stream` (every packet with a stage).
+pub(crate) fn packets(stream: &Collected) -> HashSet<gpu_ledger::PacketRef> {
+    stream
+        .events
+        .iter()
+        .filter_map(|e| match e.kind {
+            EventKind::Packet { packet, .. } => Some(packet),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Resource events of `stream` recorded in a packet's context.
 pub(crate) fn resource_events_in_packets(stream: &Collected) -> u64 {
     stream

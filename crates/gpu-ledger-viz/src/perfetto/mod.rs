@@ -22,7 +22,6 @@ use std::collections::HashMap;
 use std::io::Write;
 
 use gpu_ledger::analysis::Report;
-use gpu_ledger::{Event, EventSink, Name, StreamInfo};
 use prost::Message;
 
 use crate::error::{Error, FirstError};
@@ -34,7 +33,7 @@ use proto::*;
 /// The sequence every packet is written on.
 const SEQUENCE: u32 = 1;
 
-/// Writes a Perfetto protobuf trace of the stream it is given: an [`EventSink`].
+/// Writes a Perfetto protobuf trace of the stream it is given: an [`EventSink`](gpu_ledger::EventSink).
 ///
 /// Feed it a stream (the recorder, [`gpu_ledger::format::replay_path`], or any
 /// producer), then call [`finish`](Self::finish).
@@ -92,7 +91,7 @@ impl<W: Write> PerfettoWriter<W> {
         self.scene.report()
     }
 
-    /// Ends the stream (if [`EventSink::on_finish`] was not called), flushes, and
+    /// Ends the stream (if [`EventSink::on_finish`](gpu_ledger::EventSink::on_finish) was not called), flushes, and
     /// returns the output.
     ///
     /// # Errors
@@ -107,20 +106,7 @@ impl<W: Write> PerfettoWriter<W> {
     }
 }
 
-impl<W: Write + Send> EventSink for PerfettoWriter<W> {
-    fn on_start(&mut self, info: &StreamInfo) {
-        self.scene.on_start(info);
-    }
-    fn on_name(&mut self, name: Name, text: &str) {
-        self.scene.on_name(name, text);
-    }
-    fn on_event(&mut self, event: &Event) {
-        self.scene.on_event(event);
-    }
-    fn on_finish(&mut self) {
-        self.scene.on_finish();
-    }
-}
+crate::scene::scene_sink!(PerfettoWriter);
 
 /// Encodes scene calls as trace packets.
 struct PerfettoCanvas<W> {

@@ -30,6 +30,28 @@
 pub(crate) mod canvas;
 pub(crate) mod slots;
 
+/// Implements [`EventSink`](gpu_ledger::EventSink) for a writer whose `scene` field
+/// is a [`Scene`]: every call goes to the scene.
+macro_rules! scene_sink {
+    ($writer:ident) => {
+        impl<W: std::io::Write + Send> gpu_ledger::EventSink for $writer<W> {
+            fn on_start(&mut self, info: &gpu_ledger::StreamInfo) {
+                self.scene.on_start(info);
+            }
+            fn on_name(&mut self, name: gpu_ledger::Name, text: &str) {
+                self.scene.on_name(name, text);
+            }
+            fn on_event(&mut self, event: &gpu_ledger::Event) {
+                self.scene.on_event(event);
+            }
+            fn on_finish(&mut self) {
+                self.scene.on_finish();
+            }
+        }
+    };
+}
+pub(crate) use scene_sink;
+
 use std::collections::{BTreeMap, HashMap};
 
 use gpu_ledger::analysis::{Analyzer, Report, Window, kind_name, type_name};

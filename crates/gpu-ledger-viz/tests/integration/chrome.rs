@@ -37,14 +37,7 @@ fn chrome_trace_has_the_packets_flows_and_counters_of_the_stream() {
         .filter(|e| e["ph"] == "X" && e["pid"] == lanes_pid)
         .filter(|e| !phases.contains(&e["name"].as_str().unwrap()))
         .count();
-    let packets: HashSet<_> = stream
-        .events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Packet { packet, .. } => Some(packet),
-            _ => None,
-        })
-        .collect();
+    let packets = util::packets(&stream);
     assert_eq!(packet_slices, packets.len());
 
     let ids = |ph: &str| -> Vec<u64> {

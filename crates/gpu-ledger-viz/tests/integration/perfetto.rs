@@ -7,8 +7,8 @@ use std::io::Write;
 
 use gpu_ledger::analysis::{Analyzer, Window};
 use gpu_ledger::{
-    Collected, Event, EventKind, Owner, OwnerKind, PacketRef, PacketStage, Resource,
-    ResourceAction, ResourceId, ResourceType,
+    Collected, Event, EventKind, Owner, OwnerKind, PacketStage, Resource, ResourceAction,
+    ResourceId, ResourceType,
 };
 use gpu_ledger_viz::{ErrorKind, PerfettoWriter};
 
@@ -33,14 +33,7 @@ fn perfetto_has_one_slice_per_packet_and_one_flow_per_resource_event_in_a_packet
     let (path, _) = write_trace(&stream, "synth.pftrace");
     let trace = Decoded::read(&path);
 
-    let packets: HashSet<PacketRef> = stream
-        .events
-        .iter()
-        .filter_map(|e| match e.kind {
-            EventKind::Packet { packet, .. } => Some(packet),
-            _ => None,
-        })
-        .collect();
+    let packets = util::packets(&stream);
     let lanes = trace.children(trace.uuid_named("Lanes"));
     // Packet slices carry their own name; the stages nested in them use interned names.
     let packet_slices: Vec<&Node> = trace
