@@ -16,7 +16,8 @@ fn stream(events: u64) -> Collected {
         events,
         ..SynthConfig::default()
     };
-    let (_, finished) = synth::record(&config, LedgerConfig::default(), Collected::default());
+    let (_, finished) = synth::record(&config, LedgerConfig::default(), Collected::default())
+        .expect("enough events for the synthetic workload");
     finished.into_sink::<Collected>().unwrap_or_default()
 }
 

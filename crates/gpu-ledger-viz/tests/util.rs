@@ -19,7 +19,8 @@ pub(crate) fn synth_stream(events: u64) -> Collected {
         live: 60,
         seed: 7,
     };
-    let (_, finished) = synth::record(&config, LedgerConfig::default(), Collected::default());
+    let (_, finished) = synth::record(&config, LedgerConfig::default(), Collected::default())
+        .expect("enough events for the synthetic workload");
     assert_eq!(finished.lost, 0, "the synth run lost events");
     finished
         .into_sink::<Collected>()
