@@ -81,7 +81,13 @@ fn threads_lose_nothing_with_enough_capacity_and_keep_their_order() {
 #[test]
 fn a_destroy_never_precedes_its_create_across_threads() {
     const RESOURCES: u64 = 20_000;
-    let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()));
+    // Rings that hold the whole run: on a loaded machine the drain may fall behind,
+    // and a dropped event would make the order unprovable. Order is the claim here.
+    let config = LedgerConfig {
+        thread_capacity: RESOURCES as usize,
+        ..LedgerConfig::default()
+    };
+    let ledger = Arc::new(Ledger::start(config, Collected::default()));
     let (to_destroyer, from_creator) = mpsc::sync_channel::<ResourceId>(64);
     let creator = {
         let ledger = ledger.clone();
