@@ -9,6 +9,7 @@ mod cmd;
 use std::process::ExitCode;
 
 use clap::Parser;
+use gpu_ledger::text::Escaped;
 
 /// Deterministic visibility into the lifecycle of GPU resources.
 ///
@@ -45,7 +46,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("gpu-ledger: {error:#}");
+            // One line whatever the input put in it (a name, a quoted line).
+            eprintln!("gpu-ledger: {}", Escaped(&format!("{error:#}")));
             ExitCode::from(2)
         }
     }

@@ -59,7 +59,7 @@ impl TimelineExport {
         format!(
             "wrote {} events to {} ({}): {} packet slices, {} resource lifetimes, {} flows, {} counter values on {} tracks\n",
             self.events,
-            self.out,
+            gpu_ledger::text::Escaped(&self.out),
             self.trace_format,
             d.packets,
             d.lifetimes,

@@ -142,6 +142,12 @@ impl Error {
         self
     }
 
+    /// Adds `more` to the end of the message (what could still be read, say).
+    pub(crate) fn and(mut self, more: &str) -> Self {
+        self.inner.message.push_str(more);
+        self
+    }
+
     /// Records the file the error is about, unless one is already recorded.
     pub(crate) fn with_path(mut self, path: &Path) -> Self {
         if self.inner.path.is_none() {

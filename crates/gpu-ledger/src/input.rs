@@ -8,18 +8,22 @@
 //! it read, how many events it gave, and what it lost (a trace cut short by a crash,
 //! corrupt blocks, malformed lines, what a log cannot tell). Recoverable damage is
 //! never an error; only an input that gives nothing usable is. A log is read twice
-//! (once to learn which line families it holds, once to import), so it takes a path,
-//! not a stream. This module never prints: its [`InputSummary::warnings`] are for
-//! the caller to show.
+//! (once to learn which line families it holds, once to import), and some commands
+//! read an input twice, so an [`Input`] can be replayed again: standard input and
+//! pipes are copied once into a temporary file, never read twice or in part. This
+//! module never prints: its [`InputSummary::warnings`] are for the caller to show.
 
 use std::fs::File;
-use std::io::{BufReader, Read};
-use std::path::Path;
+use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, ErrorKind};
 use crate::event::EventSink;
-use crate::format::{InputKind, ReadSummary, TraceReader, sniff};
+use crate::format::{
+    BINARY_VERSION, BinaryReader, InputKind, MAGIC, ReadSummary, TraceReader, sniff,
+};
 use crate::import::{ImportSummary, OmegaImport, Sources};
+use crate::text::Escaped;
 
 /// Buffer size for reading inputs: large enough that a fast sink is not starved.
 const READ_BUFFER: usize = 1 << 20;
@@ -103,14 +107,30 @@ impl InputSummary {
             InputSummary::BinaryTrace(s) | InputSummary::JsonLines(s) => {
                 vec![format!("the input is damaged: {s}")]
             }
-            InputSummary::Log(s) => s.warnings(),
+            InputSummary::Log(s) => {
+                let mut warnings = Vec::new();
+                if s.events == 0 {
+                    warnings.push(format!(
+                        "no resource or packet events in this log: its {} Omega lines are \
+                         informational (pool snapshots, submit lines...) or malformed, so every \
+                         figure is empty",
+                        s.recognised.iter().sum::<u64>()
+                    ));
+                }
+                warnings.extend(s.warnings());
+                warnings
+            }
         }
     }
 
     /// The "Input" section text outputs end with: the path, its kind, what was read
     /// and every warning.
     pub fn render_text(&self, path: &Path) -> String {
-        let mut text = format!("\nInput\n  {} ({})\n", path.display(), self.kind_name());
+        let mut text = format!(
+            "\nInput\n  {} ({})\n",
+            Escaped(&path.display().to_string()),
+            self.kind_name()
+        );
         match self {
             InputSummary::BinaryTrace(s) | InputSummary::JsonLines(s) => {
                 text.push_str(&format!("  {s}\n"));
@@ -118,7 +138,7 @@ impl InputSummary {
             InputSummary::Log(s) => text.push_str(&format!("  {s}\n")),
         }
         for warning in self.warnings() {
-            text.push_str(&format!("  warning: {warning}\n"));
+            text.push_str(&format!("  warning: {}\n", Escaped(&warning)));
         }
         text
     }
@@ -317,53 +337,210 @@ pub struct BaseAndNew {
     pub new: InputReport,
 }
 
-/// Opens the input at `path`, detects its kind by content and streams it into
-/// `sink` (start, names, events, flushes, finish).
+/// An input opened for reading, as many times as a command needs: the file at
+/// a path, or standard input (`-`) or a pipe, FIFO or device, which are read once
+/// into a temporary file (they cannot be read twice, and a log takes two passes).
+/// Every byte of the input is read exactly once from where it came.
 ///
-/// # Errors
-/// [`ErrorKind::Io`] when the file cannot be opened or read; every error of
-/// [`TraceReader::new`] for a trace whose header is unusable (a newer version asks
-/// for an upgrade); [`ErrorKind::Unsupported`] for a file that is neither a trace nor
-/// a log with a single Omega line in it. Every error names the path.
-pub fn replay(path: impl AsRef<Path>, sink: &mut dyn EventSink) -> Result<InputSummary, Error> {
-    let path = path.as_ref();
-    let file =
-        File::open(path).map_err(|e| Error::io("cannot open the input", e).with_path(path))?;
-    replay_read(path, file, sink)
+/// # Example
+/// ```
+/// use gpu_ledger::input::Input;
+/// use gpu_ledger::Collected;
+///
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("app.log");
+/// std::fs::write(&path, "[OmegaWTKGPU] ts=1781982131501 event=Create type=TextureTarget id=1 ownerKind=BackendRenderTargetContext ownerKey=1 width=500 height=500 scale=2\n")?;
+/// let input = Input::open(&path)?;
+/// assert!(!input.is_spooled());
+/// for _ in 0..2 {
+///     let summary = input.replay(&mut Collected::default())?;
+///     assert_eq!(summary.events(), 1, "every pass reads it whole");
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct Input {
+    path: PathBuf,
+    file: File,
+    spooled: bool,
 }
 
-/// [`replay`], reading the events from `input`: the file at `path`, opened by the
-/// caller (and wrapped, for example, in a progress bar). A log is scanned once more
-/// from `path` before it is imported.
-///
-/// # Errors
-/// As [`replay`], except opening `path` for the first pass.
-pub fn replay_read(
-    path: &Path,
-    input: impl Read,
-    sink: &mut dyn EventSink,
-) -> Result<InputSummary, Error> {
-    let named = |e: Error| e.with_path(path);
-    // Sniffing reads until the kind is certain: one read may hold only part of
-    // a JSON Lines header (a pipe), and the header's keys may come late.
-    let (kind, input) = sniff(input).map_err(named)?;
-    let reader = BufReader::with_capacity(READ_BUFFER, input);
-    if kind != InputKind::Log {
-        let mut trace = TraceReader::new(reader).map_err(named)?;
-        let summary = trace.replay(sink).map_err(named)?;
-        return Ok(match trace.kind() {
-            InputKind::JsonLines => InputSummary::JsonLines(summary),
-            _ => InputSummary::BinaryTrace(summary),
-        });
+impl Input {
+    /// Opens the input at `path`: `-` is standard input; anything but a regular
+    /// file (a pipe, a FIFO, `/dev/stdin` on a pipe) is copied whole into an
+    /// anonymous temporary file first.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`], naming the path: it cannot be opened or read, it is a
+    /// directory, or the temporary file cannot be written.
+    pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
+        let path = path.as_ref();
+        let named = |e: Error| e.with_path(path);
+        if path.as_os_str() == "-" {
+            return Self::spool(path, std::io::stdin().lock());
+        }
+        let file = File::open(path).map_err(|e| named(Error::io("cannot open the input", e)))?;
+        let meta = file
+            .metadata()
+            .map_err(|e| named(Error::io("cannot read the input", e)))?;
+        if meta.is_dir() {
+            return Err(named(Error::io(
+                "cannot read the input",
+                std::io::Error::from(std::io::ErrorKind::IsADirectory),
+            )));
+        }
+        if meta.is_file() {
+            return Ok(Self {
+                path: path.to_path_buf(),
+                file,
+                spooled: false,
+            });
+        }
+        Self::spool(path, file)
     }
-    let scan = File::open(path).map_err(|e| named(Error::io("cannot open the input", e)))?;
-    let sources = Sources::scan(BufReader::with_capacity(READ_BUFFER, scan))
-        .map_err(|e| named(Error::io("cannot read the input", e)))?;
-    let summary = OmegaImport::new(sources)
-        .import(reader, sink)
-        .map_err(|e| named(Error::io("cannot read the input", e)))?;
-    if summary.events == 0 {
-        return Err(named(Error::new(
+
+    /// Copies `from` whole into an anonymous temporary file.
+    fn spool(path: &Path, mut from: impl Read) -> Result<Self, Error> {
+        let named = |e: Error| e.with_path(path);
+        let mut file = tempfile::tempfile().map_err(|e| {
+            named(Error::io(
+                "cannot create a temporary file to hold the input",
+                e,
+            ))
+        })?;
+        std::io::copy(&mut from, &mut file)
+            .map_err(|e| named(Error::io("cannot read the input into a temporary file", e)))?;
+        Ok(Self {
+            path: path.to_path_buf(),
+            file,
+            spooled: true,
+        })
+    }
+
+    /// The path it was opened with.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Whether it came through a pipe (or standard input) and was copied into a
+    /// temporary file.
+    pub fn is_spooled(&self) -> bool {
+        self.spooled
+    }
+
+    /// Its size in bytes.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when its metadata cannot be read.
+    pub fn size(&self) -> Result<u64, Error> {
+        self.file
+            .metadata()
+            .map(|m| m.len())
+            .map_err(|e| Error::io("cannot read the input", e).with_path(&self.path))
+    }
+
+    /// Detects the input's kind by content and streams it into `sink` (start,
+    /// names, events, flushes, finish), from its first byte; may be called again.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when it cannot be read; every error of
+    /// [`TraceReader::new`] for a trace whose header is unusable (a newer version
+    /// asks for an upgrade); [`ErrorKind::Unsupported`] for an input that is
+    /// neither a trace nor a log with a usable Omega line in it (saying when it
+    /// looks like a damaged trace). Every error names the path.
+    pub fn replay(&self, sink: &mut dyn EventSink) -> Result<InputSummary, Error> {
+        self.replay_through(sink, |file| file)
+    }
+
+    /// [`Input::replay`], reading the events through `wrap` (a progress bar, for
+    /// example), which gets the input positioned at its first byte.
+    ///
+    /// # Errors
+    /// As [`Input::replay`].
+    pub fn replay_through<R: Read>(
+        &self,
+        sink: &mut dyn EventSink,
+        wrap: impl FnOnce(File) -> R,
+    ) -> Result<InputSummary, Error> {
+        let named = |e: Error| e.with_path(&self.path);
+        // Sniffing reads until the kind is certain (the header's keys may come late).
+        let (kind, _) = sniff(self.pass().map_err(named)?).map_err(named)?;
+        if kind != InputKind::Log {
+            let reader = BufReader::with_capacity(READ_BUFFER, wrap(self.pass().map_err(named)?));
+            let mut trace = TraceReader::new(reader).map_err(|e| match e.kind() {
+                // A damaged header: say what could still be read.
+                ErrorKind::Corrupt | ErrorKind::UnsupportedVersion => {
+                    match self.readable_repaired() {
+                        Some(readable) => named(e.and(&format!("; {readable}"))),
+                        None => named(e),
+                    }
+                }
+                _ => named(e),
+            })?;
+            let summary = trace.replay(sink).map_err(named)?;
+            return Ok(match trace.kind() {
+                InputKind::JsonLines => InputSummary::JsonLines(summary),
+                _ => InputSummary::BinaryTrace(summary),
+            });
+        }
+        // A log is read twice: once to learn which line families it holds, then to
+        // import. The passes run one after the other on the same file.
+        let scan = BufReader::with_capacity(READ_BUFFER, self.pass().map_err(named)?);
+        let sources =
+            Sources::scan(scan).map_err(|e| named(Error::io("cannot read the input", e)))?;
+        let reader = BufReader::with_capacity(READ_BUFFER, wrap(self.pass().map_err(named)?));
+        let summary = OmegaImport::new(sources)
+            .import(reader, sink)
+            .map_err(|e| named(Error::io("cannot read the input", e)))?;
+        if summary.recognised.iter().sum::<u64>() == 0 {
+            return Err(named(self.not_a_log(&summary)));
+        }
+        if summary.events == 0 && summary.informational == 0 && summary.malformed > 0 {
+            let first = summary
+                .malformed_examples
+                .first()
+                .map(|m| format!(", the first {m}"))
+                .unwrap_or_default();
+            return Err(named(Error::new(
+                ErrorKind::Unsupported,
+                format!(
+                    "every one of its {} Omega log lines is malformed{first} ({} lines read): \
+                     nothing could be imported",
+                    summary.malformed, summary.lines
+                ),
+            )));
+        }
+        Ok(InputSummary::Log(summary))
+    }
+
+    /// A reader of the whole input, from its first byte.
+    fn pass(&self) -> Result<File, Error> {
+        let mut file = self
+            .file
+            .try_clone()
+            .map_err(|e| Error::io("cannot read the input", e))?;
+        file.seek(SeekFrom::Start(0))
+            .map_err(|e| Error::io("cannot read the input", e))?;
+        Ok(file)
+    }
+
+    /// The input's first `len` bytes (fewer when it is shorter).
+    fn prefix(&self, len: usize) -> Result<Vec<u8>, Error> {
+        let mut prefix = Vec::with_capacity(len);
+        self.pass()?
+            .take(len as u64)
+            .read_to_end(&mut prefix)
+            .map_err(|e| Error::io("cannot read the input", e))?;
+        Ok(prefix)
+    }
+
+    /// The error for an input with no Omega line: a damaged trace when it starts
+    /// almost like one, else neither a trace nor a log.
+    fn not_a_log(&self, summary: &ImportSummary) -> Error {
+        if let Some(error) = self.damaged_magic() {
+            return error;
+        }
+        Error::new(
             ErrorKind::Unsupported,
             format!(
                 "no gpu-ledger trace and no Omega log lines in it ({} lines read): give a trace \
@@ -371,9 +548,108 @@ pub fn replay_read(
                  [OmegaWTKSync] lines",
                 summary.lines
             ),
-        )));
+        )
     }
-    Ok(InputSummary::Log(summary))
+
+    /// When the input's first 8 bytes differ from the binary magic tag in a few
+    /// bits (a bit flip, not another kind of file), an error saying so and what
+    /// the input holds with the tag restored.
+    fn damaged_magic(&self) -> Option<Error> {
+        let head = self.prefix(MAGIC.len()).ok()?;
+        let bits: u32 = head
+            .iter()
+            .zip(MAGIC)
+            .map(|(a, b)| (a ^ b).count_ones())
+            .sum();
+        if head.len() < MAGIC.len() || bits == 0 || bits > MAGIC_BITS_DAMAGED {
+            return None;
+        }
+        let readable = self
+            .readable_repaired()
+            .unwrap_or_else(|| "even with the tag restored its header is unusable".to_owned());
+        Some(
+            Error::new(
+                ErrorKind::BadMagic,
+                format!(
+                    "this looks like a damaged gpu-ledger binary trace: its first 8 bytes {} \
+                     differ from the magic tag {} in {bits} bit{}, and it holds no Omega log \
+                     lines; {readable}",
+                    hex(&head),
+                    hex(&MAGIC),
+                    if bits == 1 { "" } else { "s" },
+                ),
+            )
+            .at(0),
+        )
+    }
+
+    /// What the input holds read as a binary trace with its magic tag and
+    /// version field restored, when they were damaged and restoring them makes
+    /// the header check out: what could still be read. `None` otherwise.
+    fn readable_repaired(&self) -> Option<String> {
+        let head = self.prefix(MAGIC.len() + 2).ok()?;
+        if head.len() < MAGIC.len() + 2 {
+            return None;
+        }
+        for version in 1..=BINARY_VERSION {
+            let mut fixed = MAGIC.to_vec();
+            fixed.extend_from_slice(&version.to_le_bytes());
+            let restored = match (head[..8] == fixed[..8], head[8..] == fixed[8..]) {
+                (true, true) => return None,
+                (false, true) => "the tag",
+                (true, false) => "the version field",
+                (false, false) => "the tag and the version field",
+            };
+            let mut rest = self.pass().ok()?;
+            rest.seek(SeekFrom::Start(fixed.len() as u64)).ok()?;
+            let input = BufReader::with_capacity(READ_BUFFER, Cursor::new(fixed).chain(rest));
+            let Ok(mut reader) = BinaryReader::new(input) else {
+                continue;
+            };
+            return Some(match reader.replay(&mut Discard) {
+                Ok(s) => format!(
+                    "with {restored} restored its header checks out and it holds {} events{}",
+                    s.events,
+                    if s.is_clean() {
+                        ""
+                    } else {
+                        " (and more damage)"
+                    }
+                ),
+                Err(e) => format!("with {restored} restored it still cannot be read: {e}"),
+            });
+        }
+        None
+    }
+}
+
+/// A magic tag this many bits or fewer away from the real one is a damaged trace,
+/// not another kind of file (no text or other format starts that close to it).
+const MAGIC_BITS_DAMAGED: u32 = 4;
+
+/// `89 47 4c 44`.
+fn hex(bytes: &[u8]) -> String {
+    bytes
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Counts nothing, keeps nothing: for reading an input only to learn what it holds.
+struct Discard;
+
+impl EventSink for Discard {
+    fn on_event(&mut self, _: &crate::event::Event) {}
+}
+
+/// Opens the input at `path` ([`Input::open`]), detects its kind by content and
+/// streams it into `sink` ([`Input::replay`]).
+///
+/// # Errors
+/// As [`Input::open`] and [`Input::replay`]. Every error names the path.
+pub fn replay(path: impl AsRef<Path>, sink: &mut dyn EventSink) -> Result<InputSummary, Error> {
+    Input::open(path)?.replay(sink)
 }
 
 #[cfg(test)]

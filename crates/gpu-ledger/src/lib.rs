@@ -26,9 +26,12 @@
 //! - [`import`]: events from logs renderers already print (the Omega formats).
 //! - [`input`]: any input — binary trace, JSON Lines trace or log, detected by
 //!   content — replayed into any sink, with what was read and lost.
+//! - [`output`]: every file written whole or not at all (a temporary file renamed
+//!   on success), and the check that an output is not one of the inputs.
 //! - `synth` (feature `synth`): a realistic synthetic workload, recorded through the real ledger.
 //! - [`toggle`]: the `GPU_LEDGER_*` environment switches (prefix renameable).
 //! - [`time`]: [`StreamTime`](time::StreamTime), the one time base of every output and flag.
+//! - [`text`]: untrusted text (names, paths, quoted lines) escaped for every text output.
 //!
 //! # Feature flags
 //! - `json`: JSON Lines traces and the JSON report (pulls in serde and serde_json).
@@ -40,9 +43,11 @@ pub mod event;
 pub mod format;
 pub mod import;
 pub mod input;
+pub mod output;
 pub mod record;
 #[cfg(feature = "synth")]
 pub mod synth;
+pub mod text;
 pub mod time;
 pub mod toggle;
 

@@ -22,6 +22,7 @@ use crate::event::{
     Dims, Owner, OwnerKind, PacketRef, PacketStage, PoolAction, ResourceId, ResourceType,
 };
 use crate::format::{BlockPolicy, TraceFormat, TraceWriter, WrittenTrace};
+use crate::output::OutputFile;
 use crate::record::{Clock, Finished, Ledger, LedgerConfig};
 
 /// What to generate.
@@ -220,7 +221,8 @@ pub fn record<S: EventSink + 'static>(
 
 /// Records a synthetic workload into a trace file at `path` (in `format`, or the
 /// format [`TraceFormat::for_path`] picks), with blocks cut by size only so the same
-/// config writes the same bytes, and reports what was written.
+/// config writes the same bytes, and reports what was written. The trace replaces
+/// `path` only once it is whole.
 ///
 /// # Errors
 /// The trace cannot be created or written ([`crate::ErrorKind::Io`], naming the
@@ -257,7 +259,7 @@ pub fn write_trace(
     let (summary, finished) = record(config, ledger, writer)?;
     let lost = finished.lost;
     let writer = finished
-        .into_sink::<TraceWriter<std::io::BufWriter<std::fs::File>>>()
+        .into_sink::<TraceWriter<OutputFile>>()
         .ok_or_else(|| {
             Error::new(
                 crate::ErrorKind::Io,
@@ -266,12 +268,7 @@ pub fn write_trace(
             .with_path(path)
         })?;
     let origin_ns = writer.origin_ns();
-    let file = writer.finish().map_err(|e| e.with_path(path))?;
-    let bytes = file
-        .get_ref()
-        .metadata()
-        .map_err(|e| Error::io("cannot read the trace's size", e).with_path(path))?
-        .len();
+    let bytes = writer.finish()?.commit()?;
     Ok(SynthReport {
         format: SYNTH_FORMAT.to_owned(),
         version: 1,
@@ -331,7 +328,7 @@ impl SynthReport {
             self.events,
             self.bytes,
             self.bytes_per_event,
-            self.trace.out,
+            crate::text::Escaped(&self.trace.out),
             self.seconds,
             self.presented,
             self.presented_startup,

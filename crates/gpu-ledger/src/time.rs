@@ -87,48 +87,119 @@ impl fmt::Display for StreamTime {
 impl FromStr for StreamTime {
     type Err = ParseTimeError;
 
+    /// Reads milliseconds (`250`, `12.5`, `1e3`), or a number with a unit (`ns`,
+    /// `us`, `ms`, `s`), exactly to the nanosecond when written in decimals.
+    /// Negative, non-finite and out-of-range times are refused, never clamped.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let trimmed = text.trim();
-        let split = trimmed
-            .find(|c: char| c.is_ascii_alphabetic())
-            .unwrap_or(trimmed.len());
-        let (number, unit) = trimmed.split_at(split);
-        let scale = match unit.trim() {
-            "" | "ms" => 1e6,
-            "ns" => 1.0,
-            "us" | "µs" => 1e3,
-            "s" => 1e9,
-            _ => return Err(ParseTimeError(text.to_owned())),
+        let error = |why| ParseTimeError {
+            text: text.to_owned(),
+            why,
         };
-        if unit.trim() == "ns"
-            && let Ok(ns) = number.trim().parse::<u64>()
-        {
-            return Ok(Self(ns));
+        let trimmed = text.trim();
+        let number_end = trimmed
+            .char_indices()
+            .rev()
+            .take_while(|(_, c)| c.is_alphabetic())
+            .last()
+            .map_or(trimmed.len(), |(i, _)| i);
+        let (number, unit) = trimmed.split_at(number_end);
+        let (number, unit) = (number.trim(), unit.trim());
+        if number.is_empty() {
+            return Err(error(Why::NotANumber));
         }
-        match number.trim().parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 && v * scale < u64::MAX as f64 => {
-                Ok(Self((v * scale).round() as u64))
-            }
-            _ => Err(ParseTimeError(text.to_owned())),
+        let scale: u64 = match unit {
+            "" | "ms" => 1_000_000,
+            "ns" => 1,
+            "us" | "µs" => 1_000,
+            "s" => 1_000_000_000,
+            _ => return Err(error(Why::Unit(unit.to_owned()))),
+        };
+        if number.starts_with('-') && number.parse::<f64>().is_ok_and(|v| v != 0.0) {
+            return Err(error(Why::Negative));
+        }
+        if let Some(ns) = decimal_ns(number, scale) {
+            return u64::try_from(ns)
+                .map(Self)
+                .map_err(|_| error(Why::OutOfRange));
+        }
+        match number.parse::<f64>() {
+            Ok(v) if v.is_nan() => Err(error(Why::NotANumber)),
+            Ok(v) if v * scale as f64 >= u64::MAX as f64 => Err(error(Why::OutOfRange)),
+            Ok(v) if v >= 0.0 => Ok(Self((v * scale as f64).round() as u64)),
+            _ => Err(error(Why::NotANumber)),
         }
     }
 }
 
-/// A time that [`StreamTime`] cannot read; its message names the text and the forms
-/// that parse.
+/// `number` (plain decimal digits, at most one `.`) times `scale` ns, rounded to
+/// the nanosecond, exactly; `None` when it is not written that way.
+fn decimal_ns(number: &str, scale: u64) -> Option<u128> {
+    let (whole, fraction) = number.split_once('.').unwrap_or((number, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    let whole = whole.trim_start_matches('0');
+    if whole.len() > 25 {
+        return Some(u128::MAX); // far beyond any u64 of ns, whatever the scale
+    }
+    let value = |s: &str| -> u128 { s.bytes().fold(0u128, |v, b| v * 10 + u128::from(b - b'0')) };
+    let whole_ns = value(whole) * u128::from(scale);
+    // Only the fraction digits that can matter at 1 ns (scale is at most 10^9),
+    // plus one to round on.
+    let kept = &fraction[..fraction.len().min(10)];
+    let denominator = 10u128.pow(kept.len() as u32);
+    let fraction_ns = (value(kept) * u128::from(scale) * 2 + denominator) / (denominator * 2);
+    Some(whole_ns + fraction_ns)
+}
+
+/// A time that [`StreamTime`] cannot read; its message names the text, what is
+/// wrong with it and the forms that parse.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ParseTimeError(String);
+pub struct ParseTimeError {
+    text: String,
+    why: Why,
+}
+
+/// What is wrong with a time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Why {
+    NotANumber,
+    Unit(String),
+    Negative,
+    OutOfRange,
+}
 
 impl fmt::Display for ParseTimeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{:?} is not a time in milliseconds: give a number such as 250 or 12.5 \
-             (stream time, as outputs print it), or one with a unit: 350123456ns, 1.5s",
-            self.0
-        )
+        let text = &self.text;
+        match &self.why {
+            Why::NotANumber => write!(
+                f,
+                "{text:?} is not a time in milliseconds: give a number such as 250 or 12.5 \
+                 (stream time, as outputs print it), or one with a unit: 350123456ns, 1.5s"
+            ),
+            Why::Unit(unit) => write!(
+                f,
+                "{text:?} has an unknown unit {unit:?}: use ns, us, ms or s (no unit: ms)"
+            ),
+            Why::Negative => write!(
+                f,
+                "{text:?} is before the stream started: stream time counts up from 0"
+            ),
+            Why::OutOfRange => write!(
+                f,
+                "{text:?} is out of range: stream time ends at {} ms ({} ns), and no \
+                 time is clamped to fit",
+                LAST_MS,
+                u64::MAX
+            ),
+        }
     }
 }
+
+/// `u64::MAX` ns, in ms with every digit.
+const LAST_MS: &str = "18446744073709.551615";
 
 impl std::error::Error for ParseTimeError {}
 
@@ -151,9 +222,56 @@ mod tests {
         assert_eq!(parse("18446744073709551615ns"), Ok(u64::MAX));
         assert_eq!(parse("20us"), Ok(20_000));
         assert_eq!(parse("1.5s"), Ok(1_500_000_000));
-        for bad in ["", "-1", "soon", "12 parsecs", "nan", "inf", "1e30"] {
+        assert_eq!(parse("1e3"), Ok(1_000_000_000));
+        assert_eq!(parse("0.0000006"), Ok(1), "rounded to the nanosecond");
+        assert_eq!(
+            parse("18446744073709.551615"),
+            Ok(u64::MAX),
+            "exact, no float"
+        );
+        assert_eq!(parse("9007199254.740993"), Ok(9_007_199_254_740_993));
+        for bad in [
+            "",
+            "-1",
+            "soon",
+            "12 parsecs",
+            "nan",
+            "inf",
+            "1e30",
+            "1e308",
+            ".",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} parsed");
         }
+    }
+
+    #[test]
+    fn every_refusal_says_what_is_wrong() {
+        let message = |s: &str| s.parse::<StreamTime>().unwrap_err().to_string();
+        assert_eq!(
+            message("1e308"),
+            "\"1e308\" is out of range: stream time ends at 18446744073709.551615 ms \
+             (18446744073709551615 ns), and no time is clamped to fit"
+        );
+        assert_eq!(
+            message("18446744073709.5517"),
+            message("18446744073709.5517")
+        );
+        assert!(message("18446744073709.5517").contains("out of range"));
+        assert!(message("99999999999999999999ns").contains("out of range"));
+        assert_eq!(
+            message("-5"),
+            "\"-5\" is before the stream started: stream time counts up from 0"
+        );
+        assert_eq!(
+            message("12 parsecs"),
+            "\"12 parsecs\" has an unknown unit \"parsecs\": use ns, us, ms or s (no unit: ms)"
+        );
+        assert!(message("soon").contains("is not a time in milliseconds"));
+        assert!(
+            message("inf").contains("is not a time"),
+            "inf is a unit-less word"
+        );
     }
 
     #[test]

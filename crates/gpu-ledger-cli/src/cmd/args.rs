@@ -22,8 +22,9 @@ pub(crate) enum Format {
 pub(crate) struct Input {
     /// The input: a binary trace, a JSON Lines trace, or a log with Omega lines
     /// ([OmegaWTKGPU], [OmegaGTEResource], [OmegaWTKSync], engine debug and NSLog
-    /// lines), detected by content. A damaged input is read as far as it goes and
-    /// the damage reported.
+    /// lines), detected by content; `-` reads standard input (a pipe is read
+    /// whole, once). A damaged input is read as far as it goes and the damage
+    /// reported.
     #[arg(value_name = "INPUT")]
     pub(crate) input: PathBuf,
 }

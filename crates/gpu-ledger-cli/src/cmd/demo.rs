@@ -8,8 +8,7 @@
 //! gives for the written trace. The ground truth is what the compositor counted
 //! itself, never derived from the trace.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -17,6 +16,8 @@ use std::sync::Arc;
 use anyhow::Context;
 use gpu_ledger::analysis::{Analyzer, SeriesBuilder, TextOptions};
 use gpu_ledger::format::{BlockPolicy, TraceFormat, TraceWriter};
+use gpu_ledger::output::OutputFile;
+use gpu_ledger::text::Escaped;
 use gpu_ledger::{Ledger, LedgerConfig, Tee};
 use gpu_ledger_demo::{DemoConfig, DemoOutcome, DemoReport, Mode, Scenario};
 
@@ -78,7 +79,7 @@ pub(crate) struct Args {
     output: Output,
 }
 
-type Sink = Tee<TraceWriter<BufWriter<File>>, Analyzer>;
+type Sink = Tee<TraceWriter<OutputFile>, Analyzer>;
 
 /// A finished demo run: the document, what the compositor returned, and what only
 /// stderr says.
@@ -95,8 +96,11 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let demo = record(&args)?;
     let report = &demo.report;
-    eprintln!("gpu-ledger demo: rendered on {}", report.adapter);
-    eprintln!("gpu-ledger demo: trace written to {}", report.trace);
+    eprintln!("gpu-ledger demo: rendered on {}", Escaped(&report.adapter));
+    eprintln!(
+        "gpu-ledger demo: trace written to {}",
+        Escaped(&report.trace)
+    );
     if demo.lost > 0 {
         eprintln!(
             "gpu-ledger demo: the recorder dropped {} events (see the report)",
@@ -104,15 +108,19 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     if let Some(path) = &args.image {
-        let file =
-            File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
-        let mut image = BufWriter::new(file);
-        demo.outcome.image.write_ppm(&mut image)?;
-        image.flush()?;
-        eprintln!("gpu-ledger demo: final frame written to {}", path.display());
+        let mut image = OutputFile::create(path)?;
+        demo.outcome
+            .image
+            .write_ppm(&mut image)
+            .with_context(|| format!("cannot write the image to {}", path.display()))?;
+        image.commit()?;
+        eprintln!(
+            "gpu-ledger demo: final frame written to {}",
+            Escaped(&path.display().to_string())
+        );
     }
     if let Some(disagreement) = report.disagreement() {
-        eprintln!("gpu-ledger demo: warning: {disagreement}");
+        eprintln!("gpu-ledger demo: warning: {}", Escaped(&disagreement));
     }
     match args.output.format {
         Format::Json => outln!("{}", serde_json::to_string_pretty(report)?)?,
@@ -135,20 +143,24 @@ fn write_pictures(args: &Args, demo: &DemoReport) -> anyhow::Result<()> {
         pictures::write_perfetto_file(&trace, &path)?;
         eprintln!(
             "gpu-ledger demo: Perfetto trace written to {} (open it in ui.perfetto.dev)",
-            path.display()
+            Escaped(&path.display().to_string())
         );
     }
     if let Some(path) = &args.html {
         let path = named(path, "html");
         let mut series = SeriesBuilder::default();
-        input::first_pass(&trace, &mut series)?;
+        input::first_pass(&input::open(&trace)?, &mut series)?;
         pictures::write_html_file(
             &path,
+            &trace,
             &demo.report,
             &series.series(),
             TextOptions::default(),
         )?;
-        eprintln!("gpu-ledger demo: HTML report written to {}", path.display());
+        eprintln!(
+            "gpu-ledger demo: HTML report written to {}",
+            Escaped(&path.display().to_string())
+        );
     }
     Ok(())
 }
@@ -209,11 +221,10 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
         .out
         .clone()
         .unwrap_or_else(|| PathBuf::from(format!("{scenario}-{mode}.gltrace")));
-    // Written under a temporary name and renamed at the end, so a run that cannot
-    // start (no adapter) leaves an earlier trace of the same name alone.
-    let partial = PathBuf::from(format!("{}.partial", out.display()));
+    // Written beside `out` and moved there at the end (`OutputFile`), so a run that
+    // cannot start (no adapter) leaves an earlier trace of the same name alone.
     let writer = TraceWriter::create(
-        &partial,
+        &out,
         Some(TraceFormat::for_path(&out)),
         BlockPolicy::default(),
     )?;
@@ -232,19 +243,10 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
         .into_sink::<Sink>()
         .context("the trace writer and analyzer did not come back from the recorder")?;
     let outcome = match outcome {
-        Err(err) if err.is_no_adapter() => {
-            drop(writer);
-            let _ = std::fs::remove_file(&partial);
-            return Err(err.into());
-        }
+        Err(err) if err.is_no_adapter() => return Err(err.into()),
         other => other,
     };
-    let trace = writer
-        .finish()
-        .with_context(|| format!("cannot write the trace to {}", partial.display()))?;
-    drop(trace);
-    std::fs::rename(&partial, &out)
-        .with_context(|| format!("cannot move {} to {}", partial.display(), out.display()))?;
+    writer.finish()?.commit()?;
     let outcome = outcome.with_context(|| {
         format!(
             "the demo compositor failed (its trace so far is in {})",
@@ -283,13 +285,14 @@ mod tests {
         };
         let demo =
             record(&args).unwrap_or_else(|e| panic!("the demo runs on the real driver: {e:#}"));
-        assert!(
-            !dir.path().join("run.trace.partial").exists(),
-            "the partial trace was renamed"
-        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("the temp dir")
+            .map(|e| e.expect("an entry").file_name())
+            .collect();
+        assert_eq!(names, ["run.trace"], "the partial trace was renamed");
 
         let mut offline = Analyzer::default();
-        let file = File::open(&out).expect("the trace was written");
+        let file = std::fs::File::open(&out).expect("the trace was written");
         let summary = BinaryReader::new(std::io::BufReader::new(file))
             .and_then(|mut reader| reader.replay(&mut offline))
             .expect("the trace reads back");

@@ -1,10 +1,11 @@
 //! `gpu-ledger diff`: two traces or logs compared report to report.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use gpu_ledger::analysis::{Analyzer, Report, ReportDiff};
-use gpu_ledger::input::{BaseAndNew, InputSummary, WithInput};
+use gpu_ledger::input::{BaseAndNew, Input, InputSummary, WithInput};
+use gpu_ledger::text::Escaped;
 
 use super::args::{FailOn, Format, Output};
 use super::input;
@@ -37,15 +38,21 @@ pub(crate) struct Args {
     fail_on_regression: bool,
 }
 
-fn report(path: &Path) -> anyhow::Result<(Report, InputSummary)> {
+fn report(input: &Input) -> anyhow::Result<(Report, InputSummary)> {
     let mut analyzer = Analyzer::default();
-    let summary = input::read(path, &mut analyzer)?;
+    let summary = input::read_from(input, &mut analyzer)?;
     Ok((analyzer.report(), summary))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let (base, base_summary) = report(&args.base)?;
-    let (new, new_summary) = report(&args.new)?;
+    let base_input = input::open(&args.base)?;
+    let (base, base_summary) = report(&base_input)?;
+    // `diff - -` compares standard input with itself: it can be read only once.
+    let (new, new_summary) = if args.new == args.base {
+        report(&base_input)?
+    } else {
+        report(&input::open(&args.new)?)?
+    };
     let diff = ReportDiff::new(&base, &new);
     match args.output.format {
         Format::Json => {
@@ -56,8 +63,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             outln!("{}", WithInput::new(&diff, inputs).to_json_string())?;
         }
         Format::Text => {
-            outln!("BASE {}", args.base.display())?;
-            outln!("NEW  {}", args.new.display())?;
+            outln!("BASE {}", Escaped(&args.base.display().to_string()))?;
+            outln!("NEW  {}", Escaped(&args.new.display().to_string()))?;
             out!("{}", diff.render_text())?;
         }
     }

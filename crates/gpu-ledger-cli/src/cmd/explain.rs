@@ -5,6 +5,7 @@ use std::process::ExitCode;
 use gpu_ledger::ResourceId;
 use gpu_ledger::analysis::{Definitions, ResourceStory};
 use gpu_ledger::input::WithInput;
+use gpu_ledger::text::Escaped;
 
 use super::args::{Format, Input, Output};
 use super::input;
@@ -41,7 +42,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         eprintln!(
             "gpu-ledger: resource {} does not appear in {}",
             args.resource,
-            path.display()
+            Escaped(&path.display().to_string())
         );
     }
     Ok(super::negative_if(!story.found))

@@ -1,7 +1,6 @@
 //! `gpu-ledger export`: rewrites any input as a binary or JSON Lines trace, or draws
 //! it as a Perfetto trace or Chrome trace JSON to open in a timeline viewer.
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
@@ -9,6 +8,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use gpu_ledger::format::{BlockPolicy, ExportReport, TraceFormat, TraceWriter};
 use gpu_ledger::input::WithInput;
+use gpu_ledger::output::{OutputFile, check_not_an_input};
 
 use super::args::{Format, Input, Out, Output};
 use super::input;
@@ -38,6 +38,10 @@ enum To {
 /// render command, with flows to the resource events it caused), live-resource
 /// counters per type, each owner's resource lifetimes with rebuilds and binds, and
 /// the windows and failed guardrails, in stream time.
+///
+/// The output is written beside its path and moved there only when whole, so a
+/// failed export leaves an earlier file of that name as it was; an output that
+/// is the input (under any name) is refused.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
@@ -54,7 +58,6 @@ pub(crate) struct Args {
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.input.path();
     let out_path = &args.out.out;
-    let to_stdout = out_path.as_os_str() == "-";
     let to = args.to.unwrap_or_else(|| {
         if out_path.extension().is_some_and(|e| e == "pftrace") {
             To::Perfetto
@@ -64,19 +67,52 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
             To::Binary
         }
     });
-    let out: Box<dyn Write + Send> = if to_stdout {
-        Box::new(std::io::stdout())
-    } else {
-        let file = File::create(out_path)
-            .with_context(|| format!("cannot create {}", out_path.display()))?;
-        Box::new(file)
-    };
-    let out = BufWriter::with_capacity(1 << 20, out);
+    check_not_an_input(out_path, &[path])?;
+    if out_path.as_os_str() == "-" {
+        let out = BufWriter::with_capacity(1 << 20, std::io::stdout());
+        export(path, to, out, out_path).context("cannot write to standard output")?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    // Written beside the output and moved there only when whole: an input that
+    // cannot be read leaves an earlier file of that name as it was.
+    let (written, out) = export(path, to, OutputFile::create(out_path)?, out_path)?;
+    out.commit()?;
+    match args.output.format {
+        Format::Json => outln!("{}", written.json)?,
+        Format::Text => out!("{}", written.text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// What an export wrote: its document, as JSON and as text.
+struct Written {
+    json: String,
+    text: String,
+}
+
+/// Writes the input at `path` into `out` as `to`, named `out_path` in the
+/// document; returns the document and `out`, flushed.
+fn export<W: Write + Send>(
+    path: &Path,
+    to: To,
+    out: W,
+    out_path: &Path,
+) -> anyhow::Result<(Written, W)> {
     let format = match to {
         To::Jsonl => TraceFormat::JsonLines,
         To::Binary => TraceFormat::Binary,
-        To::Perfetto => return timeline(path, Timeline::Perfetto, out, &args),
-        To::Chrome => return timeline(path, Timeline::Chrome, out, &args),
+        To::Perfetto | To::Chrome => {
+            let timeline = match to {
+                To::Perfetto => Timeline::Perfetto,
+                _ => Timeline::Chrome,
+            };
+            let (summary, export, out) = pictures::write_timeline(path, timeline, out, out_path)?;
+            let written = Written {
+                json: WithInput::new(&export, summary.report(path)).to_json_string(),
+                text: export.render_text(),
+            };
+            return Ok((written, out));
+        }
     };
     let mut writer = TraceWriter::new(out, format, BlockPolicy::size_only())?;
     let summary = input::read(path, &mut writer)?;
@@ -86,35 +122,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         writer.events_written(),
         writer.origin_ns(),
     );
-    writer.finish()?;
-    if !to_stdout {
-        match args.output.format {
-            Format::Json => outln!(
-                "{}",
-                WithInput::new(&report, summary.report(path)).to_json_string()
-            )?,
-            Format::Text => out!("{}", report.render_text())?,
-        }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `--to perfetto|chrome`: the input drawn as a timeline.
-fn timeline(
-    path: &Path,
-    format: Timeline,
-    out: impl Write + Send,
-    args: &Args,
-) -> anyhow::Result<ExitCode> {
-    let (summary, export) = pictures::write_timeline(path, format, out, &args.out.out)?;
-    if args.out.out.as_os_str() != "-" {
-        match args.output.format {
-            Format::Json => outln!(
-                "{}",
-                WithInput::new(&export, summary.report(path)).to_json_string()
-            )?,
-            Format::Text => out!("{}", export.render_text())?,
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    let out = writer
+        .finish()
+        .with_context(|| format!("cannot write the trace to {}", out_path.display()))?;
+    let written = Written {
+        json: WithInput::new(&report, summary.report(path)).to_json_string(),
+        text: report.render_text(),
+    };
+    Ok((written, out))
 }

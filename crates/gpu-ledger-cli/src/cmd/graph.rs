@@ -36,15 +36,16 @@ fn parse_time(text: &str) -> Result<StreamTime, String> {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.input.path();
+    let source = input::open(path)?;
     let mut graph = match args.at {
         Some(at) => ResourceGraph::new(Some(at.as_ns())),
         None => {
             let mut analyzer = Analyzer::default();
-            input::first_pass(path, &mut analyzer)?;
+            input::first_pass(&source, &mut analyzer)?;
             ResourceGraph::at_startup_end(&analyzer)
         }
     };
-    let summary = input::read(path, &mut graph)?;
+    let summary = input::read_from(&source, &mut graph)?;
     let graph = graph.graph();
     match args.output.format {
         Format::Json => outln!(

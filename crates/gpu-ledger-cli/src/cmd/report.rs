@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use gpu_ledger::analysis::{Analyzer, SeriesBuilder, TextOptions, Window};
 use gpu_ledger::input::WithInput;
+use gpu_ledger::output::check_not_an_input;
+use gpu_ledger::text::Escaped;
 use gpu_ledger::{EventSink, Tee};
 
 use super::args::{Format, Input, Output};
@@ -40,6 +42,10 @@ pub(crate) fn parse_window(name: &str) -> Result<Window, String> {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.input.path();
+    if let Some(html) = &args.html {
+        // Refused before anything is read: the page would replace the input.
+        check_not_an_input(html, &[path])?;
+    }
     // The series is only folded when a page will draw it.
     let (analyzer, series, summary) = if args.html.is_some() {
         let mut sinks = Tee(Analyzer::default(), SeriesBuilder::default());
@@ -57,10 +63,10 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let text = TextOptions::default().with_max_rows(args.rows);
     if let (Some(html), Some(series)) = (&args.html, series) {
-        pictures::write_html_file(html, &report, &series, text.clone())?;
+        pictures::write_html_file(html, path, &report, &series, text.clone())?;
         eprintln!(
             "gpu-ledger report: HTML report written to {}",
-            html.display()
+            Escaped(&html.display().to_string())
         );
     }
     match args.output.format {

@@ -36,15 +36,16 @@ pub(crate) struct Args {
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.input.path();
+    let source = input::open(path)?;
     let mut analyzer = Analyzer::default();
-    input::first_pass(path, &mut analyzer)?;
+    input::first_pass(&source, &mut analyzer)?;
     let span = WindowSpan::of(&analyzer, args.window);
     let keep = match args.packets {
         Some(n) => TimelineKeep::Last(usize::try_from(n).unwrap_or(usize::MAX)),
         None => TimelineKeep::First(DEFAULT_MAX_PACKETS),
     };
     let mut timeline = Timeline::new(span, keep);
-    let summary = input::read(path, &mut timeline)?;
+    let summary = input::read_from(&source, &mut timeline)?;
     let timeline = timeline.report();
     match args.output.format {
         Format::Json => outln!(

@@ -220,7 +220,7 @@ fn unusable_input_exits_2_and_names_the_file() {
         2,
     );
     assert!(
-        stderr(&output).starts_with("gpu-ledger: cannot open missing.gltrace: "),
+        stderr(&output).starts_with("gpu-ledger: missing.gltrace: cannot open the input: "),
         "{}",
         stderr(&output)
     );

@@ -11,6 +11,9 @@ mod check;
 mod dump;
 // export --to perfetto|chrome and report --html: the pictures of a run.
 mod pictures;
+// Issue 9: outputs never destroy data, pipes are read whole, errors say what is
+// wrong, names never forge a line.
+mod hardening;
 // synth and overhead: the measurement entry points.
 mod measure;
 // docs/report-schema.md against every JSON document the commands print.

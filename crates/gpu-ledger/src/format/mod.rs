@@ -285,6 +285,7 @@ mod writer;
 
 pub(crate) use binary::clip;
 pub use binary::{BinaryReader, BinaryWriter, BlockPolicy};
+pub(crate) use binary::{MAGIC, VERSION as BINARY_VERSION};
 pub use detect::{
     DETECT_PREFIX, InputKind, Sniffed, TraceReader, detect, open_trace, replay_path, sniff,
 };

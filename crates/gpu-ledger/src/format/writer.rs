@@ -5,18 +5,18 @@
 //! the toggles' host sink and the C API alike: JSON Lines for a `.jsonl` path (or
 //! `-`, standard output, read by people and pipes), the binary format for any other
 //! path, unless the caller names a format. It composes the two writers and never
-//! changes how either encodes.
+//! changes how either encodes. A trace file it creates is an [`OutputFile`]:
+//! written beside its path and moved there only when committed, so a failed
+//! run never destroys an earlier trace.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 
 use super::{BinaryWriter, BlockPolicy};
 use crate::error::{Error, ErrorKind};
 use crate::event::{Event, EventSink, Name, StreamInfo};
-
-/// Output buffer of a trace file.
-const WRITE_BUFFER: usize = 1 << 16;
+use crate::output::OutputFile;
+use crate::text::Escaped;
 
 /// Which trace format to write.
 ///
@@ -80,7 +80,9 @@ impl TraceFormat {
 /// assert_eq!(writer.format(), TraceFormat::JsonLines); // by the path's extension
 /// writer.on_event(&Event { time_ns: 3, thread: 0, kind: EventKind::Lost { count: 1 } });
 /// assert_eq!(writer.events_written(), 1);
-/// writer.finish()?;
+/// assert!(!path.exists(), "written beside it until committed");
+/// let bytes = writer.finish()?.commit()?;
+/// assert_eq!(bytes, std::fs::metadata(&path)?.len());
 /// let summary = gpu_ledger::input::replay(&path, &mut Collected::default())?;
 /// assert_eq!(summary.events(), 1);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -88,6 +90,8 @@ impl TraceFormat {
 pub struct TraceWriter<W: Write> {
     inner: Inner<W>,
     origin_ns: Option<u64>,
+    /// The file written, named in every error.
+    path: Option<PathBuf>,
 }
 
 enum Inner<W: Write> {
@@ -116,6 +120,7 @@ impl<W: Write + Send> TraceWriter<W> {
         Ok(Self {
             inner,
             origin_ns: None,
+            path: None,
         })
     }
 
@@ -142,18 +147,25 @@ impl<W: Write + Send> TraceWriter<W> {
         self.origin_ns
     }
 
-    /// Writes what is pending and returns the output.
+    /// Writes what is pending and returns the output (for a file from
+    /// [`TraceWriter::create`], still to be [committed](OutputFile::commit)).
     ///
     /// # Errors
-    /// The first error writing or flushing ([`ErrorKind::Io`]).
+    /// The first error writing or flushing ([`ErrorKind::Io`], naming the file
+    /// when it came from [`TraceWriter::create`]).
     pub fn finish(self) -> Result<W, Error> {
+        let named = |e: Error| match &self.path {
+            Some(path) => e.with_path(path),
+            None => e,
+        };
         let mut out = match self.inner {
             Inner::Binary(w) => w.finish(),
             #[cfg(feature = "json")]
             Inner::Json(w) => w.finish(),
-        }?;
+        }
+        .map_err(named)?;
         out.flush()
-            .map_err(|e| Error::io("cannot flush the trace output", e))?;
+            .map_err(|e| named(Error::io("cannot flush the trace output", e)))?;
         Ok(out)
     }
 
@@ -166,9 +178,11 @@ impl<W: Write + Send> TraceWriter<W> {
     }
 }
 
-impl TraceWriter<BufWriter<File>> {
-    /// Creates the trace file at `path`, in `format`, or when `None` in the format
-    /// [`TraceFormat::for_path`] picks.
+impl TraceWriter<OutputFile> {
+    /// Starts the trace file at `path`, in `format`, or when `None` in the format
+    /// [`TraceFormat::for_path`] picks. The trace is written beside `path` and
+    /// moved there by [`OutputFile::commit`] on what [`TraceWriter::finish`]
+    /// returns; dropped before that, it leaves `path` as it was.
     ///
     /// # Errors
     /// The file cannot be created ([`ErrorKind::Io`], naming the path), or JSON Lines
@@ -182,9 +196,9 @@ impl TraceWriter<BufWriter<File>> {
         if format == TraceFormat::JsonLines && !cfg!(feature = "json") {
             return Err(json_unsupported().with_path(path));
         }
-        let file = File::create(path)
-            .map_err(|e| Error::io("cannot create the trace file", e).with_path(path))?;
-        Self::new(BufWriter::with_capacity(WRITE_BUFFER, file), format, policy)
+        let mut writer = Self::new(OutputFile::create(path)?, format, policy)?;
+        writer.path = Some(path.to_path_buf());
+        Ok(writer)
     }
 }
 
@@ -300,7 +314,9 @@ impl ExportReport {
     pub fn render_text(&self) -> String {
         format!(
             "wrote {} events to {} ({})\n",
-            self.events, self.trace.out, self.trace.trace_format
+            self.events,
+            Escaped(&self.trace.out),
+            self.trace.trace_format
         )
     }
 }

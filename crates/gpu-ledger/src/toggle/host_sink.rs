@@ -5,9 +5,14 @@
 //! otherwise); this sink adds the startup summary, for the Rust host
 //! ([`crate::toggle::start`]) and the C API alike. It never prints except into
 //! the summary writer the host handed it.
+//!
+//! The trace is an [`OutputFile`]: while the host runs it is written beside its
+//! path (`<path>.<8 hex digits>.partial`) and it replaces the path when the sink is
+//! finished or dropped, so an earlier trace of the same name survives until the
+//! new one is whole. A host that dies first leaves the partial file, readable up
+//! to its last whole block.
 
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
 
 use super::StartupReport;
@@ -15,6 +20,7 @@ use crate::analysis::{Analyzer, Definitions};
 use crate::error::Error;
 use crate::event::{Event, EventSink, Name, StreamInfo};
 use crate::format::{BlockPolicy, TraceWriter};
+use crate::output::OutputFile;
 
 /// A trace file and/or a startup summary, as one [`EventSink`].
 ///
@@ -27,13 +33,16 @@ use crate::format::{BlockPolicy, TraceWriter};
 /// let path = dir.path().join("run.gltrace");
 /// let mut sink = HostSink::open(Some(&path), None)?;
 /// sink.on_flush();
+/// assert!(!path.exists(), "written beside its path while the host runs");
 /// sink.finish()?;
 /// assert!(std::fs::metadata(&path)?.len() > 0, "the header is written");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct HostSink {
-    trace: Option<TraceWriter<BufWriter<File>>>,
+    trace: Option<TraceWriter<OutputFile>>,
     summary: Option<StartupReport>,
+    /// The first error closing the trace at the end of the stream, for [`HostSink::finish`].
+    error: Option<Error>,
 }
 
 impl HostSink {
@@ -54,7 +63,11 @@ impl HostSink {
             .transpose()?;
         let summary =
             summary.map(|out| StartupReport::new(Analyzer::new(Definitions::default()), out));
-        Ok(Self { trace, summary })
+        Ok(Self {
+            trace,
+            summary,
+            error: None,
+        })
     }
 
     /// Whether it writes nothing at all.
@@ -62,18 +75,28 @@ impl HostSink {
         self.trace.is_none() && self.summary.is_none()
     }
 
-    /// Writes the summary if it is still due, closes the trace, and returns the
-    /// trace writer's first error. Idempotent after [`EventSink::on_finish`].
+    /// Writes the summary if it is still due, closes the trace and moves it to
+    /// its path, and returns the trace writer's first error. Idempotent after
+    /// [`EventSink::on_finish`] (the end of the stream does all this already;
+    /// dropping the sink too, ignoring errors).
     ///
     /// # Errors
-    /// The first error writing or flushing the trace ([`crate::ErrorKind::Io`]).
+    /// The first error writing, flushing or moving the trace
+    /// ([`crate::ErrorKind::Io`], naming the path).
     pub fn finish(mut self) -> Result<(), Error> {
         if let Some(summary) = &mut self.summary {
             summary.on_finish();
         }
-        match self.trace.take() {
-            Some(writer) => writer.finish().map(drop),
-            None => Ok(()),
+        self.close_trace();
+        self.error.take().map_or(Ok(()), Err)
+    }
+
+    /// Closes the trace and moves it to its path, once; keeps the first error.
+    fn close_trace(&mut self) {
+        if let Some(writer) = self.trace.take()
+            && let Err(error) = writer.finish().and_then(OutputFile::commit)
+        {
+            self.error.get_or_insert(error);
         }
     }
 
@@ -102,6 +125,9 @@ impl EventSink for HostSink {
     }
     fn on_finish(&mut self) {
         self.each(|sink| sink.on_finish());
+        // The stream is over: the trace is whole, so it takes its path now, not
+        // when (or if) the host gets around to dropping the sink.
+        self.close_trace();
     }
 }
 
@@ -111,5 +137,12 @@ impl std::fmt::Debug for HostSink {
             .field("trace", &self.trace.is_some())
             .field("summary", &self.summary)
             .finish()
+    }
+}
+
+impl Drop for HostSink {
+    /// A host that drops its ledger without finishing it keeps its trace.
+    fn drop(&mut self) {
+        self.close_trace();
     }
 }

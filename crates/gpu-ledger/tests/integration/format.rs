@@ -1120,6 +1120,10 @@ fn a_file_full_of_sync_markers_declaring_big_blocks_is_skipped() {
 fn newer_binary_version_asks_for_an_upgrade() {
     let mut bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
     bytes[8..10].copy_from_slice(&3u16.to_le_bytes());
+    // A newer writer writes a header whose checksum agrees.
+    let crc_at = 16 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let crc = crc32fast::hash(&bytes[..crc_at]).to_le_bytes();
+    bytes[crc_at..crc_at + 4].copy_from_slice(&crc);
     let err = BinaryReader::new(&bytes[..]).expect_err("newer version");
     assert_eq!(err.kind(), ErrorKind::UnsupportedVersion);
     assert_eq!(err.offset(), Some(8));
@@ -1128,6 +1132,32 @@ fn newer_binary_version_asks_for_an_upgrade() {
         "trace format version 3 is newer than this gpu-ledger understands (max 2): upgrade \
          gpu-ledger"
     );
+}
+
+/// Issue 9, item 11: one bit flipped in the version field was taken for a newer
+/// trace ("version 129 ... upgrade") although the header fails its checksum.
+#[test]
+fn a_damaged_version_field_is_header_damage_not_a_newer_version() {
+    let bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
+    let crc_at = 16 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    // Version 2 with one bit flipped: 130 and 6 are newer, 3 too; 0 is no version.
+    for (flip, reads) in [(0x80u8, 130), (0x02, 0), (0x04, 6), (0x01, 3)] {
+        let mut damaged = bytes.clone();
+        damaged[8] ^= flip;
+        let err = BinaryReader::new(&damaged[..]).expect_err("damaged header");
+        assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+        assert_eq!(err.offset(), Some(8));
+        let stored = u32::from_le_bytes(bytes[crc_at..crc_at + 4].try_into().unwrap());
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "trace header checksum mismatch over bytes 0..{crc_at}: stored {stored:08x}, \
+                 computed {:08x}; the version field at byte 8 reads {reads}, but the header \
+                 checks out as version 2: the field is damaged, not newer",
+                crc32fast::hash(&damaged[..crc_at])
+            )
+        );
+    }
 }
 
 #[test]

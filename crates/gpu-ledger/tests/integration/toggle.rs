@@ -138,6 +138,57 @@ fn an_unwritable_trace_path_is_an_io_error_naming_it() {
     assert_eq!(err.kind(), ErrorKind::Io);
     assert_eq!(
         err.to_string(),
-        "/nonexistent-dir/run.gltrace: cannot create the trace file"
+        "/nonexistent-dir/run.gltrace: cannot create the output file"
+    );
+}
+
+/// Issue 9, item 1: a host writing the trace path of an earlier run used to empty
+/// it at start. The earlier trace stays whole until the new one is; while the host
+/// runs, the new one is the `.partial` file beside it (what a crash would leave).
+#[test]
+fn an_earlier_trace_survives_until_the_new_one_is_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("run.gltrace");
+    std::fs::write(&path, b"the earlier run's trace").unwrap();
+    let toggles = Toggles {
+        trace: true,
+        out: Some(path.clone()),
+        ..Toggles::default()
+    };
+    let ledger = toggle::start(
+        &toggles,
+        LedgerConfig::default(),
+        Box::new(Shared::default()),
+    )
+    .unwrap();
+    let owner = Owner::new(OwnerKind::RootVisual, 1);
+    ledger.create(ResourceId(1), ResourceType::CommandQueue, owner, None);
+    ledger.flush();
+    assert_eq!(std::fs::read(&path).unwrap(), b"the earlier run's trace");
+    let partial: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p != &path)
+        .collect();
+    assert_eq!(partial.len(), 1, "{partial:?}");
+    let name = partial[0]
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        name.starts_with("run.gltrace.") && name.ends_with(".partial"),
+        "{name}"
+    );
+
+    // The host finishes (here by dropping the ledger): the new trace takes the path.
+    drop(ledger);
+    let mut collected = Collected::default();
+    assert!(replay_path(&path, &mut collected).unwrap().is_clean());
+    assert_eq!(collected.events.len(), 1);
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no partial file is left"
     );
 }

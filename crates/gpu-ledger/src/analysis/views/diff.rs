@@ -24,6 +24,7 @@ use crate::analysis::report::schema::Report;
 use crate::analysis::report::schema::sections::{
     Contributor, RecreateLoop, TypeCounts, WindowReport,
 };
+use crate::text::Escaped;
 
 /// The value of [`ReportDiff::format`].
 pub const DIFF_FORMAT: &str = "gpu-ledger-diff";
@@ -275,7 +276,7 @@ impl ReportDiff {
     pub fn render_text(&self) -> String {
         let mut out = String::new();
         if self.regressed {
-            let _ = writeln!(out, "Regressed: {}.", self.regressions.join("; "));
+            let _ = writeln!(out, "Regressed: {}.", Escaped(&self.regressions.join("; ")));
         } else {
             out.push_str("No regression: NEW is no worse than BASE on startup and steady-state churn, startup frames or stabilisation.\n");
         }
@@ -302,7 +303,10 @@ impl ReportDiff {
                     let _ = writeln!(
                         out,
                         "  {what:<11}  {} {:#x} ({} creates, {} destroys)",
-                        c.owner_kind, c.owner_key, c.created, c.destroyed
+                        Escaped(&c.owner_kind),
+                        c.owner_key,
+                        c.created,
+                        c.destroyed
                     );
                 }
             }
@@ -318,7 +322,11 @@ impl ReportDiff {
                     let _ = writeln!(
                         out,
                         "  {what:<11}  {} {:#x} {} ({} recreates, first in {})",
-                        l.owner_kind, l.owner_key, l.resource_type, l.recreates, l.window
+                        Escaped(&l.owner_kind),
+                        l.owner_key,
+                        Escaped(&l.resource_type),
+                        l.recreates,
+                        Escaped(&l.window)
                     );
                 }
             }

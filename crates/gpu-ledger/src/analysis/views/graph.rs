@@ -25,6 +25,7 @@ use crate::analysis::fold::owners::kind_name;
 use crate::analysis::fold::types::type_name;
 use crate::analysis::report::numbers::ms;
 use crate::analysis::report::schema::sections::{StoryDims, TypeCounts};
+use crate::text::Escaped;
 
 /// The value of [`Graph::format`].
 pub const GRAPH_FORMAT: &str = "gpu-ledger-graph";
@@ -427,7 +428,7 @@ impl Graph {
             let _ = writeln!(
                 out,
                 "  {} {:#x}: {} live ({})",
-                o.owner_kind,
+                Escaped(&o.owner_kind),
                 o.owner_key,
                 o.live,
                 type_list(&o.by_type)
@@ -436,7 +437,9 @@ impl Graph {
                 let _ = write!(
                     out,
                     "    {} {}  age {:.3} ms",
-                    r.resource_type, r.id, r.age_ms
+                    Escaped(&r.resource_type),
+                    r.id,
+                    r.age_ms
                 );
                 if let Some(d) = r.dims {
                     let _ = write!(out, "  {}x{} @{}", d.width, d.height, d.scale);
@@ -477,7 +480,7 @@ impl Graph {
 fn type_list(counts: &TypeCounts) -> String {
     counts
         .iter()
-        .map(|(t, n)| format!("{n} {t}"))
+        .map(|(t, n)| format!("{n} {}", Escaped(t)))
         .collect::<Vec<_>>()
         .join(", ")
 }

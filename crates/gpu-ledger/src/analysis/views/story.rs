@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::analysis::report::numbers::{fixed3, ms};
 use crate::analysis::report::schema::definitions::DefinitionsReport;
 use crate::analysis::report::schema::sections::{EvidenceItem, PacketLabel, StoryDims};
+use crate::text::Escaped;
 use crate::time::time_base;
 
 /// One event in a resource's life.
@@ -151,8 +152,8 @@ impl Story {
             out,
             "Resource {}: {} owned by {} {:#x}; {}",
             self.resource_id,
-            self.resource_type.as_deref().unwrap_or("?"),
-            self.owner_kind.as_deref().unwrap_or("?"),
+            Escaped(self.resource_type.as_deref().unwrap_or("?")),
+            Escaped(self.owner_kind.as_deref().unwrap_or("?")),
             self.owner_key.unwrap_or(0),
             time_base(self.origin_ns),
         );
@@ -190,9 +191,9 @@ impl Story {
         }
         match &self.destroyed {
             Some(d) => {
-                let _ = writeln!(out, "  destroyed  {}: {}", at(&d.event), d.cause);
+                let _ = writeln!(out, "  destroyed  {}: {}", at(&d.event), Escaped(&d.cause));
                 for e in &d.evidence {
-                    let _ = writeln!(out, "    evidence #{} {}", e.seq, e.what);
+                    let _ = writeln!(out, "    evidence #{} {}", e.seq, Escaped(&e.what));
                 }
             }
             None if self.live_at_end => {
@@ -210,7 +211,7 @@ impl Story {
             );
         }
         for a in &self.anomalies {
-            let _ = writeln!(out, "  anomaly    {a}");
+            let _ = writeln!(out, "  anomaly    {}", Escaped(a));
         }
         out
     }

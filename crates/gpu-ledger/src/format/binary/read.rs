@@ -94,15 +94,25 @@ const MISSING_KEPT: usize = 64;
 /// assert_eq!(summary.events, 1);
 /// assert_eq!(events.events[0].kind, EventKind::Marker(Marker::ShutdownBegins));
 ///
-/// // A newer format version asks for an upgrade.
+/// // A newer format version (its header checksum agrees) asks for an upgrade.
 /// let mut newer = bytes.clone();
 /// newer[8] = 7;
+/// let crc_at = 16 + u32::from_le_bytes([newer[12], newer[13], newer[14], newer[15]]) as usize;
+/// let crc = crc32fast::hash(&newer[..crc_at]).to_le_bytes();
+/// newer[crc_at..crc_at + 4].copy_from_slice(&crc);
 /// let err = BinaryReader::new(&newer[..]).unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::UnsupportedVersion);
 /// assert_eq!(
 ///     err.to_string(),
 ///     "trace format version 7 is newer than this gpu-ledger understands (max 2): upgrade gpu-ledger"
 /// );
+///
+/// // A damaged version field (the checksum disagrees) is damage, not a newer trace.
+/// let mut flipped = bytes.clone();
+/// flipped[8] ^= 0x80;
+/// let err = BinaryReader::new(&flipped[..]).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::Corrupt);
+/// assert!(err.to_string().ends_with("the version field at byte 8 reads 130, but the header checks out as version 2: the field is damaged, not newer"));
 /// # Ok(())
 /// # }
 /// ```
@@ -175,6 +185,9 @@ impl<R: Read> BinaryReader<R> {
     /// - [`ErrorKind::BadMagic`]: the input does not start with the magic tag;
     /// - [`ErrorKind::UnsupportedVersion`]: the format version is newer than
     ///   this build understands (upgrade gpu-ledger), or 0;
+    /// - [`ErrorKind::Corrupt`] instead when the header fails its checksum but
+    ///   checks out with a version this build reads: the version field is
+    ///   damaged (a bit flip), and the error says so;
     /// - [`ErrorKind::Truncated`]: the input ends inside the header;
     /// - [`ErrorKind::Corrupt`]: the header fails its checksum or holds
     ///   impossible values;
@@ -197,7 +210,9 @@ impl<R: Read> BinaryReader<R> {
         }
         if n >= 10 {
             let version = u16::from_le_bytes([head[8], head[9]]);
-            check_version(version)?;
+            if let Err(error) = check_version(version) {
+                return Err(damaged_version(&mut input).unwrap_or(error));
+            }
         }
         if n < HEADER_FIXED {
             return Err(truncated_header(n, HEADER_FIXED));
@@ -229,17 +244,7 @@ impl<R: Read> BinaryReader<R> {
             return Err(truncated_header(n, total));
         }
         let head = &input.available()[..total];
-        let (stored, computed) = header_crcs(head, crc_at);
-        if stored != computed {
-            return Err(Error::new(
-                ErrorKind::Corrupt,
-                format!(
-                    "trace header checksum mismatch over bytes 0..{crc_at}: \
-                     stored {stored:08x}, computed {computed:08x}"
-                ),
-            )
-            .at(crc_at as u64));
-        }
+        header_checksum(head)?;
         let info = stream_info(head, crc_at);
         input.consume(total);
         Ok(Self {
@@ -706,6 +711,61 @@ fn check_version(version: u16) -> Result<(), Error> {
         .at(8));
     }
     Ok(())
+}
+
+/// When a header whose version this build refuses fails its checksum but checks
+/// out with a version this build reads, the error saying the version field is
+/// damaged. `None` otherwise: a trace from a newer gpu-ledger (whose header may
+/// have another layout) asks for an upgrade.
+fn damaged_version<R: Read>(input: &mut Input<R>) -> Option<Error> {
+    if input.fill(HEADER_FIXED).ok()? < HEADER_FIXED {
+        return None;
+    }
+    let head = input.available();
+    let body_len = u32::from_le_bytes([head[12], head[13], head[14], head[15]]) as usize;
+    if !(HEADER_BODY_MIN..=MAX_HEADER_BODY).contains(&body_len) {
+        return None;
+    }
+    let crc_at = HEADER_FIXED + body_len;
+    if input.fill(crc_at + 4).ok()? < crc_at + 4 {
+        return None;
+    }
+    // The error is about the version field (byte 8) only when another version checks out.
+    header_checksum(&input.available()[..crc_at + 4])
+        .err()
+        .filter(|e| e.offset() == Some(8))
+}
+
+/// Checks the checksum of `head`, a whole header (its checksum last); the error
+/// names the version field when the header checks out with another version
+/// this build reads in it (a bit flip there, not another version).
+fn header_checksum(head: &[u8]) -> Result<(), Error> {
+    let crc_at = head.len() - 4;
+    let (stored, computed) = header_crcs(head, crc_at);
+    if stored == computed {
+        return Ok(());
+    }
+    let message = format!(
+        "trace header checksum mismatch over bytes 0..{crc_at}: stored {stored:08x}, \
+         computed {computed:08x}"
+    );
+    let version = u16::from_le_bytes([head[8], head[9]]);
+    let mut patched = head[..crc_at].to_vec();
+    let known = (1..=VERSION).filter(|v| *v != version).find(|v| {
+        patched[8..10].copy_from_slice(&v.to_le_bytes());
+        crc32fast::hash(&patched) == stored
+    });
+    Err(match known {
+        Some(known) => Error::new(
+            ErrorKind::Corrupt,
+            format!(
+                "{message}; the version field at byte 8 reads {version}, but the header checks \
+                 out as version {known}: the field is damaged, not newer"
+            ),
+        )
+        .at(8),
+        None => Error::new(ErrorKind::Corrupt, message).at(crc_at as u64),
+    })
 }
 
 fn truncated_header(len: usize, expected: usize) -> Error {

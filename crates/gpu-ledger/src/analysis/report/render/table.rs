@@ -2,7 +2,13 @@
 //!
 //! A column whose cells all look like numbers (or `-`) is right-aligned, any other
 //! column left-aligned; widths come from the widest cell. Output depends only on
-//! the cells, so the same rows always render to the same bytes.
+//! the cells, so the same rows always render to the same bytes. Cells are
+//! untrusted (names come from the input): each is escaped ([`crate::text`]), so a
+//! row is always one line.
+
+use std::borrow::Cow;
+
+use crate::text::escape;
 
 /// A table under construction.
 #[derive(Clone, Debug, Default)]
@@ -20,9 +26,15 @@ impl Table {
         }
     }
 
-    /// Appends a row (missing cells are blank, extra cells dropped).
+    /// Appends a row (missing cells are blank, extra cells dropped), each cell
+    /// escaped.
     pub(crate) fn row(&mut self, mut cells: Vec<String>) {
         cells.resize(self.headers.len(), String::new());
+        for cell in &mut cells {
+            if let Cow::Owned(escaped) = escape(cell) {
+                *cell = escaped;
+            }
+        }
         self.rows.push(cells);
     }
 
@@ -90,5 +102,15 @@ mod tests {
             "  Fence             3\n",
         );
         assert_eq!(t.render(2), expected);
+    }
+
+    #[test]
+    fn a_cell_never_breaks_its_row() {
+        let mut t = Table::new(&["name", "count"]);
+        t.row(vec!["Evil\n  PASS fake".into(), "1".into()]);
+        assert_eq!(
+            t.render(0),
+            "name               count\nEvil\\n  PASS fake      1\n"
+        );
     }
 }

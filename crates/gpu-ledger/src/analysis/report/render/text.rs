@@ -6,7 +6,8 @@
 //! and lost events. Times are milliseconds of stream time with three decimals,
 //! owner keys are hexadecimal, and rows are in the report's (sorted) order, so the
 //! same report always renders to the same text. It never reads anything but the
-//! report.
+//! report, and every string of the report it prints (names, sentences that quote
+//! them) goes through [`crate::text`], so only the renderer breaks lines.
 
 use std::fmt::Write as _;
 
@@ -16,6 +17,7 @@ use crate::analysis::report::numbers::{fixed3, ms};
 use crate::analysis::report::schema::Report;
 use crate::analysis::report::schema::guardrails::{Guardrail, Severity};
 use crate::analysis::report::schema::sections::{PacketCount, WindowReport};
+use crate::text::Escaped;
 use crate::time::time_base;
 
 use super::table::Table;
@@ -88,7 +90,7 @@ impl Report {
         let mut out = String::new();
         let _ = write!(out, "gpu-ledger report: {} events", self.totals.events);
         if !self.stream.source.is_empty() {
-            let _ = write!(out, " from {:?}", self.stream.source);
+            let _ = write!(out, " from \"{}\"", Escaped(&self.stream.source));
         }
         if let Some(w) = &self.window_filter {
             let _ = write!(out, ", {w} window only");
@@ -101,7 +103,7 @@ impl Report {
             &self
                 .headline
                 .iter()
-                .map(|h| format!("  {h}\n"))
+                .map(|h| format!("  {}\n", Escaped(h)))
                 .collect::<String>(),
         );
         section(
@@ -189,7 +191,7 @@ impl Report {
         let body = format!(
             "{}  startup: {}\n  totals: created {}, destroyed {}, presented {}, churn ratio {}, live at end {}\n",
             table.render(2),
-            s.note,
+            Escaped(&s.note),
             self.totals.created,
             self.totals.destroyed,
             self.totals.presented,
@@ -635,8 +637,8 @@ impl Report {
         let body = format!(
             "  K={} clean presents; transient owner kinds [{}]; per-frame types [{}]\n  short-lived: N={} packets or X={:.3} ms; recreate loop: R={} within T={:.3} ms\n  bursts: {:.3} ms buckets, top {}; lane window W={} packets; top {} contributors\n  causes: rebuild within {:.3} ms, replaced/look-ahead within {:.3} ms; candidate pool: >= {} hits\n  guardrails: recreate-churn <= {} keys; queue destroys <= {:.3}x presents; destroy-in-flight <= {} (refs kept per packet: {}); error findings <= {}\n",
             d.stable_presents,
-            d.transient_owner_kinds.join(", "),
-            d.per_frame_types.join(", "),
+            Escaped(&d.transient_owner_kinds.join(", ")),
+            Escaped(&d.per_frame_types.join(", ")),
             d.short_lived_packets,
             d.short_lived_ms,
             d.recreate_loop_count,
@@ -674,11 +676,11 @@ pub(crate) fn guardrails_text(guardrails: &[Guardrail]) -> String {
             "  {status}  {:<id_width$}  {:<7}  {}",
             g.id,
             g.severity.name(),
-            g.message
+            Escaped(&g.message)
         );
         if !g.passed {
             for item in &g.evidence.items {
-                let _ = writeln!(out, "        #{} {}", item.seq, item.what);
+                let _ = writeln!(out, "        #{} {}", item.seq, Escaped(&item.what));
             }
         }
     }
