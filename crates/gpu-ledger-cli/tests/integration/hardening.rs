@@ -491,9 +491,16 @@ fn names_with_control_characters_never_forge_a_line_of_any_text_output() {
         dir.path().join(case),
     )
     .unwrap();
-    // The path and a log line are untrusted too.
+    // The path, a log line and another checker's message are untrusted too.
     let forged_path = "x\nGuardrails: 0 of 3 failed\n.jsonl";
     std::fs::copy(dir.path().join(case), dir.path().join(forged_path)).unwrap();
+    let mut with_finding = std::fs::read_to_string(dir.path().join(case)).unwrap();
+    with_finding.push_str(
+        "{\"type\":\"event\",\"t_ns\":2100000,\"thread\":0,\"event\":\"finding\",\
+         \"severity\":\"error\",\"code\":\"VUID\\n  PASS fake\",\
+         \"message\":\"in use\\nGuardrails: 0 of 3 failed\\u001b[2J\"}\n",
+    );
+    std::fs::write(dir.path().join("finding.jsonl"), with_finding).unwrap();
     std::fs::write(
         dir.path().join("esc.log"),
         "[OmegaWTKGPU] ts=1781982131501 event=Create type=Esc\u{1b}[2J ownerKind=Own\u{202e}er \
@@ -503,6 +510,9 @@ fn names_with_control_characters_never_forge_a_line_of_any_text_output() {
     .unwrap();
     let commands: Vec<Vec<&str>> = vec![
         vec!["report", case],
+        vec!["report", "finding.jsonl"],
+        vec!["check", "finding.jsonl"],
+        vec!["timeline", "finding.jsonl"],
         vec!["report", forged_path],
         vec!["report", "esc.log"],
         vec!["check", case],

@@ -615,7 +615,8 @@ impl Report {
                     opt(e.resource_id),
                     packet,
                 ]);
-                let _ = writeln!(messages, "    #{}: {}", e.seq, clipped(&e.message, 300));
+                let message = clipped(&e.message, 300);
+                let _ = writeln!(messages, "    #{}: {}", e.seq, Escaped(&message));
             }
             let _ = write!(body, "  examples:\n{}  messages:\n{messages}", ex.render(2));
         }
