@@ -3,9 +3,10 @@
 //! Real processes, real files, real pipes and FIFOs; the tester's case files are
 //! copied under `crates/gpu-ledger/tests/data/hardening/`.
 
-use std::io::Write as _;
+use std::io::{Read, Write as _};
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
@@ -45,6 +46,49 @@ fn piped(command: &mut Command, input: Vec<u8>) -> Output {
     let output = child.wait_with_output().unwrap();
     writer.join().unwrap();
     output
+}
+
+/// Waits for `child`, reading its output as it comes; kills it and fails when it
+/// runs past `limit` (a second pass over a FIFO used to wait for a writer forever).
+fn finish_within(mut child: Child, limit: Duration, what: &str) -> Output {
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_end(&mut bytes).unwrap();
+            }
+            bytes
+        })
+    };
+    let out = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let err = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!("{what} still ran after {limit:?}: it waits for input it already read");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: out.join().unwrap(),
+        stderr: err.join().unwrap(),
+    }
 }
 
 /// A renderer log of `pairs` create/destroy pairs with chatter between them:
@@ -254,7 +298,7 @@ fn commands_that_read_twice_read_a_fifo_whole_both_times() {
             .unwrap()
             .write_all(&trace)
             .unwrap();
-        let output = child.wait_with_output().unwrap();
+        let output = finish_within(child, Duration::from_secs(120), command);
         assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
         assert_eq!(
             stdout(&output).replace("  fifo (binary-trace)", "  s.gltrace (binary-trace)"),
