@@ -51,7 +51,8 @@ pub enum ErrorKind {
     /// would be silent data loss: a name longer than
     /// [`MAX_NAME_LEN`](crate::format::MAX_NAME_LEN) handed to a trace writer
     /// (which then stops writing), a synthetic workload asked for fewer events
-    /// than its shape needs.
+    /// than its shape needs (or a shape it would round up), an output that is
+    /// one of the inputs.
     InvalidInput,
 }
 

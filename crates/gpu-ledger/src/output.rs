@@ -1,15 +1,17 @@
 //! Any output file, written whole or not at all: [`OutputFile`], and
 //! [`same_file`] to tell when an output would be one of the inputs.
 //!
-//! Every file gpu-ledger writes (a trace from `export`, `synth`, `demo`, the
-//! toggles' and the C API's host sink, an image) goes through [`OutputFile`]: it
-//! writes a temporary file beside the target and renames it over the target only
-//! when the caller [commits](OutputFile::commit), so a run that fails (an
-//! unreadable input, a full disk, a crash) never leaves a half-written or empty
-//! file where an earlier one was. Targets that are not regular files (`/dev/null`,
-//! a FIFO, a terminal) are written directly, since they cannot be replaced. This
-//! module never deletes or replaces anything but its own temporary file and the
-//! target it was given.
+//! Every file gpu-ledger writes (a trace from `export`, `synth` or `demo`, an
+//! image) goes through [`OutputFile`]: it writes a temporary file beside the
+//! target and renames it over the target only when the caller
+//! [commits](OutputFile::commit), so a run that fails (an unreadable input, a full
+//! disk, a crash) never leaves a half-written or empty file where an earlier one
+//! was. Targets that are not regular files (`/dev/null`, a FIFO, a terminal) are
+//! written directly, since they cannot be replaced. The one exception is a live
+//! recording (the toggles' and the C API's host sink, [`OutputFile::live`]),
+//! whose trace is read at its path while it grows and after a crash. This module
+//! never deletes or replaces anything but its own temporary file and the target
+//! it was given.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufWriter, Write};
@@ -26,8 +28,7 @@ const WRITE_BUFFER: usize = 1 << 16;
 /// exists and is not a regular file is written in place.
 ///
 /// A process killed while writing leaves the temporary file, never a damaged
-/// target: traces recorded by a host that crashed are found there, readable up
-/// to their last whole block.
+/// target.
 ///
 /// # Example
 /// ```
@@ -89,6 +90,19 @@ impl OutputFile {
         let (file, temp) = create_beside(&target)
             .map_err(|e| named(Error::io("cannot create the output file", e)))?;
         Ok(Self::new(path, target, file, Some(temp)))
+    }
+
+    /// Starts writing the file at `path` in place, as [`File::create`] does, for
+    /// a live recording: its trace is read while it grows (`tail`, a script
+    /// waiting for an event) and must be at its path after a crash. An earlier
+    /// file there is replaced at once; [`commit`](Self::commit) only flushes.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`], naming the path, when it cannot be created.
+    pub fn live(path: &Path) -> Result<Self, Error> {
+        let file = File::create(path)
+            .map_err(|e| Error::io("cannot create the output file", e).with_path(path))?;
+        Ok(Self::new(path, path.to_path_buf(), file, None))
     }
 
     fn new(path: &Path, target: PathBuf, file: File, temp: Option<PathBuf>) -> Self {
@@ -253,7 +267,7 @@ fn resolve_link(path: &Path) -> PathBuf {
 /// as `out`.
 ///
 /// # Errors
-/// [`ErrorKind::Unsupported`], naming both paths.
+/// [`ErrorKind::InvalidInput`], naming both paths.
 ///
 /// # Example
 /// ```
@@ -283,7 +297,7 @@ pub fn check_not_an_input(out: &Path, inputs: &[&Path]) -> Result<(), Error> {
         };
         if same_file(out_file, in_file) {
             return Err(Error::new(
-                ErrorKind::Unsupported,
+                ErrorKind::InvalidInput,
                 format!(
                     "the output is the input {} (the same file): writing it would destroy \
                      what is being read; give another output path",

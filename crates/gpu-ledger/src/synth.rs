@@ -79,18 +79,42 @@ impl SynthConfig {
         self.min_events_locked()
     }
 
-    /// Checks that the workload can have [`Self::events`] events.
+    /// Checks that the workload has the shape asked for: at least one lane, room
+    /// for one visual per lane in `live`, and [`Self::events`] events.
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidInput`] when `events` is below [`Self::min_events`],
-    /// naming both.
+    /// [`ErrorKind::InvalidInput`] when `lanes` is 0, when `live` is below
+    /// `lanes` × 5 (one visual's resources per lane: the generator would keep
+    /// more alive than asked), or when `events` is below [`Self::min_events`];
+    /// each names the values.
     pub fn check(&self) -> Result<(), Error> {
         let _one_at_a_time = ONE_RUN_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         self.check_locked()
     }
 
     fn check_locked(&self) -> Result<(), Error> {
+        // Refused, never rounded up: the trace would not be what was asked for.
+        if self.lanes == 0 {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                "a synthetic workload of 0 lanes has no packets: ask for at least 1 lane",
+            ));
+        }
+        let smallest = u64::from(self.lanes) * VISUAL_TYPES.len() as u64;
+        if u64::from(self.live) < smallest {
+            return Err(Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "a synthetic workload of {} lanes keeps at least {smallest} resources live \
+                     (one visual of {} resources per lane), but at most {} were asked for: ask \
+                     for at least {smallest} live resources, or for fewer lanes",
+                    self.lanes,
+                    VISUAL_TYPES.len(),
+                    self.live
+                ),
+            ));
+        }
         let min = self.min_events_locked();
         if self.events >= min {
             return Ok(());
@@ -101,9 +125,7 @@ impl SynthConfig {
                 "a synthetic workload of {} lanes and {} live resources takes at least {min} \
                  events (its startup storm and teardown), but {} were asked for: ask for at \
                  least {min}, or for fewer lanes or live resources",
-                self.lanes.max(1),
-                self.live,
-                self.events
+                self.lanes, self.live, self.events
             ),
         ))
     }

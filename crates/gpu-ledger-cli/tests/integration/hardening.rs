@@ -513,6 +513,52 @@ fn graph_refuses_a_time_out_of_range_saying_why() {
     );
 }
 
+/// `synth --lanes 0` wrote a trace of 1 lane, and `--live` below one visual per
+/// lane kept more resources alive than asked: both are refused, and nothing is
+/// written.
+#[test]
+fn synth_refuses_a_shape_it_would_round_up() {
+    let dir = tempfile::tempdir().unwrap();
+    for (args, message) in [
+        (
+            ["--lanes", "0", "--live", "1000"],
+            "gpu-ledger: a synthetic workload of 0 lanes has no packets: ask for at least 1 \
+             lane\n",
+        ),
+        (
+            ["--lanes", "3", "--live", "14"],
+            "gpu-ledger: a synthetic workload of 3 lanes keeps at least 15 resources live (one \
+             visual of 5 resources per lane), but at most 14 were asked for: ask for at least 15 \
+             live resources, or for fewer lanes\n",
+        ),
+    ] {
+        let output = run(
+            gpu_ledger(dir.path())
+                .args(["synth", "--events", "30000", "--out", "s.gltrace"])
+                .args(args),
+            2,
+        );
+        assert_eq!(stderr(&output), message, "{args:?}");
+        assert!(listing(dir.path()).is_empty(), "{args:?} wrote a file");
+    }
+    let doc = run_json(gpu_ledger(dir.path()).args([
+        "synth",
+        "--events",
+        "30000",
+        "--lanes",
+        "3",
+        "--live",
+        "15",
+        "--out",
+        "s.gltrace",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(doc["lost_events"], 0);
+    let graph = run_json(gpu_ledger(dir.path()).args(["graph", "s.gltrace", "--format", "json"]));
+    assert!(graph["live"].as_u64().unwrap() <= 15, "{}", graph["live"]);
+}
+
 // Item 12: names from an input never forge a line.
 
 /// Bytes a terminal acts on: every control character but the line feed.

@@ -192,11 +192,34 @@ impl TraceWriter<OutputFile> {
         format: Option<TraceFormat>,
         policy: BlockPolicy,
     ) -> Result<Self, Error> {
+        Self::file(path, format, policy, OutputFile::create)
+    }
+
+    /// [`TraceWriter::create`] for a live recording: the trace is written at
+    /// `path` as it grows ([`OutputFile::live`]), readable there while the
+    /// recorder runs and after a crash; an earlier file there is replaced at once.
+    ///
+    /// # Errors
+    /// As [`TraceWriter::create`].
+    pub fn create_live(
+        path: &Path,
+        format: Option<TraceFormat>,
+        policy: BlockPolicy,
+    ) -> Result<Self, Error> {
+        Self::file(path, format, policy, OutputFile::live)
+    }
+
+    fn file(
+        path: &Path,
+        format: Option<TraceFormat>,
+        policy: BlockPolicy,
+        open: fn(&Path) -> Result<OutputFile, Error>,
+    ) -> Result<Self, Error> {
         let format = format.unwrap_or_else(|| TraceFormat::for_path(path));
         if format == TraceFormat::JsonLines && !cfg!(feature = "json") {
             return Err(json_unsupported().with_path(path));
         }
-        let mut writer = Self::new(OutputFile::create(path)?, format, policy)?;
+        let mut writer = Self::new(open(path)?, format, policy)?;
         writer.path = Some(path.to_path_buf());
         Ok(writer)
     }

@@ -6,11 +6,11 @@
 //! ([`crate::toggle::start`]) and the C API alike. It never prints except into
 //! the summary writer the host handed it.
 //!
-//! The trace is an [`OutputFile`]: while the host runs it is written beside its
-//! path (`<path>.<8 hex digits>.partial`) and it replaces the path when the sink is
-//! finished or dropped, so an earlier trace of the same name survives until the
-//! new one is whole. A host that dies first leaves the partial file, readable up
-//! to its last whole block.
+//! Unlike every other output, the trace is written at its path as it grows
+//! ([`TraceWriter::create_live`]): it is read while the host runs (`tail`, a
+//! script waiting for a present) and must be found there, whole up to its last
+//! block, after a crash. Default paths carry the process start time, so one run
+//! does not replace another's trace.
 
 use std::io::Write;
 use std::path::Path;
@@ -33,7 +33,6 @@ use crate::output::OutputFile;
 /// let path = dir.path().join("run.gltrace");
 /// let mut sink = HostSink::open(Some(&path), None)?;
 /// sink.on_flush();
-/// assert!(!path.exists(), "written beside its path while the host runs");
 /// sink.finish()?;
 /// assert!(std::fs::metadata(&path)?.len() > 0, "the header is written");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -41,8 +40,6 @@ use crate::output::OutputFile;
 pub struct HostSink {
     trace: Option<TraceWriter<OutputFile>>,
     summary: Option<StartupReport>,
-    /// The first error closing the trace at the end of the stream, for [`HostSink::finish`].
-    error: Option<Error>,
 }
 
 impl HostSink {
@@ -59,15 +56,11 @@ impl HostSink {
         summary: Option<Box<dyn Write + Send>>,
     ) -> Result<Self, Error> {
         let trace = trace
-            .map(|path| TraceWriter::create(path, None, BlockPolicy::default()))
+            .map(|path| TraceWriter::create_live(path, None, BlockPolicy::default()))
             .transpose()?;
         let summary =
             summary.map(|out| StartupReport::new(Analyzer::new(Definitions::default()), out));
-        Ok(Self {
-            trace,
-            summary,
-            error: None,
-        })
+        Ok(Self { trace, summary })
     }
 
     /// Whether it writes nothing at all.
@@ -75,28 +68,18 @@ impl HostSink {
         self.trace.is_none() && self.summary.is_none()
     }
 
-    /// Writes the summary if it is still due, closes the trace and moves it to
-    /// its path, and returns the trace writer's first error. Idempotent after
-    /// [`EventSink::on_finish`] (the end of the stream does all this already;
-    /// dropping the sink too, ignoring errors).
+    /// Writes the summary if it is still due, closes the trace, and returns the
+    /// trace writer's first error. Idempotent after [`EventSink::on_finish`].
     ///
     /// # Errors
-    /// The first error writing, flushing or moving the trace
-    /// ([`crate::ErrorKind::Io`], naming the path).
+    /// The first error writing or flushing the trace ([`crate::ErrorKind::Io`]).
     pub fn finish(mut self) -> Result<(), Error> {
         if let Some(summary) = &mut self.summary {
             summary.on_finish();
         }
-        self.close_trace();
-        self.error.take().map_or(Ok(()), Err)
-    }
-
-    /// Closes the trace and moves it to its path, once; keeps the first error.
-    fn close_trace(&mut self) {
-        if let Some(writer) = self.trace.take()
-            && let Err(error) = writer.finish().and_then(OutputFile::commit)
-        {
-            self.error.get_or_insert(error);
+        match self.trace.take() {
+            Some(writer) => writer.finish().map(drop),
+            None => Ok(()),
         }
     }
 
@@ -125,9 +108,6 @@ impl EventSink for HostSink {
     }
     fn on_finish(&mut self) {
         self.each(|sink| sink.on_finish());
-        // The stream is over: the trace is whole, so it takes its path now, not
-        // when (or if) the host gets around to dropping the sink.
-        self.close_trace();
     }
 }
 
@@ -137,12 +117,5 @@ impl std::fmt::Debug for HostSink {
             .field("trace", &self.trace.is_some())
             .field("summary", &self.summary)
             .finish()
-    }
-}
-
-impl Drop for HostSink {
-    /// A host that drops its ledger without finishing it keeps its trace.
-    fn drop(&mut self) {
-        self.close_trace();
     }
 }
