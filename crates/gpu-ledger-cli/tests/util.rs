@@ -2,7 +2,7 @@
 //! needed to understand a failure dumped: the command, status, stdout and stderr.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 
 /// The binary under test, built by cargo for this test run.
 pub(crate) fn gpu_ledger(dir: &Path) -> Command {
@@ -16,6 +16,16 @@ pub(crate) fn core_fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../gpu-ledger/tests/data")
         .join(name)
+}
+
+/// Starts `command` with its stdin, stdout and stderr on real pipes.
+pub(crate) fn spawn_piped(command: &mut Command) -> Child {
+    command
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the gpu-ledger binary runs")
 }
 
 /// Runs `command`, asserting its exit code.

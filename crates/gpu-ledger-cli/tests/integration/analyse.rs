@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{core_fixture, gpu_ledger, run, run_json, stderr, stdout};
+use crate::util::{core_fixture, gpu_ledger, run, run_json, spawn_piped, stderr, stdout};
 
 /// Writes a synthetic trace and returns the generator's own summary.
 fn synth(dir: &Path, name: &str, events: u64) -> Value {
@@ -301,37 +301,42 @@ fn report_names_a_missing_block_and_the_events_it_held() {
     assert!(stderr(&output).contains(&warning), "{}", stderr(&output));
 }
 
-/// Issue 9, item 9: a JSON Lines header that reaches a pipe in two writes is
-/// still a trace (one read used to see only the first part, and the input
-/// was taken for a log).
+/// Issue 9, items 9 and 2: a JSON Lines header that reaches a pipe in two writes
+/// is still a trace (one read used to see only the first part, and the input
+/// was taken for a log), through `/dev/stdin` and `-`, and for every pass of a
+/// command that reads its input twice (`timeline`).
 #[test]
 fn report_recognises_a_header_that_arrives_through_a_pipe_in_two_writes() {
     use std::io::Write;
-    use std::process::Stdio;
 
     let dir = tempfile::tempdir().unwrap();
     let header = "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1,\"start_unix_ns\":0,\"source\":\"pipe\"}\n";
     let events = "{\"type\":\"event\",\"t_ns\":1,\"event\":\"create\",\"id\":1,\"resource_type\":\"Texture\",\"owner_kind\":\"RootVisual\",\"owner_key\":1}\n\
                   {\"type\":\"event\",\"t_ns\":2,\"event\":\"destroy\",\"id\":1,\"resource_type\":\"Texture\",\"owner_kind\":\"RootVisual\",\"owner_key\":1}\n";
-    let mut child = gpu_ledger(dir.path())
-        .args(["report", "/dev/stdin", "--format", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(&header.as_bytes()[..20]).unwrap();
-    stdin.flush().unwrap();
-    // Long enough for the reader to see the first write on its own.
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    stdin.write_all(&header.as_bytes()[20..]).unwrap();
-    stdin.write_all(events.as_bytes()).unwrap();
-    drop(stdin);
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(report["input"]["kind"], "jsonl-trace");
-    assert_eq!(report["totals"]["events"], 2);
-    assert_eq!(report["totals"]["created"], 1);
+    for (command, path) in [("report", "/dev/stdin"), ("timeline", "-")] {
+        let mut child =
+            spawn_piped(gpu_ledger(dir.path()).args([command, path, "--format", "json"]));
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(&header.as_bytes()[..20]).unwrap();
+        stdin.flush().unwrap();
+        // Long enough for the reader to see the first write on its own.
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        stdin.write_all(&header.as_bytes()[20..]).unwrap();
+        stdin.write_all(events.as_bytes()).unwrap();
+        drop(stdin);
+        let output = child.wait_with_output().unwrap();
+        assert_eq!(
+            output.status.code(),
+            Some(0),
+            "{command} {path}: {}",
+            stderr(&output)
+        );
+        let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
+        assert_eq!(doc["input"]["kind"], "jsonl-trace", "{command} {path}");
+        assert_eq!(doc["input"]["events"], 2, "{command} {path}");
+        match command {
+            "report" => assert_eq!(doc["totals"]["created"], 1),
+            _ => assert_eq!(doc["events"], 2, "the timeline's window holds both events"),
+        }
+    }
 }

@@ -5,12 +5,12 @@
 
 use std::io::{Read, Write as _};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::util::{core_fixture, gpu_ledger, run, run_json, stderr, stdout};
+use crate::util::{core_fixture, gpu_ledger, run, run_json, spawn_piped, stderr, stdout};
 
 fn synth(dir: &Path, name: &str, events: u64) {
     run(
@@ -32,12 +32,7 @@ fn listing(dir: &Path) -> Vec<String> {
 /// Runs `command` with `input` written to its stdin through a real pipe (from
 /// another thread, so a large input cannot deadlock against its output).
 fn piped(command: &mut Command, input: Vec<u8>) -> Output {
-    let mut child = command
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn_piped(command);
     let mut stdin = child.stdin.take().unwrap();
     let writer = std::thread::spawn(move || {
         // A command that fails early closes the pipe: that is its answer, not ours.
@@ -285,12 +280,7 @@ fn commands_that_read_twice_read_a_fifo_whole_both_times() {
     assert!(status.success());
     for command in ["timeline", "graph"] {
         let from_file = stdout(&run(gpu_ledger(dir.path()).args([command, "s.gltrace"]), 0));
-        let child = gpu_ledger(dir.path())
-            .args([command, "fifo"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let child = spawn_piped(gpu_ledger(dir.path()).args([command, "fifo"]));
         // Opening a FIFO for writing waits for its reader: the command.
         std::fs::OpenOptions::new()
             .write(true)
@@ -306,36 +296,6 @@ fn commands_that_read_twice_read_a_fifo_whole_both_times() {
             "{command} read from a FIFO"
         );
     }
-}
-
-/// A JSON Lines header that reaches standard input in two writes is still a
-/// trace, and both passes of `timeline` see all of it.
-#[test]
-fn a_header_in_two_writes_on_stdin_is_a_trace_for_every_pass() {
-    let dir = tempfile::tempdir().unwrap();
-    let header = "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1,\"start_unix_ns\":0,\"source\":\"pipe\"}\n";
-    let events = "{\"type\":\"event\",\"t_ns\":1,\"event\":\"create\",\"id\":1,\"resource_type\":\"Texture\",\"owner_kind\":\"RootVisual\",\"owner_key\":1}\n\
-                  {\"type\":\"event\",\"t_ns\":2,\"event\":\"destroy\",\"id\":1,\"resource_type\":\"Texture\",\"owner_kind\":\"RootVisual\",\"owner_key\":1}\n";
-    let mut child = gpu_ledger(dir.path())
-        .args(["timeline", "-", "--format", "json"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    stdin.write_all(&header.as_bytes()[..20]).unwrap();
-    stdin.flush().unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    stdin.write_all(&header.as_bytes()[20..]).unwrap();
-    stdin.write_all(events.as_bytes()).unwrap();
-    drop(stdin);
-    let output = child.wait_with_output().unwrap();
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    let doc: Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(doc["input"]["kind"], "jsonl-trace");
-    assert_eq!(doc["input"]["events"], 2);
-    assert_eq!(doc["events"], 2, "the timeline's window holds both events");
 }
 
 // Item 11: errors that say what is wrong.
