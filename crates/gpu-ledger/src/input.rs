@@ -131,12 +131,12 @@ impl InputSummary {
             Escaped(&path.display().to_string()),
             self.kind_name()
         );
-        match self {
-            InputSummary::BinaryTrace(s) | InputSummary::JsonLines(s) => {
-                text.push_str(&format!("  {s}\n"));
-            }
-            InputSummary::Log(s) => text.push_str(&format!("  {s}\n")),
-        }
+        // What was read can quote the input (a concatenated trace's source).
+        let read = match self {
+            InputSummary::BinaryTrace(s) | InputSummary::JsonLines(s) => s.to_string(),
+            InputSummary::Log(s) => s.to_string(),
+        };
+        text.push_str(&format!("  {}\n", Escaped(&read)));
         for warning in self.warnings() {
             text.push_str(&format!("  warning: {}\n", Escaped(&warning)));
         }
@@ -540,6 +540,13 @@ impl Input {
         if let Some(error) = self.damaged_magic() {
             return error;
         }
+        if summary.lines == 0 {
+            return Error::new(
+                ErrorKind::Unsupported,
+                "the input is empty (0 bytes): give a trace written by gpu-ledger or a log with \
+                 Omega lines",
+            );
+        }
         Error::new(
             ErrorKind::Unsupported,
             format!(
@@ -583,29 +590,37 @@ impl Input {
         )
     }
 
-    /// What the input holds read as a binary trace with its magic tag and
-    /// version field restored, when they were damaged and restoring them makes
-    /// the header check out: what could still be read. `None` otherwise.
+    /// What the input holds read as a binary trace with its magic tag, version
+    /// and flags restored, when they were damaged and restoring them makes the
+    /// header check out: what could still be read. `None` otherwise.
     fn readable_repaired(&self) -> Option<String> {
-        let head = self.prefix(MAGIC.len() + 2).ok()?;
-        if head.len() < MAGIC.len() + 2 {
+        let head = self.prefix(MAGIC.len() + 4).ok()?;
+        if head.len() < MAGIC.len() + 4 {
             return None;
         }
         for version in 1..=BINARY_VERSION {
             let mut fixed = MAGIC.to_vec();
             fixed.extend_from_slice(&version.to_le_bytes());
-            let restored = match (head[..8] == fixed[..8], head[8..] == fixed[8..]) {
-                (true, true) => return None,
-                (false, true) => "the tag",
-                (true, false) => "the version field",
-                (false, false) => "the tag and the version field",
-            };
+            fixed.extend_from_slice(&[0, 0]);
+            let restored: Vec<&str> = [
+                (0..8, "the tag"),
+                (8..10, "the version"),
+                (10..12, "the flags"),
+            ]
+            .into_iter()
+            .filter(|(bytes, _)| head[bytes.clone()] != fixed[bytes.clone()])
+            .map(|(_, name)| name)
+            .collect();
+            if restored.is_empty() {
+                continue; // these fields are intact: the damage is elsewhere
+            }
             let mut rest = self.pass().ok()?;
             rest.seek(SeekFrom::Start(fixed.len() as u64)).ok()?;
             let input = BufReader::with_capacity(READ_BUFFER, Cursor::new(fixed).chain(rest));
             let Ok(mut reader) = BinaryReader::new(input) else {
                 continue;
             };
+            let restored = restored.join(" and ");
             return Some(match reader.replay(&mut Discard) {
                 Ok(s) => format!(
                     "with {restored} restored its header checks out and it holds {} events{}",
@@ -619,7 +634,38 @@ impl Input {
                 Err(e) => format!("with {restored} restored it still cannot be read: {e}"),
             });
         }
-        None
+        self.readable_past_header()
+    }
+
+    /// What the blocks of a binary trace hold when its header's own fields check
+    /// out but its checksum does not (its start time or source is damaged): the
+    /// header read with its checksum recomputed. `None` for anything else.
+    fn readable_past_header(&self) -> Option<String> {
+        let head = self.prefix(16).ok()?;
+        let version = u16::from_le_bytes([*head.get(8)?, *head.get(9)?]);
+        if head[..8] != MAGIC || !(1..=BINARY_VERSION).contains(&version) || head[10..12] != [0, 0]
+        {
+            return None;
+        }
+        let body = u32::from_le_bytes([head[12], head[13], head[14], head[15]]) as usize;
+        let mut header = self.prefix(16 + body + 4).ok()?;
+        let crc_at = header.len().checked_sub(4).filter(|&at| at == 16 + body)?;
+        let crc = crc32fast::hash(&header[..crc_at]).to_le_bytes();
+        header[crc_at..].copy_from_slice(&crc);
+        let mut rest = self.pass().ok()?;
+        rest.seek(SeekFrom::Start(header.len() as u64)).ok()?;
+        let input = BufReader::with_capacity(READ_BUFFER, Cursor::new(header).chain(rest));
+        let summary = BinaryReader::new(input).ok()?.replay(&mut Discard).ok()?;
+        Some(format!(
+            "its start time, source or checksum is damaged; read past its header, its blocks \
+             hold {} events{}",
+            summary.events,
+            if summary.is_clean() {
+                ""
+            } else {
+                " (and more damage)"
+            }
+        ))
     }
 }
 

@@ -1160,6 +1160,33 @@ fn a_damaged_version_field_is_header_damage_not_a_newer_version() {
     }
 }
 
+/// The same for the flags field, which holds 0 in every version so far.
+#[test]
+fn a_damaged_flags_field_is_header_damage_not_a_newer_feature() {
+    let bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
+    let crc_at = 16 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+    let mut damaged = bytes.clone();
+    damaged[11] ^= 0x40;
+    let err = BinaryReader::new(&damaged[..]).expect_err("damaged header");
+    assert_eq!(err.kind(), ErrorKind::Corrupt, "{err}");
+    assert_eq!(err.offset(), Some(10));
+    assert!(
+        err.to_string().ends_with(
+            "the flags field at byte 10 reads 0x4000, but the header checks out with 0x0000: \
+             the field is damaged, not newer"
+        ),
+        "{err}"
+    );
+    // Flags a newer writer set (the checksum agrees) are unknown flags, as before.
+    let crc = crc32fast::hash(&damaged[..crc_at]).to_le_bytes();
+    damaged[crc_at..crc_at + 4].copy_from_slice(&crc);
+    let err = BinaryReader::new(&damaged[..]).expect_err("unknown flags");
+    assert_eq!(
+        err.to_string(),
+        "unknown trace header flags 0x4000 at byte 10"
+    );
+}
+
 #[test]
 fn newer_jsonl_version_asks_for_an_upgrade() {
     let text = "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":2}\n";

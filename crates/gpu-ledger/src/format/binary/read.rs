@@ -211,7 +211,7 @@ impl<R: Read> BinaryReader<R> {
         if n >= 10 {
             let version = u16::from_le_bytes([head[8], head[9]]);
             if let Err(error) = check_version(version) {
-                return Err(damaged_version(&mut input).unwrap_or(error));
+                return Err(damaged_field(&mut input).unwrap_or(error));
             }
         }
         if n < HEADER_FIXED {
@@ -220,11 +220,12 @@ impl<R: Read> BinaryReader<R> {
         let version = u16::from_le_bytes([head[8], head[9]]);
         let flags = u16::from_le_bytes([head[10], head[11]]);
         if flags != 0 {
-            return Err(Error::new(
+            let error = Error::new(
                 ErrorKind::Corrupt,
                 format!("unknown trace header flags {flags:#06x} at byte 10"),
             )
-            .at(10));
+            .at(10);
+            return Err(damaged_field(&mut input).unwrap_or(error));
         }
         let body_len = u32::from_le_bytes([head[12], head[13], head[14], head[15]]) as usize;
         if !(HEADER_BODY_MIN..=MAX_HEADER_BODY).contains(&body_len) {
@@ -713,11 +714,11 @@ fn check_version(version: u16) -> Result<(), Error> {
     Ok(())
 }
 
-/// When a header whose version this build refuses fails its checksum but checks
-/// out with a version this build reads, the error saying the version field is
-/// damaged. `None` otherwise: a trace from a newer gpu-ledger (whose header may
-/// have another layout) asks for an upgrade.
-fn damaged_version<R: Read>(input: &mut Input<R>) -> Option<Error> {
+/// When a header whose version or flags this build refuses fails its checksum
+/// but checks out with a version this build reads and no flags, the error
+/// saying which field is damaged. `None` otherwise: a trace from a newer
+/// gpu-ledger (whose header may have another layout) asks for an upgrade.
+fn damaged_field<R: Read>(input: &mut Input<R>) -> Option<Error> {
     if input.fill(HEADER_FIXED).ok()? < HEADER_FIXED {
         return None;
     }
@@ -730,15 +731,16 @@ fn damaged_version<R: Read>(input: &mut Input<R>) -> Option<Error> {
     if input.fill(crc_at + 4).ok()? < crc_at + 4 {
         return None;
     }
-    // The error is about the version field (byte 8) only when another version checks out.
+    // The error names a field (at its byte) only when a repair checks out.
     header_checksum(&input.available()[..crc_at + 4])
         .err()
-        .filter(|e| e.offset() == Some(8))
+        .filter(|e| matches!(e.offset(), Some(8 | 10)))
 }
 
-/// Checks the checksum of `head`, a whole header (its checksum last); the error
-/// names the version field when the header checks out with another version
-/// this build reads in it (a bit flip there, not another version).
+/// Checks the checksum of `head`, a whole header (its checksum last). When it
+/// fails but checks out with a version this build reads or with no flags in
+/// their fields (a bit flip there, not another version), the error names the
+/// damaged field, at its byte.
 fn header_checksum(head: &[u8]) -> Result<(), Error> {
     let crc_at = head.len() - 4;
     let (stored, computed) = header_crcs(head, crc_at);
@@ -750,22 +752,43 @@ fn header_checksum(head: &[u8]) -> Result<(), Error> {
          computed {computed:08x}"
     );
     let version = u16::from_le_bytes([head[8], head[9]]);
+    let flags = u16::from_le_bytes([head[10], head[11]]);
     let mut patched = head[..crc_at].to_vec();
-    let known = (1..=VERSION).filter(|v| *v != version).find(|v| {
-        patched[8..10].copy_from_slice(&v.to_le_bytes());
-        crc32fast::hash(&patched) == stored
-    });
-    Err(match known {
-        Some(known) => Error::new(
-            ErrorKind::Corrupt,
-            format!(
-                "{message}; the version field at byte 8 reads {version}, but the header checks \
-                 out as version {known}: the field is damaged, not newer"
-            ),
-        )
-        .at(8),
-        None => Error::new(ErrorKind::Corrupt, message).at(crc_at as u64),
-    })
+    let repair = (1..=VERSION)
+        .chain([version])
+        .flat_map(|v| [(v, 0), (v, flags)])
+        .filter(|&repair| repair != (version, flags))
+        .find(|(v, f)| {
+            patched[8..10].copy_from_slice(&v.to_le_bytes());
+            patched[10..12].copy_from_slice(&f.to_le_bytes());
+            crc32fast::hash(&patched) == stored
+        });
+    let Some((known, no_flags)) = repair else {
+        return Err(Error::new(ErrorKind::Corrupt, message).at(crc_at as u64));
+    };
+    let mut damaged = Vec::new();
+    if known != version {
+        damaged.push(format!(
+            "the version field at byte 8 reads {version}, but the header checks out as \
+             version {known}"
+        ));
+    }
+    if no_flags != flags {
+        damaged.push(format!(
+            "the flags field at byte 10 reads {flags:#06x}, but the header checks out with \
+             {no_flags:#06x}"
+        ));
+    }
+    let what = if damaged.len() == 1 {
+        "the field is damaged, not newer"
+    } else {
+        "the fields are damaged, not newer"
+    };
+    Err(Error::new(
+        ErrorKind::Corrupt,
+        format!("{message}; {}: {what}", damaged.join(", and ")),
+    )
+    .at(if known != version { 8 } else { 10 }))
 }
 
 fn truncated_header(len: usize, expected: usize) -> Error {
