@@ -296,6 +296,19 @@ pub enum PoolAction {
     Evict,
 }
 
+impl PoolAction {
+    /// The action's name, as JSON Lines traces and the Parquet export spell it:
+    /// `pool_hit`, `pool_miss`, `pool_release`, `pool_evict`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            PoolAction::Hit => "pool_hit",
+            PoolAction::Miss => "pool_miss",
+            PoolAction::Release => "pool_release",
+            PoolAction::Evict => "pool_evict",
+        }
+    }
+}
+
 /// A step of a packet's life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 #[non_exhaustive]
@@ -449,6 +462,33 @@ pub enum EventKind {
         /// from a log; `None` for anything else.
         line: Option<u64>,
     },
+}
+
+impl EventKind {
+    /// What the event is, as JSON Lines traces (their `event` field) and the Parquet
+    /// export spell it: a resource action's or a pool action's name, or `packet`,
+    /// `touched`, `marker`, `lost`, `finding`.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::{EventKind, Owner, OwnerKind, PoolAction, ResourceType};
+    ///
+    /// let owner = Owner::new(OwnerKind::Transient, 1);
+    /// let pool = EventKind::Pool { action: PoolAction::Hit, ty: ResourceType::Texture, owner, dims: None };
+    /// assert_eq!(pool.name(), "pool_hit");
+    /// assert_eq!(EventKind::Lost { count: 3 }.name(), "lost");
+    /// ```
+    pub const fn name(&self) -> &'static str {
+        match self {
+            EventKind::Resource { action, .. } => action.name(),
+            EventKind::Pool { action, .. } => action.name(),
+            EventKind::Packet { .. } => "packet",
+            EventKind::Touched { .. } => "touched",
+            EventKind::Marker(_) => "marker",
+            EventKind::Lost { .. } => "lost",
+            EventKind::Finding { .. } => "finding",
+        }
+    }
 }
 
 /// One recorded fact: when, on which thread, and what.

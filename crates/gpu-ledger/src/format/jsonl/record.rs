@@ -270,6 +270,7 @@ pub(super) fn event_out<'a>(event: &Event, book: &'a NameBook) -> EventOut<'a> {
         ty: "event",
         t_ns: event.time_ns,
         thread: event.thread,
+        event: event.kind.name(),
         ..EventOut::default()
     };
     let owner = |out: &mut EventOut<'a>, o: Owner| {
@@ -289,12 +290,11 @@ pub(super) fn event_out<'a>(event: &Event, book: &'a NameBook) -> EventOut<'a> {
     };
     match event.kind {
         EventKind::Resource {
-            action,
             resource,
             dims: d,
             packet: p,
+            ..
         } => {
-            out.event = resource_action_name(action);
             out.id = Some(resource.id.0);
             out.resource_type = Some(set_out(resource.ty, book));
             owner(&mut out, resource.owner);
@@ -304,18 +304,16 @@ pub(super) fn event_out<'a>(event: &Event, book: &'a NameBook) -> EventOut<'a> {
             dims(&mut out, d);
         }
         EventKind::Pool {
-            action,
             ty,
             owner: o,
             dims: d,
+            ..
         } => {
-            out.event = pool_action_name(action);
             out.resource_type = Some(set_out(ty, book));
             owner(&mut out, o);
             dims(&mut out, d);
         }
         EventKind::Packet { packet: p, stage } => {
-            out.event = "packet";
             out.stage = Some(stage.name());
             packet(&mut out, p);
             if let PacketStage::Queued { command_id } = stage {
@@ -326,16 +324,13 @@ pub(super) fn event_out<'a>(event: &Event, book: &'a NameBook) -> EventOut<'a> {
             packet: p,
             resource,
         } => {
-            out.event = "touched";
             packet(&mut out, p);
             out.id = Some(resource.0);
         }
         EventKind::Marker(marker) => {
-            out.event = "marker";
             out.marker = Some(set_out(marker, book));
         }
         EventKind::Lost { count } => {
-            out.event = "lost";
             out.count = Some(count);
         }
         EventKind::Finding {
@@ -346,7 +341,6 @@ pub(super) fn event_out<'a>(event: &Event, book: &'a NameBook) -> EventOut<'a> {
             packet: p,
             line,
         } => {
-            out.event = "finding";
             out.severity = Some(severity.name());
             out.code = Some(set_out(code, book));
             out.message = Some(set_out(message, book));
@@ -358,21 +352,6 @@ pub(super) fn event_out<'a>(event: &Event, book: &'a NameBook) -> EventOut<'a> {
         }
     }
     out
-}
-
-/// The `event` value of a resource action.
-fn resource_action_name(action: ResourceAction) -> &'static str {
-    action.name()
-}
-
-/// The `event` value of a pool action.
-fn pool_action_name(action: PoolAction) -> &'static str {
-    match action {
-        PoolAction::Hit => "pool_hit",
-        PoolAction::Miss => "pool_miss",
-        PoolAction::Release => "pool_release",
-        PoolAction::Evict => "pool_evict",
-    }
 }
 
 /// What an event line is about, from its `event` value.
