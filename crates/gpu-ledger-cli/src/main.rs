@@ -5,6 +5,8 @@
 //! code; nothing here computes anything the library could.
 
 mod cmd;
+#[cfg(feature = "parquet")]
+mod parquet;
 
 use std::process::ExitCode;
 

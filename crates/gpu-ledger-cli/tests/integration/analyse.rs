@@ -340,3 +340,29 @@ fn report_recognises_a_header_that_arrives_through_a_pipe_in_two_writes() {
         }
     }
 }
+
+/// Without the `parquet` feature, Parquet is refused with how to get it, never written
+/// as a binary trace under a `.parquet` name.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn export_to_parquet_in_a_build_without_it_says_how_to_rebuild() {
+    let dir = tempfile::tempdir().unwrap();
+    synth(dir.path(), "s.gltrace", 10_000);
+    for args in [
+        &["-o", "s.parquet"][..],
+        &["--to", "parquet", "-o", "s.out"],
+    ] {
+        let output = run(
+            gpu_ledger(dir.path())
+                .args(["export", "s.gltrace"])
+                .args(args),
+            2,
+        );
+        assert_eq!(
+            stderr(&output),
+            "gpu-ledger: this gpu-ledger was built without Parquet: rebuild it with \
+             `--features parquet` (cargo install gpu-ledger-cli --features parquet)\n"
+        );
+        assert!(!dir.path().join("s.parquet").exists());
+    }
+}

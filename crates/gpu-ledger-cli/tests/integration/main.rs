@@ -16,6 +16,9 @@ mod pictures;
 mod hardening;
 // synth and overhead: the measurement entry points.
 mod measure;
+// export --to parquet, read back by DuckDB.
+#[cfg(feature = "parquet")]
+mod parquet;
 // docs/report-schema.md against every JSON document the commands print.
 mod schema;
 // The main job: the demo compositor on the first GPU adapter.

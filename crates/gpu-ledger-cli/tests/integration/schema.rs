@@ -66,6 +66,12 @@ fn documented() -> Vec<Table> {
             }
             None => {}
             Some(_) if cells.iter().all(|c| c.chars().all(|ch| ch == '-')) => {}
+            // A field only a build with the `parquet` feature prints.
+            Some(_)
+                if cfg!(not(feature = "parquet"))
+                    && cells
+                        .get(2)
+                        .is_some_and(|m| m.starts_with("(feature `parquet`)")) => {}
             Some(table) => {
                 let map = cells.get(1).is_some_and(|ty| ty.contains('→'));
                 for name in code_spans(cells[0]) {
@@ -242,6 +248,15 @@ fn documents(dir: &Path) -> Vec<Value> {
         &["check", "omega-nslog-only.log", "--fail-on", "error"],
         &["export", "s.gltrace", "-o", "e.jsonl"],
         &["export", "s.gltrace", "--to", "perfetto", "-o", "e.pftrace"],
+        #[cfg(feature = "parquet")]
+        &[
+            "export",
+            "s.gltrace",
+            "-o",
+            "e.parquet",
+            "--summary",
+            "e.summary.parquet",
+        ],
         &["overhead", "--rounds", "3", "--round-events", "64"],
     ] {
         docs.push(json(args));
