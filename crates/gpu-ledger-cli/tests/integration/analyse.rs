@@ -361,7 +361,8 @@ fn export_to_parquet_in_a_build_without_it_says_how_to_rebuild() {
         assert_eq!(
             stderr(&output),
             "gpu-ledger: this gpu-ledger was built without Parquet: rebuild it with \
-             `--features parquet` (cargo install gpu-ledger-cli --features parquet)\n"
+             `--features parquet` (cargo install --path crates/gpu-ledger-cli --features \
+             parquet)\n"
         );
         assert!(!dir.path().join("s.parquet").exists());
     }
