@@ -105,6 +105,9 @@ int main(int argc, char** argv) {
     std::error_code ec;
     GlConfig config = gpu_ledger::config(argv[1]);
     config.source = "record-cpp";
+    // The renderer frees through an API that waits for the GPU (Metal, WebGPU):
+    // reports then accept a destroy after submit.
+    config.release_model = GL_RELEASE_DEFERRED;
     gpu_ledger::Ledger ledger = gpu_ledger::Ledger::start(config, ec);
     if (failed(ec, "gl_ledger_start")) {
         return 1;

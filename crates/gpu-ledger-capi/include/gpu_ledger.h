@@ -87,6 +87,26 @@ typedef struct GlLedger GlLedger;
 typedef int32_t GlStatus;
 
 /**
+ * How the graphics API a host drives frees what it destroys: a `GL_RELEASE_*` constant.
+ */
+typedef uint32_t GlReleaseModel;
+
+/**
+ * One resource type's release model (see [`GlConfig::release_by_type`]).
+ */
+typedef struct GlTypeRelease {
+    /**
+     * The type's name as reports print it (`"Texture"`, `"StagingBuffer"`):
+     * NUL-terminated UTF-8, read during the call only.
+     */
+    const char *type_name;
+    /**
+     * `GL_RELEASE_IMMEDIATE` or `GL_RELEASE_DEFERRED`.
+     */
+    GlReleaseModel model;
+} GlTypeRelease;
+
+/**
  * How [`gl_ledger_start`] records. Fill it with [`gl_config_default`] first,
  * then set `path`; zero and NULL fields take their defaults.
  */
@@ -113,6 +133,22 @@ typedef struct GlConfig {
      * (2000); at most [`GL_MAX_DRAIN_INTERVAL_US`].
      */
     uint32_t drain_interval_us;
+    /**
+     * How the graphics API the host drives frees what it destroys, declared in
+     * the trace header so that reports apply the right destroy checks:
+     * `GL_RELEASE_IMMEDIATE` (Vulkan, D3D12 native objects), `GL_RELEASE_DEFERRED`
+     * (Metal, WebGPU) or `GL_RELEASE_NOT_DECLARED` (0, the default).
+     */
+    GlReleaseModel release_model;
+    /**
+     * Resource types whose model differs from `release_model`: NULL, or an array
+     * of `release_by_type_count` entries. Read during the call only.
+     */
+    const struct GlTypeRelease *release_by_type;
+    /**
+     * How many entries `release_by_type` holds.
+     */
+    uint32_t release_by_type_count;
 } GlConfig;
 
 /**
@@ -120,7 +156,8 @@ typedef struct GlConfig {
  */
 typedef struct GlFinishStats {
     /**
-     * Events that reached the trace, loss reports included.
+     * Events that reached the trace, loss reports and the clean-end marker that
+     * ends every finished trace included.
      */
     uint64_t events;
     /**
@@ -273,6 +310,24 @@ typedef uint32_t GlStage;
  * source, a recreate loop or an `owner-removed` cause.
  */
 #define GL_OWNER_UNKNOWN 4
+
+/**
+ * Not declared (the default): reports check destroys as for
+ * [`GL_RELEASE_IMMEDIATE`] but report a destroy in flight as a warning.
+ */
+#define GL_RELEASE_NOT_DECLARED 0
+
+/**
+ * Freed at the destroy call (Vulkan `vkDestroy*`, D3D12 native release): a
+ * destroy while submitted GPU work still references the object is an error.
+ */
+#define GL_RELEASE_IMMEDIATE 1
+
+/**
+ * A destroy is a release and freeing waits for the GPU (Metal, WebGPU, engines
+ * that queue frees): destroying after submit is legal.
+ */
+#define GL_RELEASE_DEFERRED 2
 
 /**
  * Submitted to the GPU.

@@ -54,6 +54,19 @@ pub const GL_OWNER_TRANSIENT: GlOwnerCode = 3;
 /// source, a recreate loop or an `owner-removed` cause.
 pub const GL_OWNER_UNKNOWN: GlOwnerCode = 4;
 
+/// How the graphics API a host drives frees what it destroys: a `GL_RELEASE_*` constant.
+pub type GlReleaseModel = u32;
+
+/// Not declared (the default): reports check destroys as for
+/// [`GL_RELEASE_IMMEDIATE`] but report a destroy in flight as a warning.
+pub const GL_RELEASE_NOT_DECLARED: GlReleaseModel = 0;
+/// Freed at the destroy call (Vulkan `vkDestroy*`, D3D12 native release): a
+/// destroy while submitted GPU work still references the object is an error.
+pub const GL_RELEASE_IMMEDIATE: GlReleaseModel = 1;
+/// A destroy is a release and freeing waits for the GPU (Metal, WebGPU, engines
+/// that queue frees): destroying after submit is legal.
+pub const GL_RELEASE_DEFERRED: GlReleaseModel = 2;
+
 /// Codes at or above this value are interned names; below it, well-known values.
 pub const GL_FIRST_NAME_CODE: u32 = 64;
 

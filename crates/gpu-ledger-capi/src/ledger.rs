@@ -16,9 +16,11 @@ use std::time::Duration;
 
 use gpu_ledger::format::MAX_SOURCE_LEN;
 use gpu_ledger::toggle::{DEFAULT_PREFIX, HostSink, Toggles};
-use gpu_ledger::{Ledger, LedgerConfig};
+use gpu_ledger::{Ledger, LedgerConfig, ReleaseModel, ReleaseModels};
 
-use crate::codes::Codes;
+use crate::codes::{
+    Codes, GL_RELEASE_DEFERRED, GL_RELEASE_IMMEDIATE, GL_RELEASE_NOT_DECLARED, GlReleaseModel,
+};
 
 use crate::status::{
     GL_ERR_INVALID_ARGUMENT, GL_ERR_IO, GL_OK, GlStatus, c_str, fail, finished, guard, invalid,
@@ -159,6 +161,27 @@ pub struct GlConfig {
     /// How often the drain thread wakes, in microseconds; 0 for the default
     /// (2000); at most [`GL_MAX_DRAIN_INTERVAL_US`].
     pub drain_interval_us: u32,
+    /// How the graphics API the host drives frees what it destroys, declared in
+    /// the trace header so that reports apply the right destroy checks:
+    /// `GL_RELEASE_IMMEDIATE` (Vulkan, D3D12 native objects), `GL_RELEASE_DEFERRED`
+    /// (Metal, WebGPU) or `GL_RELEASE_NOT_DECLARED` (0, the default).
+    pub release_model: GlReleaseModel,
+    /// Resource types whose model differs from `release_model`: NULL, or an array
+    /// of `release_by_type_count` entries. Read during the call only.
+    pub release_by_type: *const GlTypeRelease,
+    /// How many entries `release_by_type` holds.
+    pub release_by_type_count: u32,
+}
+
+/// One resource type's release model (see [`GlConfig::release_by_type`]).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct GlTypeRelease {
+    /// The type's name as reports print it (`"Texture"`, `"StagingBuffer"`):
+    /// NUL-terminated UTF-8, read during the call only.
+    pub type_name: *const c_char,
+    /// `GL_RELEASE_IMMEDIATE` or `GL_RELEASE_DEFERRED`.
+    pub model: GlReleaseModel,
 }
 
 /// The largest `GlConfig::thread_capacity`: 1,048,576 events, about 100 MiB
@@ -174,7 +197,8 @@ pub const GL_MAX_DRAIN_INTERVAL_US: u32 = 10_000_000;
 #[repr(C)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct GlFinishStats {
-    /// Events that reached the trace, loss reports included.
+    /// Events that reached the trace, loss reports and the clean-end marker that
+    /// ends every finished trace included.
     pub events: u64,
     /// Events dropped because a thread's buffer was full (also recorded in the
     /// trace, so every report shows the loss).
@@ -198,6 +222,9 @@ pub unsafe extern "C" fn gl_config_default(out: *mut GlConfig) -> GlStatus {
         source: std::ptr::null(),
         thread_capacity: 0,
         drain_interval_us: 0,
+        release_model: GL_RELEASE_NOT_DECLARED,
+        release_by_type: std::ptr::null(),
+        release_by_type_count: 0,
     };
     // SAFETY: the caller promises `out` is NULL or valid for the write.
     unsafe { write_out(out, config, "gl_config_default", "out") }
@@ -274,6 +301,12 @@ pub unsafe extern "C" fn gl_ledger_start(
         }
         if config.drain_interval_us != 0 {
             ledger_config.drain_interval = Duration::from_micros(config.drain_interval_us.into());
+        }
+        // SAFETY: the caller promises the release table is NULL or holds
+        // `release_by_type_count` valid entries, read during the call only.
+        match unsafe { release_models(config, F) } {
+            Ok(release) => ledger_config.release = release,
+            Err(status) => return status,
         }
         match start(F, ledger_config, Some(path), false) {
             Ok(handle) => {
@@ -551,6 +584,55 @@ fn start(
     };
     let ledger = Ledger::start(config, sink);
     Ok(GlLedger::new(ledger, ON, path))
+}
+
+/// The release models `config` declares.
+///
+/// # Safety
+/// `config.release_by_type` must be NULL or point to `release_by_type_count`
+/// valid entries whose names are NUL-terminated.
+unsafe fn release_models(config: &GlConfig, func: &'static str) -> Result<ReleaseModels, GlStatus> {
+    let model = |code: GlReleaseModel, what: &str| match code {
+        GL_RELEASE_IMMEDIATE => Ok(ReleaseModel::Immediate),
+        GL_RELEASE_DEFERRED => Ok(ReleaseModel::Deferred),
+        other => Err(invalid(
+            func,
+            format_args!(
+                "{what} {other} is not a release model: use GL_RELEASE_IMMEDIATE (1) or \
+                 GL_RELEASE_DEFERRED (2)"
+            ),
+        )),
+    };
+    let mut release = ReleaseModels::default();
+    if config.release_model != GL_RELEASE_NOT_DECLARED {
+        release.stream = Some(model(config.release_model, "config->release_model")?);
+    }
+    if config.release_by_type_count == 0 {
+        return Ok(release);
+    }
+    if config.release_by_type.is_null() {
+        return Err(null_arg(func, "config->release_by_type"));
+    }
+    // SAFETY: non-NULL, and the caller promises `release_by_type_count` entries.
+    let entries = unsafe {
+        std::slice::from_raw_parts(
+            config.release_by_type,
+            config.release_by_type_count as usize,
+        )
+    };
+    for entry in entries {
+        // SAFETY: the caller promises each name is NULL or NUL-terminated.
+        let name = unsafe { c_str(entry.type_name, func, "config->release_by_type[].type_name") }?;
+        if name.is_empty() {
+            return Err(invalid(
+                func,
+                format_args!("a release_by_type name is empty"),
+            ));
+        }
+        let parsed = model(entry.model, &format!("the release model of {name:?}"))?;
+        release.by_type.insert(name.to_owned(), parsed);
+    }
+    Ok(release)
 }
 
 /// The status for a trace file that cannot be opened: `GL_ERR_IO` with the

@@ -217,7 +217,8 @@ pub(crate) fn dump(command: &Command, output: &Output) -> String {
     )
 }
 
-/// Reads the trace at `path` (binary or JSON Lines), asserting it is whole.
+/// Reads the trace at `path` (binary or JSON Lines), asserting it is whole and ends
+/// with the clean-end marker of a finished recorder, which it leaves out.
 pub(crate) fn read_trace(path: &Path) -> Collected {
     let mut collected = Collected::default();
     let summary = replay_path(path, &mut collected)
@@ -230,6 +231,13 @@ pub(crate) fn read_trace(path: &Path) -> Collected {
     assert!(
         collected.finished,
         "the trace {} has no end",
+        path.display()
+    );
+    let last = collected.events.pop().map(|e| e.kind);
+    assert_eq!(
+        last,
+        Some(EventKind::Marker(gpu_ledger::Marker::CleanEnd)),
+        "the trace {} does not end with the recorder's clean-end marker",
         path.display()
     );
     collected

@@ -6,11 +6,11 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use gpu_ledger::{Collected, Ledger, LedgerConfig, PacketStage, EventKind};
+//! use gpu_ledger::{Collected, Ledger, PacketStage, EventKind};
 //! use gpu_ledger_demo::{DemoConfig, Mode, Scenario};
 //!
 //! # fn main() -> Result<(), gpu_ledger_demo::DemoError> {
-//! let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()));
+//! let ledger = Arc::new(Ledger::start(gpu_ledger_demo::ledger_config(), Collected::default()));
 //! let config = DemoConfig { steady_frames: 2, ..DemoConfig::new(Scenario::EllipsePath, Mode::Legacy) };
 //! let outcome = gpu_ledger_demo::run(&config, ledger.clone())?; // fails without a GPU adapter
 //! eprintln!("rendered on {}", outcome.adapter);
@@ -72,6 +72,9 @@ use gpu_ledger_wgpu::TrackedDevice;
 
 pub use config::{DemoConfig, Mode, ParseNameError, Scenario};
 pub use error::{DemoError, ErrorKind};
+/// The demo draws with wgpu: start the ledger it records into with wgpu's
+/// configuration, which declares the deferred release model.
+pub use gpu_ledger_wgpu::ledger_config;
 pub use image::Image;
 pub use report::{DEMO_FORMAT, DemoReport, TruthReport};
 pub use truth::GroundTruth;

@@ -5,11 +5,12 @@
 //!
 //! ```
 //! use std::sync::Arc;
-//! use gpu_ledger::{Collected, Ledger, LedgerConfig, Owner, OwnerKind, PacketRef, ResourceType};
+//! use gpu_ledger::{Collected, Ledger, Owner, OwnerKind, PacketRef, ResourceType};
 //! use gpu_ledger_wgpu::TrackedDevice;
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
-//! let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()));
+//! // wgpu frees destroyed resources once the GPU is done: declare it, so reports agree.
+//! let ledger = Arc::new(Ledger::start(gpu_ledger_wgpu::ledger_config(), Collected::default()));
 //! // The first adapter wgpu finds; fails with install instructions when there is none.
 //! let (device, adapter) = pollster::block_on(TrackedDevice::request(ledger.clone()))?;
 //! println!("rendering on {}", adapter.name);
@@ -55,11 +56,13 @@
 //! drop(target); // the last handle: `Destroy`
 //!
 //! let events = ledger.finish().into_sink::<Collected>().expect("our sink").events;
-//! assert_eq!(events.len(), 5);
+//! assert_eq!(events.len(), 6); // 5 recorded, then the clean end of a finished ledger
 //! # Ok(()) }
 //! ```
 //!
 //! # Overview
+//! - [`ledger_config`]: a ledger configuration declaring wgpu's [`RELEASE_MODEL`]
+//!   (deferred), so reports accept destroys after submit and flag destroys before it.
 //! - [`TrackedDevice`]: wraps `wgpu::Device` + `wgpu::Queue`; makes tracked
 //!   resources and records `Submitted` / `Completed` for packets.
 //! - [`TrackedTexture`]: wraps `wgpu::Texture` (targets, layer backings); resize
@@ -79,12 +82,38 @@
 //! # Feature flags
 //! None; wgpu is used with its default features.
 
+/// How wgpu frees what a program destroys: a texture or buffer that is dropped
+/// or `destroy()`ed is released, and wgpu frees it once no submitted work uses
+/// it any more (WebGPU semantics), so destroying after submit is legal and only a
+/// destroy before the work that uses it is submitted is an error.
+pub const RELEASE_MODEL: ReleaseModel = ReleaseModel::Deferred;
+
+/// The default [`LedgerConfig`] declaring wgpu's [`RELEASE_MODEL`]: start the
+/// ledger a [`TrackedDevice`] records into with it (changing any other field as
+/// you like), so that reports hold the stream to wgpu's rules.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::{ReleaseModel, ReleaseModels};
+///
+/// let config = gpu_ledger_wgpu::ledger_config();
+/// assert_eq!(config.release, ReleaseModels::uniform(ReleaseModel::Deferred));
+/// ```
+pub fn ledger_config() -> LedgerConfig {
+    LedgerConfig {
+        release: ReleaseModels::uniform(RELEASE_MODEL),
+        ..LedgerConfig::default()
+    }
+}
+
 mod buffer;
 mod device;
 mod error;
 mod record;
 mod resource;
 mod texture;
+
+use gpu_ledger::{LedgerConfig, ReleaseModel, ReleaseModels};
 
 pub use buffer::TrackedBuffer;
 pub use device::TrackedDevice;

@@ -40,7 +40,7 @@ use crate::record::{Record, impl_tracked};
 /// drop(queue);
 /// drop(shared); // the last handle: `Destroy` is recorded now, once
 /// let collected = ledger.finish().into_sink::<Collected>().unwrap();
-/// assert_eq!(collected.events.len(), 2);
+/// assert_eq!(collected.events.len(), 3); // create, destroy, and the clean end
 /// ```
 #[derive(Clone, Debug)]
 pub struct TrackedResource {
@@ -96,12 +96,18 @@ mod tests {
         Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()))
     }
 
+    /// What `ledger` recorded, without the clean-end marker that ends every finished stream.
     fn kinds(ledger: &Ledger) -> Vec<EventKind> {
         let collected = ledger
             .finish()
             .into_sink::<Collected>()
             .expect("a Collected sink");
-        collected.events.iter().map(|e| e.kind).collect()
+        let mut kinds: Vec<EventKind> = collected.events.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds.pop(),
+            Some(EventKind::Marker(gpu_ledger::Marker::CleanEnd))
+        );
+        kinds
     }
 
     #[test]

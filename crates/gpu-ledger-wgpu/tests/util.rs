@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use gpu_ledger::{Collected, Event, EventKind, Ledger, LedgerConfig};
+use gpu_ledger::{Collected, Event, EventKind, Ledger};
 use gpu_ledger_wgpu::TrackedDevice;
 
 /// A fresh collecting ledger and a real device on the first adapter wgpu finds.
@@ -11,7 +11,10 @@ use gpu_ledger_wgpu::TrackedDevice;
 /// Fails the test, never skips it, when there is no adapter: these tests exist to
 /// prove the wrappers drive a real GPU API.
 pub(crate) fn device() -> (TrackedDevice, Arc<Ledger>) {
-    let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()));
+    let ledger = Arc::new(Ledger::start(
+        gpu_ledger_wgpu::ledger_config(),
+        Collected::default(),
+    ));
     match pollster::block_on(TrackedDevice::request(ledger.clone())) {
         Ok((device, info)) => {
             static ANNOUNCED: std::sync::Once = std::sync::Once::new();
@@ -34,12 +37,19 @@ pub(crate) fn device() -> (TrackedDevice, Arc<Ledger>) {
 }
 
 /// Finishes `ledger` and returns what it recorded, in stream order, without the
-/// timestamps and thread indices (which no test can predict).
+/// timestamps and thread indices (which no test can predict) and without the
+/// clean-end marker every finished stream ends with (checked here).
 pub(crate) fn finish(ledger: &Ledger) -> Vec<EventKind> {
     let finished = ledger.finish();
     assert_eq!(finished.lost, 0, "the ledger dropped events");
     let collected = finished
         .into_sink::<Collected>()
         .expect("the ledger was started with a Collected sink");
-    collected.events.iter().map(|e: &Event| e.kind).collect()
+    let mut kinds: Vec<EventKind> = collected.events.iter().map(|e: &Event| e.kind).collect();
+    assert_eq!(
+        kinds.pop(),
+        Some(EventKind::Marker(gpu_ledger::Marker::CleanEnd)),
+        "a finished ledger ends with its clean-end marker"
+    );
+    kinds
 }

@@ -12,6 +12,7 @@
 //! announces to its sink with [`EventSink::on_name`] before the first event that
 //! uses it.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 mod names;
@@ -186,6 +187,11 @@ open_set! {
     Marker {
         /// The host began shutting down: everything after it is in the shutdown window.
         ShutdownBegins = 0,
+        /// The producer finished cleanly: the recorder was finished (not killed), an
+        /// importer read the log to a whole last line. Always the stream's last event;
+        /// a stream without it was cut or its producer died, so the analysis infers
+        /// no shutdown for it.
+        CleanEnd = 1,
     }
 }
 
@@ -515,7 +521,100 @@ impl Event {
     }
 }
 
+/// How a graphics API frees what a program destroys: what the destroy checks of
+/// the analysis hold a stream to.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::ReleaseModel;
+///
+/// assert_eq!(ReleaseModel::from_name("deferred"), Some(ReleaseModel::Deferred));
+/// assert_eq!(ReleaseModel::Immediate.name(), "immediate");
+/// assert_eq!(ReleaseModel::from_name("lazy"), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ReleaseModel {
+    /// The object is freed at the destroy call (Vulkan `vkDestroy*`, D3D12's native
+    /// release): it must not be referenced by GPU work that has not completed.
+    Immediate,
+    /// A destroy is a release and freeing waits until the GPU is done (Metal,
+    /// WebGPU/wgpu, engines that queue frees): destroying after submit is legal.
+    Deferred,
+}
+
+impl ReleaseModel {
+    /// Both models.
+    pub const ALL: [ReleaseModel; 2] = [ReleaseModel::Immediate, ReleaseModel::Deferred];
+
+    /// The model's name as traces, reports and the CLI spell it.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ReleaseModel::Immediate => "immediate",
+            ReleaseModel::Deferred => "deferred",
+        }
+    }
+
+    /// The model named `name` (`immediate` or `deferred`), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|m| m.name() == name)
+    }
+}
+
+impl fmt::Display for ReleaseModel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The release model of a stream: one for the stream, overridable per resource type.
+///
+/// `stream` is `None` when the producer did not declare one (traces written before
+/// release models existed, logs): the analysis then checks destroys as for
+/// [`ReleaseModel::Immediate`] but reports a destroy in flight as a warning, not an
+/// error, and says the model was not declared.
+///
+/// # Example
+/// ```
+/// use gpu_ledger::{ReleaseModel, ReleaseModels};
+///
+/// let mut models = ReleaseModels::uniform(ReleaseModel::Deferred);
+/// models.by_type.insert("StagingBuffer".into(), ReleaseModel::Immediate);
+/// assert_eq!(models.model_for("Texture"), Some(ReleaseModel::Deferred));
+/// assert_eq!(models.model_for("StagingBuffer"), Some(ReleaseModel::Immediate));
+/// assert_eq!(ReleaseModels::default().model_for("Texture"), None);
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReleaseModels {
+    /// The model of every resource type without its own entry; `None`: not declared.
+    pub stream: Option<ReleaseModel>,
+    /// Per resource type, by the type's name as reports print it (`Texture`,
+    /// `BlurScratch`): overrides `stream` for that type.
+    pub by_type: BTreeMap<String, ReleaseModel>,
+}
+
+impl ReleaseModels {
+    /// `model` for every resource type.
+    pub fn uniform(model: ReleaseModel) -> Self {
+        Self {
+            stream: Some(model),
+            by_type: BTreeMap::new(),
+        }
+    }
+
+    /// The model that applies to resources of the type named `type_name`.
+    pub fn model_for(&self, type_name: &str) -> Option<ReleaseModel> {
+        self.by_type.get(type_name).copied().or(self.stream)
+    }
+
+    /// Whether nothing is declared, for the stream or any type.
+    pub fn is_undeclared(&self) -> bool {
+        self.stream.is_none() && self.by_type.is_empty()
+    }
+}
+
 /// What a stream says about itself before its first event.
+///
+/// Build one with `..StreamInfo::default()` so that later fields cost nothing.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct StreamInfo {
     /// Wall-clock time of the stream's time zero (`Event::time_ns == 0`), in
@@ -523,6 +622,8 @@ pub struct StreamInfo {
     pub start_unix_ns: u64,
     /// Who produced the stream (a process name, a tool), for people; may be empty.
     pub source: String,
+    /// How the recorded API frees destroyed resources (see [`ReleaseModels`]).
+    pub release: ReleaseModels,
 }
 
 /// Anything that consumes an event stream: trace writers, the analyzer, collectors.
@@ -687,6 +788,7 @@ mod tests {
         }
         assert_eq!(ResourceType::from_code(u64::from(u32::MAX) + 65), None);
         assert_eq!(Marker::from_code(0), Some(Marker::ShutdownBegins));
+        assert_eq!(Marker::from_code(1), Some(Marker::CleanEnd));
     }
 
     #[test]

@@ -236,7 +236,7 @@ pub enum InputDetail {
         /// Blocks that came after a later block, skipped (binary traces).
         blocks_out_of_order: u64,
         /// Events the missing and corrupt blocks held (binary traces of
-        /// format version 2; 0 where unknown).
+        /// format version 2 on; 0 where unknown).
         events_lost: u64,
         /// Byte offset where a second trace begins (two traces concatenated;
         /// reading stopped there), or null.

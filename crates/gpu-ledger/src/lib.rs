@@ -15,7 +15,7 @@
 //! }
 //! ledger.destroy(queue, ResourceType::CommandQueue, window);
 //! let collected = ledger.finish().into_sink::<Collected>().expect("the sink we started with");
-//! assert_eq!(collected.events.len(), 2);
+//! assert_eq!(collected.events.len(), 3); // create, destroy, and the clean end of a finished ledger
 //! ```
 //!
 //! # Overview
@@ -54,8 +54,8 @@ pub mod toggle;
 pub use error::{Error, ErrorKind};
 pub use event::{
     Collected, Dims, Event, EventKind, EventSink, FindingSeverity, LaneId, Marker, Name, Names,
-    Owner, OwnerKind, PacketId, PacketRef, PacketStage, PoolAction, Resource, ResourceAction,
-    ResourceId, ResourceType, StreamInfo, Tee,
+    Owner, OwnerKind, PacketId, PacketRef, PacketStage, PoolAction, ReleaseModel, ReleaseModels,
+    Resource, ResourceAction, ResourceId, ResourceType, StreamInfo, Tee,
 };
 pub use record::{Clock, Finished, Ledger, LedgerConfig, PacketScope, current_packet};
 

@@ -69,8 +69,8 @@ pub struct SynthSummary {
 
 impl SynthConfig {
     /// The fewest events this workload can have: its startup storm, the
-    /// shutdown marker and the teardown, which depend on `lanes`, `live` and
-    /// `seed` (7,719 for the defaults). [`record`] refuses fewer.
+    /// shutdown marker, the teardown and the clean end, which depend on `lanes`, `live` and
+    /// `seed` (7,720 for the defaults). [`record`] refuses fewer.
     ///
     /// Found by running the generator against a disabled ledger, which costs
     /// a few nanoseconds per event.
@@ -237,8 +237,7 @@ pub fn record<S: EventSink + 'static>(
     );
     let mut synth = Synth::new(&ledger, config.seed, flush_every);
     synth.generate(config);
-    let summary = synth.summary;
-    Ok((summary, ledger.finish()))
+    Ok((synth.summary, ledger.finish()))
 }
 
 /// Records a synthetic workload into a trace file at `path` (in `format`, or the
@@ -366,7 +365,11 @@ impl<'a> Synth<'a> {
         Self {
             ledger,
             rng: fastrand::Rng::with_seed(seed),
-            summary: SynthSummary::default(),
+            // The ledger ends the stream with its clean-end marker when it finishes.
+            summary: SynthSummary {
+                events: 1,
+                ..SynthSummary::default()
+            },
             next_packet: 1,
             live: 0,
             flush_every,
@@ -602,7 +605,7 @@ mod tests {
             ..SynthConfig::default()
         };
         let min = config.min_events();
-        assert_eq!(min, 7_719, "the default workload's storm and teardown");
+        assert_eq!(min, 7_720, "the default workload's storm and teardown");
         for events in [0, 1, min - 1] {
             let small = SynthConfig {
                 events,
@@ -614,9 +617,9 @@ mod tests {
             assert_eq!(
                 err.to_string(),
                 format!(
-                    "a synthetic workload of 2 lanes and 1000 live resources takes at least 7719 \
+                    "a synthetic workload of 2 lanes and 1000 live resources takes at least 7720 \
                      events (its startup storm and teardown), but {events} were asked for: ask \
-                     for at least 7719, or for fewer lanes or live resources"
+                     for at least 7720, or for fewer lanes or live resources"
                 )
             );
         }

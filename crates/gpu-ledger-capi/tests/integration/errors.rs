@@ -141,6 +141,9 @@ fn null_config_or_path_is_gl_err_null_pointer_and_clears_out() {
             source: NULL_STR,
             thread_capacity: 0,
             drain_interval_us: 0,
+            release_model: GL_RELEASE_NOT_DECLARED,
+            release_by_type: null(),
+            release_by_type_count: 0,
         };
         assert_eq!(GL_ERR_NULL_POINTER, gl_ledger_start(&config, &mut ledger));
         assert_eq!("gl_ledger_start: config->path is NULL", last_error());
@@ -185,7 +188,11 @@ fn invalid_utf8_names_are_gl_err_invalid_utf8() {
         );
         assert_eq!("gl_resource_type: name is empty", last_error());
     }
-    assert_eq!(0, finish(ledger).events, "nothing was recorded");
+    assert_eq!(
+        1,
+        finish(ledger).events,
+        "nothing was recorded but the clean end"
+    );
 }
 
 #[test]
@@ -240,7 +247,11 @@ fn unknown_codes_stages_and_zero_ids_are_gl_err_invalid_argument() {
         assert_eq!(GL_ERR_INVALID_ARGUMENT, gl_marker(ledger, c"".as_ptr()));
         assert_eq!("gl_marker: name is empty", last_error());
     }
-    assert_eq!(0, finish(ledger).events, "no rejected call was recorded");
+    assert_eq!(
+        1,
+        finish(ledger).events,
+        "no rejected call was recorded, only the clean end"
+    );
 }
 
 #[test]
@@ -282,6 +293,9 @@ fn unwritable_trace_path_is_gl_err_io_naming_the_path() {
         source: NULL_STR,
         thread_capacity: 0,
         drain_interval_us: 0,
+        release_model: GL_RELEASE_NOT_DECLARED,
+        release_by_type: null(),
+        release_by_type_count: 0,
     };
     let mut ledger = std::ptr::dangling_mut::<GlLedger>();
     // SAFETY: `config` and `ledger` are valid.
@@ -329,7 +343,7 @@ fn calls_after_finish_are_gl_err_finished() {
             gl_create(ledger, id, GL_TYPE_TEXTURE, GL_OWNER_TRANSIENT, 0, null())
         );
         assert_eq!(GL_OK, gl_ledger_finish(ledger, &mut stats));
-        assert_eq!(GlFinishStats { events: 1, lost: 0 }, stats);
+        assert_eq!(GlFinishStats { events: 2, lost: 0 }, stats);
 
         assert_eq!(
             GL_ERR_FINISHED,
@@ -435,4 +449,54 @@ fn free_without_finish_still_writes_the_trace() {
         crate::util::describe(&collected)
     );
     assert_eq!("errors", collected.info.source);
+}
+
+#[test]
+fn unknown_release_models_are_gl_err_invalid_argument_and_start_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let c_path = c(dir.path().join("t.gltrace").to_str().unwrap());
+    let texture = c("Texture");
+    let entries = [GlTypeRelease {
+        type_name: texture.as_ptr(),
+        model: 7,
+    }];
+    let mut config = std::mem::MaybeUninit::<GlConfig>::uninit();
+    // SAFETY: `config` is valid for a write, then initialised by gl_config_default.
+    let mut config = unsafe {
+        assert_eq!(GL_OK, gl_config_default(config.as_mut_ptr()));
+        config.assume_init()
+    };
+    config.path = c_path.as_ptr();
+    config.release_model = 3;
+    let mut ledger = std::ptr::dangling_mut::<GlLedger>();
+    // SAFETY: `config`, its strings and `ledger` are valid for the calls.
+    unsafe {
+        assert_eq!(
+            GL_ERR_INVALID_ARGUMENT,
+            gl_ledger_start(&config, &mut ledger)
+        );
+        assert_eq!(
+            "gl_ledger_start: config->release_model 3 is not a release model: use \
+             GL_RELEASE_IMMEDIATE (1) or GL_RELEASE_DEFERRED (2)",
+            last_error()
+        );
+        config.release_model = GL_RELEASE_DEFERRED;
+        config.release_by_type_count = 1;
+        assert_eq!(GL_ERR_NULL_POINTER, gl_ledger_start(&config, &mut ledger));
+        assert_eq!(
+            "gl_ledger_start: config->release_by_type is NULL",
+            last_error()
+        );
+        config.release_by_type = entries.as_ptr();
+        assert_eq!(
+            GL_ERR_INVALID_ARGUMENT,
+            gl_ledger_start(&config, &mut ledger)
+        );
+        assert_eq!(
+            "gl_ledger_start: the release model of \"Texture\" 7 is not a release model: use \
+             GL_RELEASE_IMMEDIATE (1) or GL_RELEASE_DEFERRED (2)",
+            last_error()
+        );
+    }
+    assert!(ledger.is_null(), "out is set to NULL on failure");
 }

@@ -105,7 +105,7 @@ fn c_example_compiles_as_strict_c99_and_records_the_expected_trace() {
     );
     assert_eq!(
         format!(
-            "gpu-ledger {}: recording=on events=17 lost=0\n",
+            "gpu-ledger {}: recording=on events=18 lost=0\n",
             env!("CARGO_PKG_VERSION")
         ),
         stdout(&output)
@@ -179,7 +179,7 @@ fn cpp_example_compiles_as_strict_cpp17_and_records_the_expected_trace() {
     let output = run_ok(command(cpp_example(), dir.path()).arg("scene.gltrace"));
     assert_eq!(
         format!(
-            "gpu-ledger {}: events=17 lost=0\n",
+            "gpu-ledger {}: events=18 lost=0\n",
             env!("CARGO_PKG_VERSION")
         ),
         stdout(&output)
@@ -187,6 +187,11 @@ fn cpp_example_compiles_as_strict_cpp17_and_records_the_expected_trace() {
     let collected = read_trace(&dir.path().join("scene.gltrace"));
     assert_eq!(expected_scene(), describe(&collected));
     assert_eq!("record-cpp", collected.info.source);
+    assert_eq!(
+        collected.info.release,
+        gpu_ledger::ReleaseModels::uniform(gpu_ledger::ReleaseModel::Deferred),
+        "the example declares its release model"
+    );
 }
 
 #[test]

@@ -69,7 +69,7 @@ fn sizes_beyond_their_bounds_are_refused_at_start() {
     // SAFETY: `ledger` is live.
     let created = unsafe { gl_create(ledger, 1, GL_TYPE_TEXTURE, GL_OWNER_ROOT_VISUAL, 1, null()) };
     assert_eq!(GL_OK, created);
-    assert_eq!(1, finish(ledger).events);
+    assert_eq!(2, finish(ledger).events, "the create and the clean end");
 }
 
 /// The tester's reproducer, compiled and run as C: it prints the refusal and

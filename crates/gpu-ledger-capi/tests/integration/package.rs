@@ -123,7 +123,7 @@ fn cmake_consumer_runs_and_its_trace_reports_two_frames_and_no_stable_startup() 
     let mut command = user_command(&cmake_examples().join("record"), dir.path());
     let output = run_ok(command.arg("scene.gltrace"));
     assert_eq!(
-        format!("gpu-ledger {VERSION}: events=17 lost=0\n"),
+        format!("gpu-ledger {VERSION}: events=18 lost=0\n"),
         String::from_utf8_lossy(&output.stdout)
     );
     let trace = dir.path().join("scene.gltrace");
@@ -245,7 +245,7 @@ fn run_c_example(command: &mut Command, dir: &Path) -> Vec<String> {
             .env("OMEGAWTK_GPU_RESOURCE_OUT", "run.gltrace"),
     );
     assert_eq!(
-        format!("gpu-ledger {VERSION}: recording=on events=17 lost=0\n"),
+        format!("gpu-ledger {VERSION}: recording=on events=18 lost=0\n"),
         String::from_utf8_lossy(&output.stdout)
     );
     describe(&read_trace(&dir.join("run.gltrace")))

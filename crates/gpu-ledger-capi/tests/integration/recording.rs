@@ -4,7 +4,7 @@ use std::ptr::null;
 
 use gpu_ledger_capi::*;
 
-use crate::util::{describe, finish, last_error, read_trace, start};
+use crate::util::{c, describe, finish, last_error, read_trace, start};
 
 /// Asserts a call returned `GL_OK`, showing the last error if not.
 macro_rules! ok {
@@ -220,7 +220,7 @@ fn every_call_lands_in_the_binary_trace_in_order() {
     let stats = finish(ledger);
     assert_eq!(
         GlFinishStats {
-            events: 25,
+            events: 26,
             lost: 0
         },
         stats
@@ -343,7 +343,7 @@ fn threads_share_one_handle_and_keep_their_own_order_and_packets() {
     let stats = finish(ledger.0);
     assert_eq!(
         GlFinishStats {
-            events: 200,
+            events: 201,
             lost: 0
         },
         stats
@@ -425,8 +425,9 @@ fn finish_racing_a_recording_thread_stops_it_cleanly() {
     let collected = read_trace(&path);
     let in_trace = collected.events.len() as u64;
     assert_eq!(
-        stats.events, in_trace,
-        "the stats count what reached the trace"
+        stats.events,
+        in_trace + 1,
+        "the stats count what reached the trace, and the clean end `read_trace` leaves out"
     );
     assert!(
         in_trace >= 100,
@@ -437,4 +438,37 @@ fn finish_racing_a_recording_thread_stops_it_cleanly() {
         in_trace <= recorded,
         "{in_trace} in the trace, {recorded} accepted"
     );
+}
+
+#[test]
+fn declared_release_models_reach_the_trace_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("models.gltrace");
+    let c_path = c(path.to_str().unwrap());
+    let staging = c("StagingBuffer");
+    let entries = [GlTypeRelease {
+        type_name: staging.as_ptr(),
+        model: GL_RELEASE_IMMEDIATE,
+    }];
+    let mut config = std::mem::MaybeUninit::<GlConfig>::uninit();
+    // SAFETY: `config` is valid for a write, then initialised by gl_config_default.
+    let mut config = unsafe {
+        assert_eq!(GL_OK, gl_config_default(config.as_mut_ptr()));
+        config.assume_init()
+    };
+    assert_eq!(config.release_model, GL_RELEASE_NOT_DECLARED);
+    config.path = c_path.as_ptr();
+    config.release_model = GL_RELEASE_DEFERRED;
+    config.release_by_type = entries.as_ptr();
+    config.release_by_type_count = 1;
+    let mut ledger = std::ptr::null_mut();
+    // SAFETY: `config`, its strings and `ledger` are valid for the call.
+    assert_eq!(GL_OK, unsafe { gl_ledger_start(&config, &mut ledger) });
+    finish(ledger);
+    let collected = read_trace(&path);
+    let mut expected = gpu_ledger::ReleaseModels::uniform(gpu_ledger::ReleaseModel::Deferred);
+    expected
+        .by_type
+        .insert("StagingBuffer".into(), gpu_ledger::ReleaseModel::Immediate);
+    assert_eq!(collected.info.release, expected);
 }

@@ -61,7 +61,7 @@ fn cpp_wrapper_keeps_its_documented_contracts() {
          destroy GL_OK\n\
          destroy again GL_OK\n\
          finish: GL_OK\n\
-         events 29, lost 0\n\
+         events 30, lost 0\n\
          finish again: GL_ERR_FINISHED\n\
          create after finish: GL_ERR_FINISHED, id 0\n\
          destroy after finish: GL_ERR_FINISHED\n\

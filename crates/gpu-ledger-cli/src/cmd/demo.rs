@@ -232,7 +232,8 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
     let ledger = Arc::new(Ledger::start(
         LedgerConfig {
             source: format!("gpu-ledger demo --scenario {scenario} --mode {mode}"),
-            ..LedgerConfig::default()
+            // The demo draws with wgpu: frees wait for the GPU.
+            ..gpu_ledger_demo::ledger_config()
         },
         sink,
     ));

@@ -13,7 +13,7 @@ use super::args::{Format, Out, Output};
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// Roughly how many events to write (teardown may add up to --live more);
-    /// at least what the startup storm and teardown take (7,719 with the
+    /// at least what the startup storm and teardown take (7,720 with the
     /// default --lanes and --live), else the command refuses.
     #[arg(long, default_value_t = 1_000_000)]
     events: u64,

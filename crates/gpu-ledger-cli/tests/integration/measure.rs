@@ -63,18 +63,18 @@ fn synth_refuses_fewer_events_than_the_workload_needs() {
     assert_eq!(
         String::from_utf8_lossy(&output.stderr),
         "gpu-ledger: a synthetic workload of 2 lanes and 1000 live resources takes at least \
-         7719 events (its startup storm and teardown), but 0 were asked for: ask for at least \
-         7719, or for fewer lanes or live resources\n"
+         7720 events (its startup storm and teardown), but 0 were asked for: ask for at least \
+         7720, or for fewer lanes or live resources\n"
     );
     assert!(!dir.path().join("zero.gltrace").exists());
     let doc = run_json(gpu_ledger(dir.path()).args([
         "synth",
         "--events",
-        "7719",
+        "7720",
         "--out",
         "min.gltrace",
         "--format",
         "json",
     ]));
-    assert_eq!(doc["events"], 7719, "the minimum is honoured exactly");
+    assert_eq!(doc["events"], 7720, "the minimum is honoured exactly");
 }

@@ -5,8 +5,7 @@ use std::sync::{Arc, OnceLock};
 
 use gpu_ledger::analysis::{Analyzer, Definitions, Report};
 use gpu_ledger::{
-    Collected, Event, EventKind, Ledger, LedgerConfig, Marker, PacketStage, ResourceAction,
-    ResourceType,
+    Collected, Event, EventKind, Ledger, Marker, PacketStage, ResourceAction, ResourceType,
 };
 use gpu_ledger_demo::{DemoConfig, DemoOutcome, Mode, Scenario};
 
@@ -53,7 +52,10 @@ impl Run {
 /// Runs `scenario` in `mode` on the real driver. A missing adapter fails the
 /// test (never skips it) with the demo's advice on how to install one.
 pub(crate) fn run(scenario: Scenario, mode: Mode) -> Run {
-    let ledger = Arc::new(Ledger::start(LedgerConfig::default(), Collected::default()));
+    let ledger = Arc::new(Ledger::start(
+        gpu_ledger_demo::ledger_config(),
+        Collected::default(),
+    ));
     let config = DemoConfig {
         steady_frames: STEADY_FRAMES,
         ..DemoConfig::new(scenario, mode)

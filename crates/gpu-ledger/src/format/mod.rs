@@ -20,7 +20,7 @@
 //! # let dir = tempfile::tempdir()?;
 //! # let path = dir.path().join("run.trace");
 //! let mut writer = BinaryWriter::new(std::fs::File::create(&path)?);
-//! writer.on_start(&StreamInfo { start_unix_ns: 0, source: "demo".into() });
+//! writer.on_start(&StreamInfo { start_unix_ns: 0, source: "demo".into(), ..StreamInfo::default() });
 //! writer.on_event(&Event { time_ns: 10, thread: 0, kind: EventKind::Marker(Marker::ShutdownBegins) });
 //! writer.finish()?;
 //!
@@ -32,7 +32,7 @@
 //! # }
 //! ```
 //!
-//! # The binary format (version 2)
+//! # The binary format (version 3)
 //!
 //! All fixed-width integers are **little-endian**. A *varint* is unsigned
 //! LEB128: 7 bits per byte, least significant group first, high bit set on
@@ -52,14 +52,26 @@
 //! | offset | size | field | meaning |
 //! |-------:|-----:|-------|---------|
 //! | 0 | 8 | magic | `89 47 4c 44 0d 0a 1a 0a` (`\x89GLD\r\n\x1a\n`): non-ASCII first byte, and the line endings catch text-mode mangling |
-//! | 8 | 2 | version | `u16`, the format version: `2` (readers also read `1`). Readers refuse newer versions, asking for an upgrade |
+//! | 8 | 2 | version | `u16`, the format version: `3`. Readers refuse newer versions, asking for an upgrade, and read every older one |
 //! | 10 | 2 | flags | `u16`, `0` |
-//! | 12 | 4 | body length *L* | `u32`, 8 ≤ *L* ≤ 4104 |
-//! | 16 | 8 | `start_unix_ns` | `u64`: [`StreamInfo::start_unix_ns`](crate::StreamInfo::start_unix_ns) |
-//! | 24 | *L* − 8 | `source` | UTF-8, [`StreamInfo::source`](crate::StreamInfo::source), at most [`MAX_SOURCE_LEN`] (4096) bytes (cut at a character boundary) |
+//! | 12 | 4 | body length *L* | `u32`, 8 ≤ *L* ≤ 69 643 |
+//! | 16 | *L* | body | below |
 //! | 16 + *L* | 4 | header crc | `u32`, CRC-32 (IEEE, as `crc32fast` computes it) of bytes 0 .. 16 + *L* |
 //!
-//! The magic and version stay at these offsets in every future version.
+//! The body, in order:
+//!
+//! | size | field | meaning |
+//! |-----:|-------|---------|
+//! | 8 | `start_unix_ns` | `u64`: [`StreamInfo::start_unix_ns`](crate::StreamInfo::start_unix_ns) |
+//! | 2 | source length *S* | `u16`, at most [`MAX_SOURCE_LEN`] (4096) |
+//! | *S* | `source` | UTF-8, [`StreamInfo::source`](crate::StreamInfo::source) (cut at a character boundary) |
+//! | 1 | release model | the stream's [`ReleaseModel`](crate::ReleaseModel): `0` not declared, `1` immediate, `2` deferred |
+//! | 1 | type entries *N* | how many per-type release models follow (at most 255) |
+//! | *N* × (1 + *n* + 1) | per type | name length *n* (`u8`), the type's name (UTF-8, at most 255 bytes), its model (`1` or `2`) |
+//!
+//! In versions 1 and 2 the body was `start_unix_ns` followed by the source to its
+//! end, and no release model was declared; readers still accept it. The magic and
+//! version stay at these offsets in every future version.
 //!
 //! ## Blocks
 //!
@@ -116,6 +128,9 @@
 //!   and friends: well-known values below 64, `64 + name index` for others,
 //!   up to `64 + u32::MAX` (a varint of up to 5 bytes; version 1 stored the
 //!   same bytes for every code that fitted in 32 bits).
+//!   Marker 1 ([`Marker::CleanEnd`](crate::Marker::CleanEnd)) is the last event
+//!   of a stream whose recorder finished: a trace without it was cut or its
+//!   producer died.
 //! - *Id delta*: the resource id as a delta from the previous resource id of
 //!   any record in the block (base 0); cached records update that base too.
 //! - *Resource table*: each described resource event appends (id, type,
@@ -192,6 +207,8 @@
 //!
 //! ## Version history
 //!
+//! - **3**: the header body declares the release models (stream and per type)
+//!   and gives the source its length; marker code 1 (clean end) appears.
 //! - **2**: the block head carries the count of events before the block;
 //!   codes may exceed 32 bits (name indices up to `u32::MAX`); names up to
 //!   64 KiB, any index.
@@ -220,6 +237,12 @@
 //! | `lost` | `count` |
 //! | `finding` | `severity` (`info`, `warning`, `error`), `code`, `message`; optional `id`, `lane` + `packet`, `line` |
 //!
+//! The header may declare the release models:
+//! `"release_model": "immediate"` or `"deferred"` for the stream, and
+//! `"release_model_by_type": {"StagingBuffer": "immediate"}` for types that differ.
+//! Without them nothing is declared (traces written before they existed read so);
+//! an unknown model is an error.
+//!
 //! `resource_type`, `owner_kind` and `marker` are strings: a well-known value
 //! as its variant name (`"CommandQueue"`), any other as the text of its name
 //! when that is unambiguous, else `{"name": index}`. A reader interns a string
@@ -238,7 +261,9 @@
 //!
 //! ## Version history
 //!
-//! - **1**: the format above.
+//! - **1**: the format above. The header's release-model fields and the
+//!   `CleanEnd` marker were added later, compatibly: readers that do not know
+//!   them ignore the fields and read the marker as a named one.
 
 /// The longest name text, in bytes, a trace holds.
 ///

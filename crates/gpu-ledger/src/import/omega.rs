@@ -317,6 +317,7 @@ impl OmegaImport {
                     .unwrap_or(0)
                     .saturating_mul(1_000_000),
                 source: String::from("omega log"),
+                ..StreamInfo::default()
             });
         }
     }

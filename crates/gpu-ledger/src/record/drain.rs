@@ -17,10 +17,11 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::{AnySink, Shared, Slot, ThreadShared};
-use crate::event::{Event, EventKind, StreamInfo};
+use crate::event::{Event, EventKind, Marker, StreamInfo};
 
-/// The thread index of [`EventKind::Lost`] events for events recorded while their
-/// thread was being torn down (its ring already gone), so on no known thread.
+/// The thread index of events the recorder makes on no host thread: the
+/// [`EventKind::Lost`] report of events recorded while their thread was being torn
+/// down (its ring already gone), and the clean-end marker.
 pub(super) const ORPHAN_THREAD: u32 = u32::MAX;
 
 /// One recording thread's ring, as the drain sees it.
@@ -104,6 +105,18 @@ impl Drain {
         self.release_before(horizon);
         self.report_losses();
         self.rings.retain(|ring| !ring.is_done());
+        self.sink.on_flush();
+    }
+
+    /// Ends the stream with [`Marker::CleanEnd`], stamped with the latest released
+    /// time: the recorder finished, so readers know the stream was not cut.
+    pub(super) fn mark_clean_end(&mut self) {
+        self.released += 1;
+        self.sink.on_event(&Event {
+            time_ns: self.last_ns,
+            thread: ORPHAN_THREAD,
+            kind: EventKind::Marker(Marker::CleanEnd),
+        });
         self.sink.on_flush();
     }
 

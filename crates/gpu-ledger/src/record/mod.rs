@@ -50,7 +50,7 @@ pub use overhead::{
 
 use crate::event::{
     Dims, EventKind, EventSink, Marker, Names, Owner, OwnerKind, PacketRef, PacketStage,
-    PoolAction, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
+    PoolAction, ReleaseModels, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
 };
 use drain::{Drain, DrainRing};
 
@@ -85,6 +85,11 @@ pub struct LedgerConfig {
     /// The wall-clock time of time zero, in Unix nanoseconds; `None` reads the system clock
     /// at start. Replays and simulations set it so that their streams are reproducible.
     pub start_unix_ns: Option<u64>,
+    /// How the API the host drives frees what it destroys, declared in the stream
+    /// header so that reports apply the right destroy checks: `deferred` for
+    /// Metal and WebGPU/wgpu, `immediate` for Vulkan and D3D12 native objects.
+    /// Default: not declared.
+    pub release: ReleaseModels,
 }
 
 impl Default for LedgerConfig {
@@ -98,6 +103,7 @@ impl Default for LedgerConfig {
                 .and_then(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
                 .unwrap_or_default(),
             start_unix_ns: None,
+            release: ReleaseModels::default(),
         }
     }
 }
@@ -176,7 +182,7 @@ struct Worker {
 /// }
 /// ledger.packet(packet, PacketStage::Presented);
 /// let collected = ledger.finish().into_sink::<Collected>().expect("a Collected sink");
-/// assert_eq!(collected.events.len(), 3);
+/// assert_eq!(collected.events.len(), 4); // and the clean-end marker that ends the stream
 /// ```
 pub struct Ledger {
     enabled: AtomicBool,
@@ -212,6 +218,7 @@ impl Ledger {
                     .map_or(0, |d| d.as_nanos() as u64)
             }),
             source: config.source.clone(),
+            release: config.release.clone(),
         };
         let thread = {
             let (shared, passes, stop) = (shared.clone(), passes.clone(), stop.clone());
@@ -637,6 +644,9 @@ fn run_drain(
         let stopping = stop.load(Ordering::SeqCst);
         let ticket = passes.requested.load(Ordering::SeqCst);
         drain.pass(stopping);
+        if stopping {
+            drain.mark_clean_end();
+        }
         *passes.completed.lock().unwrap_or_else(|e| e.into_inner()) = ticket;
         passes.done.notify_all();
         if stopping {

@@ -9,8 +9,8 @@ use gpu_ledger::format::{
 };
 use gpu_ledger::{
     Collected, Dims, ErrorKind, Event, EventKind, EventSink, FindingSeverity, Marker, Name, Owner,
-    OwnerKind, PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId,
-    ResourceType, StreamInfo,
+    OwnerKind, PacketRef, PacketStage, PoolAction, ReleaseModel, ReleaseModels, Resource,
+    ResourceAction, ResourceId, ResourceType, StreamInfo,
 };
 use proptest::prelude::*;
 
@@ -62,7 +62,7 @@ fn write_blocks(stream: &Collected, target_bytes: usize) -> Blocks {
 
 fn clean_summary(events: usize, names: usize, blocks: usize, bytes: usize) -> ReadSummary {
     let mut s = ReadSummary::default();
-    s.version = 2;
+    s.version = 3;
     s.events = events as u64;
     s.names = names as u64;
     s.blocks = blocks as u64;
@@ -97,6 +97,7 @@ fn realistic_mix(frames: u64) -> Collected {
         info: StreamInfo {
             start_unix_ns: 1_781_982_131_501_000_000,
             source: "realistic-mix".into(),
+            ..StreamInfo::default()
         },
         ..Collected::default()
     };
@@ -494,6 +495,7 @@ fn arb_stream() -> impl Strategy<Value = Collected> {
                 info: StreamInfo {
                     start_unix_ns: start,
                     source: source.clone(),
+                    ..StreamInfo::default()
                 },
                 ..Collected::default()
             };
@@ -668,7 +670,7 @@ fn cut_inside_the_header_is_a_truncation_error() {
     let err = BinaryReader::new(&bytes[..20]).expect_err("no whole header");
     assert_eq!(
         err.to_string(),
-        "trace header cut off at byte 20: expected at least 41 header bytes, so the trace holds \
+        "trace header cut off at byte 20: expected at least 45 header bytes, so the trace holds \
          no events"
     );
 }
@@ -1116,10 +1118,87 @@ fn a_file_full_of_sync_markers_declaring_big_blocks_is_skipped() {
 // ---------------------------------------------------------------------------
 // Versions and headers
 
+/// A stream that declares its release models: deferred, except one named type.
+fn declaring_release_models() -> Collected {
+    let mut stream = realistic_mix(40);
+    stream.info.release = ReleaseModels::uniform(ReleaseModel::Deferred);
+    stream
+        .info
+        .release
+        .by_type
+        .insert("StagingBuffer".into(), ReleaseModel::Immediate);
+    let last = stream.events.last().map_or(0, |e| e.time_ns);
+    stream.events.push(Event {
+        time_ns: last + 1,
+        thread: 0,
+        kind: EventKind::Marker(Marker::CleanEnd),
+    });
+    stream
+}
+
+#[test]
+fn release_models_and_the_clean_end_round_trip_in_both_formats() {
+    let stream = declaring_release_models();
+    let (_, from_binary) = read_binary(&write_binary(&stream, BlockPolicy::default()));
+    assert_eq!(from_binary, stream);
+    let jsonl = write_jsonl(&stream);
+    let header = std::str::from_utf8(&jsonl)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    assert!(
+        header.ends_with(
+            ",\"release_model\":\"deferred\",\"release_model_by_type\":{\"StagingBuffer\":\"immediate\"}}"
+        ),
+        "{header}"
+    );
+    let (_, from_jsonl) = read_jsonl(&jsonl);
+    assert_eq!(from_jsonl, stream);
+}
+
+#[test]
+fn version_2_binary_traces_stay_readable_and_declare_no_release_model() {
+    let stream = realistic_mix(40);
+    let v3 = write_binary(&stream, BlockPolicy::default());
+    // The same blocks behind a version 2 header: body = start_unix_ns, then the source.
+    let body_len = u32::from_le_bytes(v3[12..16].try_into().unwrap()) as usize;
+    let mut v2 = v3[..8].to_vec();
+    v2.extend_from_slice(&2u16.to_le_bytes());
+    v2.extend_from_slice(&0u16.to_le_bytes());
+    let mut body = stream.info.start_unix_ns.to_le_bytes().to_vec();
+    body.extend_from_slice(stream.info.source.as_bytes());
+    v2.extend_from_slice(&(body.len() as u32).to_le_bytes());
+    v2.extend_from_slice(&body);
+    let crc = crc32fast::hash(&v2);
+    v2.extend_from_slice(&crc.to_le_bytes());
+    v2.extend_from_slice(&v3[16 + body_len + 4..]);
+    let (summary, copy) = read_binary(&v2);
+    assert_eq!(summary.version, 2);
+    assert!(summary.is_clean(), "{summary}");
+    assert_eq!(copy, stream, "same events, names and header fields");
+    assert!(copy.info.release.is_undeclared());
+}
+
+#[test]
+fn jsonl_header_without_release_fields_declares_none_and_a_bad_one_is_an_error() {
+    let old = "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1}\n";
+    let (_, read) = read_jsonl(old.as_bytes());
+    assert!(read.info.release.is_undeclared());
+    let bad = "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1,\"release_model\":\"lazy\"}\n";
+    let err = JsonLinesReader::new(bad.as_bytes()).expect_err("unknown model");
+    assert_eq!(err.kind(), ErrorKind::Corrupt);
+    assert_eq!(
+        err.to_string(),
+        "unknown release model \"lazy\" in the trace header on line 1: expected \"immediate\" or \"deferred\""
+    );
+}
+
 #[test]
 fn newer_binary_version_asks_for_an_upgrade() {
     let mut bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
-    bytes[8..10].copy_from_slice(&3u16.to_le_bytes());
+    bytes[8..10].copy_from_slice(&4u16.to_le_bytes());
     // A newer writer writes a header whose checksum agrees.
     let crc_at = 16 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
     let crc = crc32fast::hash(&bytes[..crc_at]).to_le_bytes();
@@ -1129,7 +1208,7 @@ fn newer_binary_version_asks_for_an_upgrade() {
     assert_eq!(err.offset(), Some(8));
     assert_eq!(
         err.to_string(),
-        "trace format version 3 is newer than this gpu-ledger understands (max 2): upgrade \
+        "trace format version 4 is newer than this gpu-ledger understands (max 3): upgrade \
          gpu-ledger"
     );
 }
@@ -1140,8 +1219,8 @@ fn newer_binary_version_asks_for_an_upgrade() {
 fn a_damaged_version_field_is_header_damage_not_a_newer_version() {
     let bytes = write_binary(&realistic_mix(1), BlockPolicy::default());
     let crc_at = 16 + u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
-    // Version 2 with one bit flipped: 130 and 6 are newer, 3 too; 0 is no version.
-    for (flip, reads) in [(0x80u8, 130), (0x02, 0), (0x04, 6), (0x01, 3)] {
+    // Version 3 with one bit flipped: 131 and 7 are newer; 2 and 1 are older layouts.
+    for (flip, reads) in [(0x80u8, 131), (0x04, 7), (0x01, 2), (0x02, 1)] {
         let mut damaged = bytes.clone();
         damaged[8] ^= flip;
         let err = BinaryReader::new(&damaged[..]).expect_err("damaged header");
@@ -1153,7 +1232,7 @@ fn a_damaged_version_field_is_header_damage_not_a_newer_version() {
             format!(
                 "trace header checksum mismatch over bytes 0..{crc_at}: stored {stored:08x}, \
                  computed {:08x}; the version field at byte 8 reads {reads}, but the header \
-                 checks out as version 2: the field is damaged, not newer",
+                 checks out as version 3: the field is damaged, not newer",
                 crc32fast::hash(&damaged[..crc_at])
             )
         );
@@ -1219,7 +1298,7 @@ fn corrupt_header_is_an_error() {
     assert_eq!(err.kind(), ErrorKind::Corrupt);
     assert!(
         err.to_string()
-            .starts_with("trace header checksum mismatch over bytes 0..37: stored "),
+            .starts_with("trace header checksum mismatch over bytes 0..41: stored "),
         "{err}"
     );
 }

@@ -375,7 +375,7 @@ fn blocks() -> (Vec<u8>, Vec<Vec<u8>>, Vec<usize>, Collected) {
         ..BlockPolicy::size_only()
     };
     let bytes = write_binary(&stream, policy);
-    let header = 28;
+    let header = 16 + u32::from_le_bytes(bytes[12..16].try_into().expect("4 bytes")) as usize + 4;
     let (mut blocks, mut counts) = (Vec::new(), Vec::new());
     let mut at = header;
     while at < bytes.len() {

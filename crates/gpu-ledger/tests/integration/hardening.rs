@@ -291,6 +291,7 @@ fn concatenated_binary_traces_are_named_and_the_second_is_not_misread() {
         info: gpu_ledger::StreamInfo {
             start_unix_ns: 0,
             source: "second run".into(),
+            ..gpu_ledger::StreamInfo::default()
         },
         events: first.stream.events[..500].to_vec(),
         ..Collected::default()

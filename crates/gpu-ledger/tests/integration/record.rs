@@ -14,11 +14,20 @@ fn owner(key: u64) -> Owner {
     Owner::new(OwnerKind::ChildVisual, key)
 }
 
+/// Finishes `ledger` and returns what it streamed, without the clean-end marker that
+/// ends every finished stream (checked here, so every test checks it).
 fn finish(ledger: &Ledger) -> Collected {
-    ledger
+    let mut collected = ledger
         .finish()
         .into_sink::<Collected>()
-        .expect("the ledger was started with a Collected sink")
+        .expect("the ledger was started with a Collected sink");
+    let last = collected.events.pop().map(|e| e.kind);
+    assert_eq!(
+        last,
+        Some(EventKind::Marker(Marker::CleanEnd)),
+        "a finished ledger ends its stream with the clean-end marker"
+    );
+    collected
 }
 
 /// A sink whose events can be read while the ledger is still running.
@@ -187,9 +196,11 @@ fn hand_off_round(threads: u64, hops: u64) -> u64 {
     }
     let finished = ledger.finish();
     assert_eq!(finished.lost, 0);
-    let Tee(collected, _) = finished
+    let Tee(mut collected, _) = finished
         .into_sink::<Tee<Collected, PassCounter>>()
         .expect("the ledger was started with this sink");
+    let end = collected.events.pop().map(|e| e.kind);
+    assert_eq!(end, Some(EventKind::Marker(Marker::CleanEnd)));
     assert_eq!(
         collected.events.len() as u64,
         hops,
@@ -274,7 +285,9 @@ fn a_touch_never_precedes_the_create_it_read_about() {
     }
     reader.join().unwrap();
     let finished = ledger.finish();
-    let (lost, collected) = (finished.lost, finished.into_sink::<Collected>().unwrap());
+    let (lost, mut collected) = (finished.lost, finished.into_sink::<Collected>().unwrap());
+    let end = collected.events.pop().map(|e| e.kind);
+    assert_eq!(end, Some(EventKind::Marker(Marker::CleanEnd)));
     let mut created = 0;
     let mut touches = 0;
     for (seq, event) in collected.events.iter().enumerate() {
@@ -475,7 +488,7 @@ fn names_reach_the_sink_before_the_events_that_use_them() {
     let named = ledger.marker_named("first-layout");
     ledger.marker(named);
     let checker = ledger.finish().into_sink::<Checker>().unwrap();
-    assert_eq!(checker.seen, 2);
+    assert_eq!(checker.seen, 3, "create, marker, clean end");
     assert_eq!(checker.defined, vec![Name(0), Name(1), Name(2)]);
     assert!(matches!(named, Marker::Other(Name(2))));
 }
@@ -514,9 +527,17 @@ fn finishing_twice_hands_the_sink_back_once() {
     let ledger = Ledger::start(LedgerConfig::default(), Collected::default());
     ledger.shutdown_begins();
     let first = ledger.finish();
-    assert_eq!(first.events, 1);
+    assert_eq!(first.events, 2, "the marker and the clean end");
     let collected = first.into_sink::<Collected>().unwrap();
     assert!(collected.finished, "on_finish was called");
+    let kinds: Vec<EventKind> = collected.events.iter().map(|e| e.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            EventKind::Marker(Marker::ShutdownBegins),
+            EventKind::Marker(Marker::CleanEnd)
+        ]
+    );
     ledger.shutdown_begins(); // after finish: ignored, never a panic
     assert!(ledger.finish().into_sink::<Collected>().is_none());
 }

@@ -77,7 +77,7 @@ fn trace_and_report_write_the_trace_and_one_summary_when_startup_ends() {
     }
     ledger.destroy(ResourceId(1), ResourceType::CommandQueue, owner);
     let finished = ledger.finish();
-    assert_eq!(finished.events, 10);
+    assert_eq!(finished.events, 11, "10 recorded and the clean end");
     assert_eq!(
         summary.text(),
         written,
@@ -86,7 +86,7 @@ fn trace_and_report_write_the_trace_and_one_summary_when_startup_ends() {
     let mut collected = Collected::default();
     let read = replay_path(&path, &mut collected).unwrap();
     assert!(read.is_clean(), "{read}");
-    assert_eq!(collected.events.len(), 10, "the trace holds every event");
+    assert_eq!(collected.events.len(), 11, "the trace holds every event");
 }
 
 #[test]

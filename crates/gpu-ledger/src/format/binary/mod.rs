@@ -8,6 +8,7 @@
 use crate::format::MAX_SOURCE_LEN;
 
 mod decode;
+mod header;
 mod read;
 mod resync;
 mod write;
@@ -18,20 +19,24 @@ pub use write::{BinaryWriter, BlockPolicy};
 /// The 8 bytes every binary trace starts with.
 pub(crate) const MAGIC: [u8; 8] = [0x89, b'G', b'L', b'D', b'\r', b'\n', 0x1a, b'\n'];
 
-/// The newest format version this build writes and reads.
-pub(crate) const VERSION: u16 = 2;
+/// The newest format version this build writes and reads (it reads every older one).
+pub(crate) const VERSION: u16 = 3;
 
 /// The first version whose blocks carry the count of events before them.
 const COUNTED_VERSION: u16 = 2;
 
+/// The first version whose header body gives the source a length and declares the
+/// release models (see [`header`]).
+const RELEASE_VERSION: u16 = 3;
+
 /// Magic (8) + version (2) + flags (2) + header body length (4).
 const HEADER_FIXED: usize = 16;
 
-/// The header body's fixed part: `start_unix_ns`.
+/// The header body's fixed part in version 1: `start_unix_ns`.
 const HEADER_BODY_MIN: usize = 8;
 
-/// The largest header body a reader accepts.
-const MAX_HEADER_BODY: usize = HEADER_BODY_MIN + MAX_SOURCE_LEN;
+/// The largest header body a reader accepts (see [`header`]).
+const MAX_HEADER_BODY: usize = header::MAX_HEADER_BODY;
 
 /// The 4 bytes that start every block frame.
 const SYNC: [u8; 4] = [0xf1, b'G', b'L', b'B'];

@@ -53,6 +53,7 @@ use std::io::{self, Read};
 use std::ops::Range;
 
 use super::decode::{Decoder, get_varint};
+use super::header;
 use super::resync::Checkpoints;
 use super::{
     COUNTED_VERSION, FRAME_HEADER, HEADER_BODY_MIN, HEADER_FIXED, MAGIC, MAX_HEADER_BODY,
@@ -83,7 +84,7 @@ const MISSING_KEPT: usize = 64;
 ///
 /// # fn main() -> Result<(), gpu_ledger::Error> {
 /// let mut writer = BinaryWriter::new(Vec::new());
-/// writer.on_start(&StreamInfo { start_unix_ns: 42, source: "demo".into() });
+/// writer.on_start(&StreamInfo { start_unix_ns: 42, source: "demo".into(), ..StreamInfo::default() });
 /// writer.on_event(&Event { time_ns: 9, thread: 1, kind: EventKind::Marker(Marker::ShutdownBegins) });
 /// let bytes = writer.finish()?;
 ///
@@ -104,7 +105,7 @@ const MISSING_KEPT: usize = 64;
 /// assert_eq!(err.kind(), ErrorKind::UnsupportedVersion);
 /// assert_eq!(
 ///     err.to_string(),
-///     "trace format version 7 is newer than this gpu-ledger understands (max 2): upgrade gpu-ledger"
+///     "trace format version 7 is newer than this gpu-ledger understands (max 3): upgrade gpu-ledger"
 /// );
 ///
 /// // A damaged version field (the checksum disagrees) is damage, not a newer trace.
@@ -112,7 +113,7 @@ const MISSING_KEPT: usize = 64;
 /// flipped[8] ^= 0x80;
 /// let err = BinaryReader::new(&flipped[..]).unwrap_err();
 /// assert_eq!(err.kind(), ErrorKind::Corrupt);
-/// assert!(err.to_string().ends_with("the version field at byte 8 reads 130, but the header checks out as version 2: the field is damaged, not newer"));
+/// assert!(err.to_string().ends_with("the version field at byte 8 reads 131, but the header checks out as version 3: the field is damaged, not newer"));
 /// # Ok(())
 /// # }
 /// ```
@@ -246,7 +247,13 @@ impl<R: Read> BinaryReader<R> {
         }
         let head = &input.available()[..total];
         header_checksum(head)?;
-        let info = stream_info(head, crc_at);
+        let info = header::decode(version, &head[HEADER_FIXED..crc_at]).map_err(|(at, what)| {
+            Error::new(
+                ErrorKind::Corrupt,
+                format!("trace header at byte {at}: {what}"),
+            )
+            .at(at as u64)
+        })?;
         input.consume(total);
         Ok(Self {
             input,
@@ -486,7 +493,21 @@ impl<R: Read> BinaryReader<R> {
         }
         let head = &self.input.available()[..total];
         let (stored, computed) = header_crcs(head, crc_at);
-        Ok((stored == computed).then(|| stream_info(head, crc_at)))
+        if stored != computed {
+            return Ok(None);
+        }
+        // A whole header whose body this build cannot decode is still a header:
+        // keep what its fixed part says.
+        let version = u16::from_le_bytes([head[8], head[9]]);
+        let body = &head[HEADER_FIXED..crc_at];
+        Ok(Some(header::decode(version, body).unwrap_or_else(|_| {
+            let mut start = [0; 8];
+            start.copy_from_slice(&body[..8]);
+            StreamInfo {
+                start_unix_ns: u64::from_le_bytes(start),
+                ..StreamInfo::default()
+            }
+        })))
     }
 
     /// Consumes the rest of the input; how many bytes that was.
@@ -681,16 +702,6 @@ fn header_crcs(head: &[u8], crc_at: usize) -> (u32, u32) {
         head[crc_at + 3],
     ]);
     (stored, crc32fast::hash(&head[..crc_at]))
-}
-
-/// The stream info of a checked header whose crc is at `crc_at`.
-fn stream_info(head: &[u8], crc_at: usize) -> StreamInfo {
-    let mut start = [0; 8];
-    start.copy_from_slice(&head[HEADER_FIXED..HEADER_FIXED + 8]);
-    StreamInfo {
-        start_unix_ns: u64::from_le_bytes(start),
-        source: String::from_utf8_lossy(&head[HEADER_FIXED + 8..crc_at]).into_owned(),
-    }
 }
 
 fn check_version(version: u16) -> Result<(), Error> {

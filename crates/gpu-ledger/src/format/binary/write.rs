@@ -18,8 +18,8 @@ use std::io::Write;
 use std::time::{Duration, Instant};
 
 use super::{
-    FINDING_LINE, FINDING_RESOURCE, FRAME_HEADER, FxMap, HEADER_BODY_MIN, MAGIC, MAX_PAYLOAD,
-    MAX_SOURCE_LEN, SYNC, VERSION, clip, op, put_delta, put_varint,
+    FINDING_LINE, FINDING_RESOURCE, FRAME_HEADER, FxMap, MAGIC, MAX_PAYLOAD, SYNC, VERSION, header,
+    op, put_delta, put_varint,
 };
 use crate::error::{Error, ErrorKind};
 use crate::event::{
@@ -106,7 +106,7 @@ impl BlockPolicy {
 ///
 /// # fn main() -> Result<(), gpu_ledger::Error> {
 /// let mut original = Collected::default();
-/// original.info = StreamInfo { start_unix_ns: 1_700_000_000_000_000_000, source: "demo".into() };
+/// original.info = StreamInfo { start_unix_ns: 1_700_000_000_000_000_000, source: "demo".into(), ..StreamInfo::default() };
 /// let blur = original.names.intern("BlurScratch");
 /// let resource = Resource {
 ///     id: ResourceId(1),
@@ -288,15 +288,14 @@ impl<W: Write> BinaryWriter<W> {
 
     fn write_header(&mut self, info: &StreamInfo) {
         self.header_written = true;
-        let source = clip(&info.source, MAX_SOURCE_LEN).as_bytes();
-        let body_len = (HEADER_BODY_MIN + source.len()) as u32;
-        let mut header = Vec::with_capacity(32 + source.len());
+        let mut body = Vec::with_capacity(32 + info.source.len());
+        header::encode(info, &mut body);
+        let mut header = Vec::with_capacity(20 + body.len());
         header.extend_from_slice(&MAGIC);
         header.extend_from_slice(&VERSION.to_le_bytes());
         header.extend_from_slice(&0u16.to_le_bytes());
-        header.extend_from_slice(&body_len.to_le_bytes());
-        header.extend_from_slice(&info.start_unix_ns.to_le_bytes());
-        header.extend_from_slice(source);
+        header.extend_from_slice(&(body.len() as u32).to_le_bytes());
+        header.extend_from_slice(&body);
         let crc = crc32fast::hash(&header);
         header.extend_from_slice(&crc.to_le_bytes());
         self.write_out(&header, "cannot write trace header at byte 0");
@@ -820,11 +819,11 @@ mod tests {
         }
         let err = w.error().expect("the disk filled up");
         assert_eq!(err.kind(), ErrorKind::Io);
-        assert_eq!(err.to_string(), "cannot write trace block 0 at byte 28");
-        assert_eq!(err.offset(), Some(28));
-        assert_eq!(w.bytes_written(), 28, "only the header went out whole");
+        assert_eq!(err.to_string(), "cannot write trace block 0 at byte 32");
+        assert_eq!(err.offset(), Some(32));
+        assert_eq!(w.bytes_written(), 32, "only the header went out whole");
         let err = w.finish().unwrap_err();
-        assert_eq!(err.to_string(), "cannot write trace block 0 at byte 28");
+        assert_eq!(err.to_string(), "cannot write trace block 0 at byte 32");
     }
 
     #[test]
@@ -899,8 +898,8 @@ mod tests {
             w.on_flush();
         }
         let bytes = w.finish().expect("in memory");
-        let header = 28;
-        let mut at = header;
+        let body = u32::from_le_bytes([bytes[12], bytes[13], bytes[14], bytes[15]]) as usize;
+        let mut at = 16 + body + 4;
         let mut heads = Vec::new();
         while at < bytes.len() {
             let len =

@@ -10,7 +10,7 @@ use std::io::{self, BufRead};
 
 use super::record::{FORMAT_TAG, LineIn, NameBook, VERSION};
 use crate::error::{Error, ErrorKind};
-use crate::event::{Event, EventSink, Name, StreamInfo};
+use crate::event::{Event, EventSink, Name, ReleaseModel, ReleaseModels, StreamInfo};
 use crate::format::{Concatenation, ReadSummary, TimeLine, TimeRules, Truncation, check_name_len};
 
 /// The longest line read; longer lines are skipped as malformed.
@@ -298,9 +298,28 @@ impl<R: BufRead> JsonLinesReader<R> {
             .at(end.start));
         }
         self.version = version as u16;
+        let bad_model = |model: &str| {
+            Error::new(
+                ErrorKind::Corrupt,
+                format!(
+                    "unknown release model {model:?} in the trace header on line {line_no}: \
+                     expected \"immediate\" or \"deferred\""
+                ),
+            )
+            .at(end.start)
+        };
+        let mut release = ReleaseModels::default();
+        if let Some(model) = line.release_model.as_deref() {
+            release.stream = Some(ReleaseModel::from_name(model).ok_or_else(|| bad_model(model))?);
+        }
+        for (ty, model) in line.release_model_by_type.iter().flatten() {
+            let parsed = ReleaseModel::from_name(model).ok_or_else(|| bad_model(model))?;
+            release.by_type.insert(ty.clone(), parsed);
+        }
         self.info = StreamInfo {
             start_unix_ns: line.start_unix_ns.unwrap_or(0),
             source: line.source.as_deref().unwrap_or("").to_owned(),
+            release,
         };
         Ok(())
     }

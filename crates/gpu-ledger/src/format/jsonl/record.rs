@@ -9,6 +9,7 @@
 //! the reader maps every string back to the exact value the writer had.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -33,6 +34,10 @@ pub(super) struct HeaderOut<'a> {
     pub(super) version: u16,
     pub(super) start_unix_ns: u64,
     pub(super) source: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(super) release_model: Option<&'static str>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub(super) release_model_by_type: BTreeMap<&'a str, &'static str>,
 }
 
 /// A name record, as written.
@@ -116,6 +121,8 @@ pub(super) struct LineIn<'a> {
     pub(super) start_unix_ns: Option<u64>,
     #[serde(borrow)]
     pub(super) source: Option<Cow<'a, str>>,
+    pub(super) release_model: Option<String>,
+    pub(super) release_model_by_type: Option<BTreeMap<String, String>>,
     pub(super) name: Option<u32>,
     #[serde(borrow)]
     pub(super) text: Option<Cow<'a, str>>,

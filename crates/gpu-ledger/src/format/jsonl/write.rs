@@ -8,7 +8,7 @@ use std::io::Write;
 
 use super::record::{FORMAT_TAG, HeaderOut, NameBook, NameOut, VERSION, event_out};
 use crate::error::{Error, ErrorKind};
-use crate::event::{Event, EventSink, Name, StreamInfo};
+use crate::event::{Event, EventSink, Name, ReleaseModel, StreamInfo};
 use crate::format::check_name_len;
 
 /// How much output is buffered before it is written.
@@ -34,7 +34,7 @@ const BUFFER: usize = 64 << 10;
 ///
 /// # fn main() -> Result<(), gpu_ledger::Error> {
 /// let mut original = Collected::default();
-/// original.info = StreamInfo { start_unix_ns: 7, source: "demo".into() };
+/// original.info = StreamInfo { start_unix_ns: 7, source: "demo".into(), ..StreamInfo::default() };
 /// original.events.push(Event {
 ///     time_ns: 1_500,
 ///     thread: 0,
@@ -160,6 +160,13 @@ impl<W: Write> JsonLinesWriter<W> {
             version: VERSION,
             start_unix_ns: info.start_unix_ns,
             source: &info.source,
+            release_model: info.release.stream.map(ReleaseModel::name),
+            release_model_by_type: info
+                .release
+                .by_type
+                .iter()
+                .map(|(ty, model)| (ty.as_str(), model.name()))
+                .collect(),
         };
         self.line(&header);
     }
