@@ -41,10 +41,11 @@
 //!   buffers, copies, clears, blits, resolves and barriers.
 //!
 //! # Release model
-//! Vulkan frees what `vkDestroy*` names at once (the `immediate` release model):
-//! destroying anything a submitted, not yet completed packet touched is a
-//! `destroy-in-flight`, the check the validation layer makes as
-//! `VUID-vkDestroyImage-image-01000` and its siblings.
+//! Vulkan frees what `vkDestroy*` names at once (the `immediate` release model,
+//! which the layer declares in every trace it writes): destroying anything a
+//! submitted, not yet completed packet touched is a `destroy-in-flight` error,
+//! the check the validation layer makes as `VUID-vkDestroyImage-image-01000` and
+//! its siblings.
 //!
 //! # Limits
 //! Touches come from the commands listed above: resources reached only through

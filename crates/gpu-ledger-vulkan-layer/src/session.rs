@@ -19,7 +19,9 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use gpu_ledger::toggle::{DEFAULT_PREFIX, HostSink, Toggles};
-use gpu_ledger::{Ledger, LedgerConfig, Marker, OwnerKind, ResourceType};
+use gpu_ledger::{
+    Ledger, LedgerConfig, Marker, OwnerKind, ReleaseModel, ReleaseModels, ResourceType,
+};
 use rustc_hash::FxHashMap;
 
 /// Distinct debug names used as owner kinds per session; later names fall back
@@ -175,7 +177,12 @@ fn start(number: u32) -> Session {
             Toggles::default()
         }
     };
-    let config = LedgerConfig::default();
+    // Vulkan frees at vkDestroy*: the trace says so, and reports check destroys in
+    // flight as errors.
+    let config = LedgerConfig {
+        release: ReleaseModels::uniform(ReleaseModel::Immediate),
+        ..LedgerConfig::default()
+    };
     let toggles = numbered(toggles, &config.source, number);
     let ledger = match gpu_ledger::toggle::start(&toggles, config, Box::new(std::io::stderr())) {
         Ok(ledger) => ledger,

@@ -47,6 +47,11 @@ fn destroying_an_image_in_flight_is_one_destroy_in_flight_matching_the_validatio
 
     // The layer: one destroy-in-flight, of the image the program named.
     let collected = read_trace(&trace);
+    assert_eq!(
+        collected.info.release.stream,
+        Some(gpu_ledger::ReleaseModel::Immediate),
+        "the layer declares Vulkan's release model"
+    );
     let report = report(&collected);
     assert_eq!(
         report.anomalies.by_kind.get("destroy-in-flight"),
