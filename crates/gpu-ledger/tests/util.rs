@@ -196,6 +196,11 @@ impl Stream {
         self.push(EventKind::Marker(Marker::ShutdownBegins))
     }
 
+    /// The producer finished cleanly: the clean-end marker, the stream's last event.
+    pub(crate) fn clean_end(&mut self) -> &mut Self {
+        self.push(EventKind::Marker(Marker::CleanEnd))
+    }
+
     /// The stream as a recorder would deliver it.
     pub(crate) fn collected(&self) -> Collected {
         let mut collected = Collected::default();
@@ -278,5 +283,21 @@ pub(crate) fn import_log(log: &str) -> (ImportSummary, Collected) {
     let summary = OmegaImport::new(sources)
         .import(log.as_bytes(), &mut collected)
         .expect("reading a string cannot fail");
+    (summary, collected)
+}
+
+/// `log` imported like [`import_log`], less the clean end a log whose last line is
+/// whole ends with (asserted here): the events its lines gave.
+pub(crate) fn import_lines(log: &str) -> (ImportSummary, Collected) {
+    let (summary, mut collected) = import_log(log);
+    let clean_end = collected
+        .events
+        .last()
+        .is_some_and(|e| e.kind == gpu_ledger::EventKind::Marker(gpu_ledger::Marker::CleanEnd));
+    let whole = log.ends_with('\n') && !collected.events.is_empty();
+    assert_eq!(clean_end, whole, "a whole log, and only one, ends cleanly");
+    if clean_end {
+        collected.events.pop();
+    }
     (summary, collected)
 }

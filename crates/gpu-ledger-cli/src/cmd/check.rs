@@ -6,15 +6,15 @@
 
 use std::process::ExitCode;
 
-use gpu_ledger::analysis::{Analyzer, CheckReport, Severity};
+use gpu_ledger::analysis::{CheckReport, Severity};
 use gpu_ledger::input::WithInput;
 
-use super::args::{FailOn, Format, Input, Output};
+use super::args::{FailOn, Format, Input, Output, ReleaseArg};
 use super::input;
 
 /// Check a trace or log against the guardrails: recreate churn, command-queue
-/// destroys vs presents, and destroys while a packet in flight references the
-/// resource.
+/// destroys vs presents, and the three destroy checks of the release model
+/// (destroy before submit, destroy in flight, use after destroy).
 ///
 /// Exits 1 when a guardrail fails at the `--fail-on` level or worse (default:
 /// error, so a failed warning alone is printed as `WARN` and exits 0). The
@@ -28,11 +28,13 @@ pub(crate) struct Args {
     output: Output,
     #[command(flatten)]
     fail_on: FailOn,
+    #[command(flatten)]
+    release: ReleaseArg,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.input.path();
-    let mut analyzer = Analyzer::default();
+    let mut analyzer = args.release.analyzer();
     let summary = input::read(path, &mut analyzer)?;
     let check = CheckReport::new(
         &analyzer.report(),

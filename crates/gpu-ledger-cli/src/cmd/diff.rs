@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gpu_ledger::analysis::{Analyzer, Report, ReportDiff};
+use gpu_ledger::analysis::{Report, ReportDiff};
 use gpu_ledger::input::{BaseAndNew, Input, InputSummary, WithInput};
 use gpu_ledger::text::Escaped;
 
-use super::args::{FailOn, Format, Output};
+use super::args::{FailOn, Format, Output, ReleaseArg};
 use super::input;
 
 /// Compare the reports of two inputs (before and after an optimisation, or the
@@ -36,22 +36,24 @@ pub(crate) struct Args {
     /// The same as --fail-on error.
     #[arg(long, hide = true)]
     fail_on_regression: bool,
+    #[command(flatten)]
+    release: ReleaseArg,
 }
 
-fn report(input: &Input) -> anyhow::Result<(Report, InputSummary)> {
-    let mut analyzer = Analyzer::default();
+fn report(input: &Input, release: &ReleaseArg) -> anyhow::Result<(Report, InputSummary)> {
+    let mut analyzer = release.analyzer();
     let summary = input::read_from(input, &mut analyzer)?;
     Ok((analyzer.report(), summary))
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let base_input = input::open(&args.base)?;
-    let (base, base_summary) = report(&base_input)?;
+    let (base, base_summary) = report(&base_input, &args.release)?;
     // `diff - -` compares standard input with itself: it can be read only once.
     let (new, new_summary) = if args.new == args.base {
-        report(&base_input)?
+        report(&base_input, &args.release)?
     } else {
-        report(&input::open(&args.new)?)?
+        report(&input::open(&args.new)?, &args.release)?
     };
     let diff = ReportDiff::new(&base, &new);
     match args.output.format {

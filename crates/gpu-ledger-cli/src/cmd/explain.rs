@@ -7,7 +7,7 @@ use gpu_ledger::analysis::{Definitions, ResourceStory};
 use gpu_ledger::input::WithInput;
 use gpu_ledger::text::Escaped;
 
-use super::args::{Format, Input, Output};
+use super::args::{Format, Input, Output, ReleaseArg};
 use super::input;
 
 /// Tell the full story of one resource: its create (owner, size, packet), resize
@@ -24,11 +24,16 @@ pub(crate) struct Args {
     resource: u64,
     #[command(flatten)]
     output: Output,
+    #[command(flatten)]
+    release: ReleaseArg,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.input.path();
     let mut story = ResourceStory::new(ResourceId(args.resource), Definitions::default());
+    if let Some(models) = args.release.models() {
+        story = story.with_release_models(models);
+    }
     let summary = input::read(path, &mut story)?;
     let story = story.story();
     match args.output.format {

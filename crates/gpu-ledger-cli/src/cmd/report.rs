@@ -3,13 +3,13 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gpu_ledger::analysis::{Analyzer, SeriesBuilder, TextOptions, Window};
+use gpu_ledger::analysis::{SeriesBuilder, TextOptions, Window};
 use gpu_ledger::input::WithInput;
 use gpu_ledger::output::check_not_an_input;
 use gpu_ledger::text::Escaped;
 use gpu_ledger::{EventSink, Tee};
 
-use super::args::{Format, Input, Output};
+use super::args::{Format, Input, Output, ReleaseArg};
 use super::{input, pictures};
 
 /// Answer the four questions from a trace or log: startup frames presented, why
@@ -33,6 +33,8 @@ pub(crate) struct Args {
     /// bursts, top contributors, destroy causes), then the tables.
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
+    #[command(flatten)]
+    release: ReleaseArg,
 }
 
 pub(crate) fn parse_window(name: &str) -> Result<Window, String> {
@@ -48,12 +50,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     // The series is only folded when a page will draw it.
     let (analyzer, series, summary) = if args.html.is_some() {
-        let mut sinks = Tee(Analyzer::default(), SeriesBuilder::default());
+        let mut sinks = Tee(args.release.analyzer(), SeriesBuilder::default());
         let summary = input::read(path, &mut sinks)?;
         sinks.on_finish();
         (sinks.0, Some(sinks.1.series()), summary)
     } else {
-        let mut analyzer = Analyzer::default();
+        let mut analyzer = args.release.analyzer();
         let summary = input::read(path, &mut analyzer)?;
         (analyzer, None, summary)
     };

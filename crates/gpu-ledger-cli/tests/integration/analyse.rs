@@ -118,6 +118,10 @@ fn report_of_the_plan_s_nslog_evidence_splits_startup_from_teardown() {
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(report["input"]["kind"], "omega-log");
     assert_eq!(report["totals"]["presented"], 2);
+    // The log's last line is whole (a clean end) and nothing was queued or
+    // recreated after the last present: a shutdown is inferred.
+    assert_eq!(report["ending"]["shutdown"], "inferred");
+    assert_eq!(report["ending"]["clean_end"], true);
     assert_eq!(
         report["windows"]["shutdown"]["destroyed"]["CommandQueue"],
         33

@@ -8,14 +8,18 @@ use crate::util::{core_fixture, gpu_ledger, run, stderr, stdout};
 const NSLOG: &str = "omega-nslog-only.log";
 
 /// What `check` prints on the NSLog-only fixture, before its verdict line: 33 queue
-/// destroys (all after the last present) against 2 presents.
+/// destroys (all after the last present, in the shutdown inferred from the log's
+/// clean end) against 2 presents.
 const NSLOG_GUARDRAILS: &str = "  PASS  recreate-churn              warning  0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)
   WARN  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 33 vs 2 overall (limit 4 at 2.000x), 0 vs 2 in startup (limit 4)
         #2 destroy of CommandQueue 1 (Unknown 0x0, cause shutdown, in shutdown)
         #3 destroy of CommandQueue 2 (Unknown 0x0, cause shutdown, in shutdown)
         #4 destroy of CommandQueue 3 (Unknown 0x0, cause shutdown, in shutdown)
-  PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+  PASS  destroy-before-submit       error    0 destroys of a resource a packet used before that packet was submitted (wrong under every release model; limit 0)
+  PASS  destroy-in-flight           error    0 destroys of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)
+  PASS  use-after-destroy           error    0 uses of a resource by a packet after its destroy (wrong under every release model; limit 0)
   PASS  error-findings              error    0 findings of severity error reported by other checkers (limit 0)
+release model: not declared (destroys in flight are warnings; pass --release-model) [the trace declares none]
 ";
 
 #[test]
@@ -26,15 +30,19 @@ fn a_synth_trace_passes_check() {
         0,
     );
     let out = run(gpu_ledger(dir.path()).args(["check", "s.gltrace"]), 0);
-    // The startup storm synth models (every context rebuilt on each layout pass) is
-    // exactly the recreate churn the warning exists for; no assertion fails.
-    let expected = "  WARN  recreate-churn              warning  200 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0); worst: RootVisual 0x600000000000 TextureTarget, 24 recreates
-        #1511 RootVisual 0x600000000000 TextureTarget: 24 recreates, 22 loop cycles, first loop in startup
-        #1576 ChildVisual 0x600000001040 TextureTarget: 18 recreates, 16 loop cycles, first loop in startup
-        #2532 RootVisual 0x600001000000 TextureTarget: 24 recreates, 22 loop cycles, first loop in startup
+    // The startup storm synth models (every context rebuilt on each layout pass, its
+    // two targets at once: one recreate each) is exactly the recreate churn the
+    // warning exists for; no assertion fails.
+    let expected = "  WARN  recreate-churn              warning  198 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0); worst: RootVisual 0x600000000000 TextureTarget, 12 recreates
+        #3040 RootVisual 0x600000000000 TextureTarget: 12 recreates, 10 loop cycles, first loop in startup
+        #3050 ChildVisual 0x600000001040 TextureTarget: 9 recreates, 7 loop cycles, first loop in startup
+        #3441 RootVisual 0x600001000000 TextureTarget: 12 recreates, 10 loop cycles, first loop in startup
   PASS  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 205 vs 1310 overall (limit 2620 at 2.000x), 0 vs 24 in startup (limit 48)
-  PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+  PASS  destroy-before-submit       error    0 destroys of a resource a packet used before that packet was submitted (wrong under every release model; limit 0)
+  PASS  destroy-in-flight           error    0 destroys of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)
+  PASS  use-after-destroy           error    0 uses of a resource by a packet after its destroy (wrong under every release model; limit 0)
   PASS  error-findings              error    0 findings of severity error reported by other checkers (limit 0)
+release model: not declared (destroys in flight are warnings; pass --release-model) [the trace declares none]
 check passed: no guardrail failed at error
 ";
     assert_eq!(expected, stdout(&out));
@@ -112,9 +120,15 @@ fn check_json_carries_verdicts_evidence_and_definitions() {
         [
             "recreate-churn",
             "queue-destroys-vs-presents",
+            "destroy-before-submit",
             "destroy-in-flight",
+            "use-after-destroy",
             "error-findings"
         ]
+    );
+    assert_eq!(
+        doc["release"],
+        json!({"model": null, "by_type": {}, "source": "not declared"})
     );
     let queue = &doc["guardrails"][1];
     assert_eq!(queue["severity"], "warning");

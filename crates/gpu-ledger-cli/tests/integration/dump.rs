@@ -244,9 +244,10 @@ fn timeline_of_the_nslog_shutdown_is_one_burst_of_queue_destroys() {
     );
     let text = stdout(&output);
     let expected = concat!(
-        "Timeline of the shutdown window: 639.000 to 639.000 ms, 33 events, 1 entry (0 packets); times in ms since the stream started, first event at 0.000, resource events outside packets in 1 ms buckets\n",
+        "Timeline of the shutdown window: 639.000 to 639.000 ms, 34 events, 2 entries (0 packets); times in ms since the stream started, first event at 0.000, resource events outside packets in 1 ms buckets\n",
         "       at  packet     queued  submitted  completed  ended  outcome  resources\n",
         "  639.000  (outside)       -          -          -      -           -33 CommandQueue\n",
+        "  639.000  (marker)        -          -          -      -           CleanEnd\n",
         "\n",
         "Input\n",
     );

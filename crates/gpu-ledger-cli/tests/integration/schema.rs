@@ -203,6 +203,15 @@ fn documents(dir: &Path) -> Vec<Value> {
         ),
     )
     .unwrap();
+    // Field cases fill what synthetic runs leave empty: destroy checks with their
+    // resource, owner and packet, and resources still live after a shutdown.
+    for (name, copy) in [
+        ("field/06a-destroy-before-submit.jsonl", "06a.jsonl"),
+        ("field/06b-deferred-destroy-after-submit.jsonl", "06b.jsonl"),
+        ("field/10-texture-per-resize-never-freed.jsonl", "10.jsonl"),
+    ] {
+        std::fs::copy(core_fixture(name), dir.join(copy)).unwrap();
+    }
     let json = |args: &[&str]| {
         let mut command = gpu_ledger(dir);
         command.args(args).args(["--format", "json"]);
@@ -246,6 +255,10 @@ fn documents(dir: &Path) -> Vec<Value> {
         &["diff", "s.gltrace", "n.gltrace"],
         &["diff", "n.gltrace", "s.gltrace"],
         &["check", "omega-nslog-only.log", "--fail-on", "error"],
+        &["report", "06a.jsonl"],
+        &["report", "10.jsonl"],
+        &["explain", "06a.jsonl", "--resource", "10"],
+        &["check", "06b.jsonl", "--release-model", "deferred"],
         &["export", "s.gltrace", "-o", "e.jsonl"],
         &["export", "s.gltrace", "--to", "perfetto", "-o", "e.pftrace"],
         #[cfg(feature = "parquet")]

@@ -62,10 +62,10 @@ pub use report::schema::reuse::{
     CandidatePool, PoolReport, RebuildCounts, ReuseReport, TypeReuseReport,
 };
 pub use report::schema::sections::{
-    Burst, CauseCounts, Contributor, DestroyCauses, DestroyExample, EvidenceItem, LaneReport,
-    LatencyReport, OwnerCount, PacketCount, PacketLabel, PacketReport, PerPacket, RecreateLoop,
-    RollingReport, ShortLived, StartupSummary, StoryDims, StreamSummary, Totals, TypeCounts,
-    WindowReport, Windows,
+    Burst, CauseCounts, ChurnSources, Contributor, DestroyCauses, DestroyExample, Ending,
+    EvidenceItem, LaneReport, LatencyReport, LiveGroup, OwnerCount, PacketCount, PacketLabel,
+    PacketReport, PerPacket, RecreateLoop, ReleaseReport, RollingReport, ShortLived,
+    StartupSummary, StoryDims, StreamSummary, Totals, TypeCounts, WindowReport, Windows,
 };
 pub use report::schema::{REPORT_FORMAT, REPORT_VERSION, Report};
 pub use views::check::{CHECK_FORMAT, CheckReport};
@@ -79,7 +79,7 @@ pub use views::series::{
     Series, SeriesBuilder,
 };
 pub use views::span::WindowSpan;
-pub use views::story::{Story, StoryDestroy, StoryEvent, StoryPackets};
+pub use views::story::{Story, StoryCheck, StoryDestroy, StoryEvent, StoryPackets};
 pub use views::timeline::{
     DEFAULT_BUCKET_NS, DEFAULT_MAX_PACKETS, TIMELINE_FORMAT, Timeline, TimelineEntry, TimelineKeep,
     TimelineReport,

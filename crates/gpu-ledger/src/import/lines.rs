@@ -17,6 +17,8 @@ pub(crate) const MAX_LINE: usize = 1 << 20;
 pub(crate) struct LineEnd {
     /// It was longer than the cap: only its first [`MAX_LINE`] bytes were kept.
     pub(crate) overlong: bool,
+    /// It ended with a newline (a log's last line without one was cut).
+    pub(crate) whole: bool,
 }
 
 /// Reads the next line of `input` (without its newline) into `line`, keeping at
@@ -26,7 +28,10 @@ pub(crate) fn read_line<R: BufRead>(
     line: &mut Vec<u8>,
 ) -> io::Result<Option<LineEnd>> {
     line.clear();
-    let mut end = LineEnd { overlong: false };
+    let mut end = LineEnd {
+        overlong: false,
+        whole: false,
+    };
     let mut any = false;
     loop {
         let buf = match input.fill_buf() {
@@ -48,6 +53,7 @@ pub(crate) fn read_line<R: BufRead>(
         let used = newline.map_or(buf.len(), |i| i + 1);
         input.consume(used);
         if newline.is_some() {
+            end.whole = true;
             break;
         }
     }
@@ -227,16 +233,24 @@ mod tests {
         let mut input = text.as_bytes();
         let mut line = Vec::new();
         let end = read_line(&mut input, &mut line).expect("reads");
-        assert_eq!(end, Some(LineEnd { overlong: true }));
+        let (overlong, whole) = (true, true);
+        assert_eq!(end, Some(LineEnd { overlong, whole }));
         assert_eq!(line.len(), MAX_LINE);
         assert_eq!(
             read_line(&mut input, &mut line).expect("reads"),
-            Some(LineEnd { overlong: false })
+            Some(LineEnd {
+                overlong: false,
+                whole: true
+            })
         );
         assert_eq!(line, b"short");
         assert_eq!(
             read_line(&mut input, &mut line).expect("reads"),
-            Some(LineEnd { overlong: false })
+            Some(LineEnd {
+                overlong: false,
+                whole: false
+            }),
+            "the last line has no newline: it was cut"
         );
         assert_eq!(line, b"last");
         assert_eq!(read_line(&mut input, &mut line).expect("reads"), None);

@@ -30,8 +30,9 @@ use super::scan::{ClockPlan, Sources};
 use super::summary::{ImportSummary, InferredOwner, MAX_EXAMPLES};
 use super::wallclock::nslog_ms;
 use crate::event::{
-    Dims, Event, EventKind, EventSink, FindingSeverity, Name, Names, Owner, OwnerKind, PacketRef,
-    PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
+    Dims, Event, EventKind, EventSink, FindingSeverity, Marker, Name, Names, Owner, OwnerKind,
+    PacketRef, PacketStage, PoolAction, Resource, ResourceAction, ResourceId, ResourceType,
+    StreamInfo,
 };
 use crate::format::{Judgement, MalformedLine, TimeLine, TimeRules, check_name_len, clip};
 
@@ -171,7 +172,9 @@ impl OmegaImport {
     }
 
     /// Imports every line of `reader` into `sink`, then finishes the stream.
-    /// Lines longer than 1 MiB are counted and skipped unread.
+    /// Lines longer than 1 MiB are counted and skipped unread. A log whose last
+    /// line ends with a newline ends with a [`Marker::CleanEnd`] (the process
+    /// finished writing it); one cut mid-line does not.
     ///
     /// # Errors
     /// Only I/O errors of `reader`: bad lines are counted, never errors.
@@ -181,12 +184,22 @@ impl OmegaImport {
         sink: &mut dyn EventSink,
     ) -> std::io::Result<ImportSummary> {
         let mut line = Vec::new();
+        let mut whole = false;
         while let Some(end) = read_line(&mut reader, &mut line)? {
+            whole = end.whole;
             if end.overlong {
                 self.skip_overlong();
             } else {
                 self.push_line(&String::from_utf8_lossy(&line), sink);
             }
+        }
+        if whole && self.started {
+            // Not an event of a line: `summary.events` counts those.
+            sink.on_event(&Event {
+                time_ns: self.time_ns,
+                thread: 0,
+                kind: EventKind::Marker(Marker::CleanEnd),
+            });
         }
         Ok(self.finish(sink))
     }

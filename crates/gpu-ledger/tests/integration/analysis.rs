@@ -239,12 +239,13 @@ fn shutdown_starts_at_the_marker() {
 fn without_a_marker_shutdown_starts_after_the_last_present() {
     use ResourceType::*;
     let mut s = presents_after_a_create(4);
-    s.at(70).destroy(1, CommandQueue, root(1));
+    s.at(70).destroy(1, CommandQueue, root(1)).clean_end();
     let r = s.report();
     let shutdown = w(&r, Window::Shutdown);
     assert_eq!(
         (shutdown.events, count(&shutdown.destroyed, "CommandQueue")),
-        (1, 1)
+        (2, 1),
+        "the destroy and the clean end"
     );
     assert_eq!(shutdown.start_ns, Some(70 * MS));
     assert_eq!(
@@ -255,13 +256,100 @@ fn without_a_marker_shutdown_starts_after_the_last_present() {
     let c = r.destroy_causes.examples[0].evidence[0].clone();
     assert_eq!(
         (c.seq, c.what.as_str()),
-        (4, "after the last presented packet")
+        (
+            4,
+            "after the last presented packet, in a stream that ended cleanly (shutdown inferred)"
+        )
+    );
+    assert_eq!(
+        (
+            r.ending.shutdown.as_str(),
+            r.ending.shutdown_from_seq,
+            r.ending.clean_end
+        ),
+        ("inferred", Some(4), true)
+    );
+    assert!(
+        r.headline[1].starts_with(
+            "No shutdown marker: shutdown inferred after the last present at 64.000 ms"
+        ),
+        "{:?}",
+        r.headline
     );
     // A present after it turns the same stretch into steady state (live report vs later).
-    s.at(90).present(p(1, 5));
+    s.at(90).present(p(1, 5)).clean_end();
     let r = s.report();
-    assert_eq!(w(&r, Window::Shutdown).events, 0);
+    assert_eq!(w(&r, Window::Shutdown).events, 1, "only the clean end");
     assert_eq!(count(&w(&r, Window::Steady).destroyed, "CommandQueue"), 1);
+}
+
+#[test]
+fn a_tail_is_teardown_only_when_the_stream_ended_cleanly_and_quietly() {
+    use ResourceType::*;
+    let tail = |end: &dyn Fn(&mut Stream)| {
+        let mut s = presents_after_a_create(4);
+        s.at(70).destroy(1, CommandQueue, root(1));
+        end(&mut s);
+        s.report()
+    };
+    // Cut (no clean-end record): the run ended without a shutdown.
+    let cut = tail(&|_| {});
+    assert_eq!(w(&cut, Window::Shutdown).events, 0);
+    assert_eq!(count(&w(&cut, Window::Steady).destroyed, "CommandQueue"), 1);
+    assert_eq!(
+        (
+            cut.ending.shutdown.as_str(),
+            cut.ending.ended,
+            cut.ending.clean_end
+        ),
+        ("none", true, false)
+    );
+    assert_eq!(
+        cut.ending.reasons,
+        ["no clean-end record: the trace was cut or its producer did not finish (crash, kill)"]
+    );
+    assert_eq!(
+        cut.headline[1],
+        "The run ended without a shutdown: no clean-end record: the trace was cut or its producer did not finish (crash, kill). What followed the last present counts as steady state, not as teardown."
+    );
+    assert_eq!(cut.destroy_causes.by_type["CommandQueue"].shutdown, 0);
+    // Ended cleanly, but a packet was queued after the last present.
+    let queued = tail(&|s| {
+        s.stage(p(1, 5), PacketStage::Queued { command_id: 5 })
+            .clean_end();
+    });
+    assert_eq!(w(&queued, Window::Shutdown).events, 0);
+    assert_eq!(
+        queued.ending.reasons,
+        ["1 packet stage (queued, submitted, dropped or failed) after the last present"]
+    );
+    // Ended cleanly, but the tail recreates what it destroys: a storm, not teardown.
+    let storm = tail(&|s| {
+        s.create(2, CommandQueue, root(1))
+            .destroy(2, CommandQueue, root(1))
+            .create(3, CommandQueue, root(1))
+            .clean_end();
+    });
+    assert_eq!(w(&storm, Window::Shutdown).events, 0);
+    assert_eq!(
+        storm.ending.reasons,
+        ["2 recreates after the last present: a storm, not a teardown"]
+    );
+    // A live report (no finish yet) says the stream has not ended, and no headline of it.
+    let mut live = Analyzer::default();
+    for e in &presents_after_a_create(4).events {
+        live.on_event(e);
+    }
+    let r = live.report();
+    assert_eq!(
+        (r.ending.shutdown.as_str(), r.ending.ended),
+        ("none", false)
+    );
+    assert!(
+        r.headline.iter().all(|h| !h.contains("ended without")),
+        "{:?}",
+        r.headline
+    );
 }
 
 #[test]
@@ -541,6 +629,7 @@ fn anomalies_are_counted_with_examples_and_never_fatal() {
         by_kind,
         vec![
             ("create-live-id", 1),
+            ("destroy-before-submit", 0),
             ("destroy-in-flight", 0),
             ("destroy-type-mismatch", 1),
             ("destroy-unknown-id", 1),
@@ -549,6 +638,8 @@ fn anomalies_are_counted_with_examples_and_never_fatal() {
             ("packet-after-terminal", 1),
             ("packet-duplicate-stage", 1),
             ("packet-stage-backwards", 1),
+            ("presented-without-submit", 0),
+            ("use-after-destroy", 0),
         ]
     );
     assert_eq!(r.anomalies.total, 9);
@@ -657,18 +748,19 @@ fn lanes_report_outcomes_latency_and_the_rolling_window() {
         (2, 1, 1, 1)
     );
     assert_eq!((l2.churn_ratio, l2.latency.p50_ms), (None, None));
-    // Presents 1, 2, 4 are clean, 3 is not: never stable, so startup runs to present 4
-    // and what follows the last present is shutdown.
+    // Presents 1, 2, 4 are clean, 3 is not: never stable. Packets were queued after
+    // the last present, so no shutdown is inferred: everything is startup.
     let (startup, shutdown) = (w(&r, Window::Startup), w(&r, Window::Shutdown));
-    assert_eq!((startup.packets.queued, startup.packets.submitted), (4, 4));
     assert_eq!(
         (
-            shutdown.packets.queued,
-            shutdown.packets.submitted,
-            shutdown.packets.dropped
+            startup.packets.queued,
+            startup.packets.submitted,
+            startup.packets.dropped
         ),
-        (2, 1, 1)
+        (6, 5, 1)
     );
+    assert_eq!(shutdown.events, 0);
+    assert_eq!(r.ending.shutdown, "none");
 }
 
 #[test]
@@ -910,7 +1002,7 @@ fn explain_tells_a_teardown_story_with_rebuilds() {
         "  destroyed  #44 at 200.000 ms in shutdown: shutdown\n",
         "    evidence #42 shutdown marker\n",
         "    evidence #44 the destroy that left the owner with no live resource\n",
-        "  lifetime   190.000 ms (short-lived)\n",
+        "  lifetime   190.000 ms\n",
     );
     assert_eq!(story.render_text(), expected);
     assert_eq!(story.rebuild_count, 1);
@@ -1068,13 +1160,16 @@ fn text_report_snapshot() {
 Headline
   Startup presented 2 frames in 46.0 ms before stabilising (K=3 clean presents).
   4 CommandQueue destroyed: 2 in shutdown (teardown), 1 by rebuild in startup, 1 replaced in startup.
-  Top churn: ChildVisual 0x1400 (5 creates, 5 destroys; 41.7% of all churn).
+  Top churn (beyond first creations and teardown): ChildVisual 0x1400 (3 recreations, 3 destroys outside teardown; 25.0% of all creates and destroys).
   Startup waste vs teardown: 4 destroys in startup (4 short-lived), 4 in steady state, 4 in shutdown (teardown).
 
-Guardrails: 0 of 4 failed
+Guardrails: 0 of 6 failed
+  release model: not declared (destroys in flight are warnings; pass --release-model) [the trace declares none]
   PASS  recreate-churn              warning  0 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0)
   PASS  queue-destroys-vs-presents  warning  CommandQueue destroys vs presents: 4 vs 7 overall (limit 14 at 2.000x), 2 vs 2 in startup (limit 4)
-  PASS  destroy-in-flight           error    0 destroys of a resource an in-flight packet referenced (limit 0)
+  PASS  destroy-before-submit       error    0 destroys of a resource a packet used before that packet was submitted (wrong under every release model; limit 0)
+  PASS  destroy-in-flight           error    0 destroys of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)
+  PASS  use-after-destroy           error    0 uses of a resource by a packet after its destroy (wrong under every release model; limit 0)
   PASS  error-findings              error    0 findings of severity error reported by other checkers (limit 0)
 
 Windows
@@ -1083,6 +1178,7 @@ Windows
   steady      46.000  200.000      21       4          4          5        0     0       0        4          4        1.600
   shutdown   200.000  200.000       5       0          0          0        0     0       0        0          4            -
   startup: stabilised after 2 presented frames in 46.000 ms (3 consecutive clean presents from event #21)
+  shutdown: shutdown began at the shutdown marker (event #42)
   totals: created 12, destroyed 12, presented 7, churn ratio 3.429, live at end 0
 
 Resource types by window (destroys by cause)
@@ -1092,9 +1188,9 @@ Resource types by window (destroys by cause)
   NativeTarget   startup         1          0            0         0                -        0         0         0              0        0
   TextureTarget  startup         2          1            1         1           10.000        1         0         0              0        0
   CommandBuffer  steady          4          4            4         0            1.000        0         3         0              1        0
-  CommandQueue   shutdown        0          2            2         0          190.000        0         0         2              0        0
-  NativeTarget   shutdown        0          1            1         0          200.000        0         0         1              0        0
-  TextureTarget  shutdown        0          1            1         0          190.000        0         0         1              0        0
+  CommandQueue   shutdown        0          2            0         0          190.000        0         0         2              0        0
+  NativeTarget   shutdown        0          1            0         0          200.000        0         0         1              0        0
+  TextureTarget  shutdown        0          1            0         0          190.000        0         0         1              0        0
 
 Top destroy bursts (1.000 ms buckets)
   window    bucket_start_ms  destroys
@@ -1106,19 +1202,19 @@ Top destroy bursts (1.000 ms buckets)
   steady             89.000         1
   shutdown          200.000         4
 
-Top churn contributors
-  owner_kind   owner_key  created  destroyed  transient  short_lived
-  ChildVisual  0x1400           5          5          0            5
-  RootVisual   0x100            7          7         10            7
+Top churn contributors (churn = recreations and destroys beyond first creation and teardown; 1 source)
+  owner_kind   owner_key  churn  recreated  created  destroyed  teardown  transient  short_lived
+  ChildVisual  0x1400         6          3        5          5         2          0            3
+  RootVisual   0x100          0          4        7          7         2         10            5
 
 Recreate loops (R=3 within T=1000.000 ms): 1 keys
   owner_kind  owner_key  type           recreates  loop_cycles  first_loop_ms  window  transient
   RootVisual  0x100      CommandBuffer          4            2         88.000  steady  yes
 
-Short-lived resources (within N=2 packets or X=250.000 ms): 12
+Short-lived resources (within N=2 packets or X=250.000 ms): 8
   owner_kind   owner_key  short_lived
-  RootVisual   0x100                7
-  ChildVisual  0x1400               5
+  RootVisual   0x100                5
+  ChildVisual  0x1400               3
 
 Destroy causes
   type           rebuild  replaced  shutdown  owner-removed  unknown
@@ -1162,7 +1258,7 @@ Definitions
   short-lived: N=2 packets or X=250.000 ms; recreate loop: R=3 within T=1000.000 ms
   bursts: 1.000 ms buckets, top 5; lane window W=120 packets; top 10 contributors
   causes: rebuild within 1.000 ms, replaced/look-ahead within 100.000 ms; candidate pool: >= 3 hits
-  guardrails: recreate-churn <= 0 keys; queue destroys <= 2.000x presents; destroy-in-flight <= 0 (refs kept per packet: 256); error findings <= 0
+  guardrails: recreate-churn <= 0 keys; queue destroys <= 2.000x presents; destroy-before-submit <= 0; destroy-in-flight <= 0; use-after-destroy <= 0 (refs kept per packet: 256); error findings <= 0
 
 Lost events: 0
 "#;

@@ -12,7 +12,7 @@ use gpu_ledger::format::{
 use gpu_ledger::synth::{self, SynthConfig};
 use gpu_ledger::{Collected, Event, EventKind, LedgerConfig, Name, Names, OwnerKind, ResourceType};
 
-use crate::util::{self, import_log as import, read_binary, read_jsonl, write_jsonl};
+use crate::util::{self, import_lines as import, read_binary, read_jsonl, write_jsonl};
 
 fn data(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -7,7 +7,7 @@ use gpu_ledger::{
     ResourceAction, ResourceType,
 };
 
-use crate::util::import_log as import;
+use crate::util::import_lines as import;
 
 /// A compact spelling of an event, to compare whole streams at a glance.
 fn spell(collected: &Collected) -> Vec<String> {
@@ -724,7 +724,11 @@ fn over_long_lines_are_counted_and_skipped_without_losing_the_rest() {
         .expect("in memory");
     assert_eq!(
         spell(&collected),
-        ["Create TextureTarget #1", "Destroy TextureTarget #1"]
+        [
+            "Create TextureTarget #1",
+            "Destroy TextureTarget #1",
+            "Marker(CleanEnd)"
+        ]
     );
     assert_eq!(summary.lines, 5);
     assert_eq!(

@@ -11,8 +11,10 @@ use crate::event::PacketStage;
 use super::bursts::Bursts;
 use super::windows::Part;
 
-/// Intrinsic destroy causes, in the order [`TypeStats::causes`] counts them.
-pub(crate) const CAUSES: usize = 4;
+/// Counter slots of destroy causes, in the order [`TypeStats::causes`] counts them:
+/// rebuild, replaced (by a later create), owner-removed, unknown, replaced by an
+/// earlier create (see `attribution`).
+pub(crate) const CAUSES: usize = 5;
 
 /// Packet stages seen in a stretch.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -64,7 +66,7 @@ pub(crate) struct TypeStats {
     pub(crate) lifetimes: u64,
     pub(crate) short_lived: u64,
     pub(crate) rebuilds: u64,
-    /// Destroys by intrinsic cause: rebuild, replaced, owner-removed, unknown.
+    /// Destroys by cause slot (see [`CAUSES`]).
     pub(crate) causes: [u64; CAUSES],
     /// Destroys whose cause is still being looked for.
     pub(crate) pending: u64,
@@ -97,6 +99,8 @@ pub(crate) struct WindowAgg {
     /// Per type, by dense type index.
     pub(crate) types: Vec<TypeStats>,
     pub(crate) bursts: Bursts,
+    /// Resources that became live minus those that stopped being live.
+    pub(crate) live_delta: i64,
     pub(crate) lost: u64,
     pub(crate) markers: u64,
     pub(crate) touches: u64,
@@ -160,6 +164,7 @@ impl Part for WindowAgg {
             a.merge(b);
         }
         self.bursts.merge(&o.bursts);
+        self.live_delta += o.live_delta;
         self.lost = self.lost.saturating_add(o.lost);
         self.markers += o.markers;
         self.touches += o.touches;
@@ -177,6 +182,7 @@ impl Part for WindowAgg {
             .iter_mut()
             .for_each(|t| *t = TypeStats::default());
         self.bursts.reset();
+        self.live_delta = 0;
         self.lost = 0;
         self.markers = 0;
         self.touches = 0;
@@ -194,6 +200,13 @@ pub(crate) struct OwnerCounts {
     pub(crate) short_lived: u64,
     /// Creates and destroys of transient resources.
     pub(crate) transient: u64,
+    /// Recreations: creates beyond the first of a resource slot (a create after a
+    /// destroy of the same key, or a create a later destroy was replaced by).
+    pub(crate) recreated: u64,
+    /// Of `recreated`, those of transient resources.
+    pub(crate) transient_recreated: u64,
+    /// Of `destroyed`, those of transient resources.
+    pub(crate) transient_destroyed: u64,
 }
 
 impl Part for OwnerCounts {
@@ -202,6 +215,9 @@ impl Part for OwnerCounts {
         self.destroyed += o.destroyed;
         self.short_lived += o.short_lived;
         self.transient += o.transient;
+        self.recreated += o.recreated;
+        self.transient_recreated += o.transient_recreated;
+        self.transient_destroyed += o.transient_destroyed;
     }
 
     fn reset(&mut self) {

@@ -11,20 +11,29 @@
 //!    within the rebuild window before or after the destroy, or earlier in the same
 //!    packet;
 //! 2. `replaced`: the owner created the same type within the replace window after the
-//!    destroy, or at the same moment before it (within the rebuild window, or earlier
-//!    in the same packet: the "create the new one, then drop the old one" swap) and
-//!    the new resource was not yet claimed as another destroy's replacement (creates
-//!    and destroys pair up one to one, oldest first);
+//!    destroy (break-before-make), or within it before the destroy, after the
+//!    destroyed resource's own create (make-before-break: Vulkan's `oldSwapchain`,
+//!    wgpu's `target = device.create_texture(..)`), or earlier in the same packet,
+//!    and the new resource was not yet claimed as another destroy's replacement
+//!    (creates and destroys pair up one to one, oldest first). In the shutdown
+//!    window a make-before-break pairing is teardown: the earlier create did not
+//!    replace anything once the program was shutting down;
 //! 3. `shutdown`: the destroy lies in the shutdown window (decided at report time);
 //! 4. `owner-removed`: when the look-ahead ends, the owner holds no live resource,
 //!    or a `Visual` whose id or owner key is the owner's key was destroyed within the
 //!    replace window;
 //! 5. `unknown`: none of the above.
+//!
+//! An owner the input does not name ([`OwnerKind::Unknown`](crate::OwnerKind::Unknown))
+//! is never "the same owner" of anything: its destroys are `unknown` (or teardown),
+//! with evidence saying the owner is not known, never `rebuild`, `replaced` or
+//! `owner-removed`.
 
 use std::collections::VecDeque;
 
 use crate::event::PacketRef;
 
+use super::aggregate::CAUSES;
 use super::hashing::FxHashMap;
 use super::ring::Ring;
 
@@ -82,7 +91,8 @@ impl DestroyCause {
         Self::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    /// Index among the intrinsic causes (all but shutdown), as counters store them.
+    /// Index among the intrinsic causes (all but shutdown), as counters store them
+    /// (a make-before-break replacement has its own slot, [`REPLACED_EARLIER`]).
     pub(crate) const fn intrinsic_index(self) -> usize {
         match self {
             DestroyCause::Rebuild => 0,
@@ -92,26 +102,23 @@ impl DestroyCause {
         }
     }
 
-    /// The intrinsic cause stored at `index`.
-    pub(crate) const fn from_intrinsic(index: usize) -> Self {
+    /// The cause a report shows for counter slot `index` (see
+    /// [`Settled::slot`]) in a window: in shutdown, the weak causes and
+    /// make-before-break pairings become `shutdown`.
+    pub(crate) const fn of_slot(index: usize, shutdown: bool) -> Self {
         match index {
             0 => DestroyCause::Rebuild,
             1 => DestroyCause::Replaced,
-            2 => DestroyCause::OwnerRemoved,
-            _ => DestroyCause::Unknown,
-        }
-    }
-
-    /// The cause a report shows: in shutdown, the weak causes become `shutdown`.
-    pub(crate) fn in_window(self, shutdown: bool) -> Self {
-        match self {
-            DestroyCause::OwnerRemoved | DestroyCause::Unknown if shutdown => {
-                DestroyCause::Shutdown
-            }
-            other => other,
+            REPLACED_EARLIER if !shutdown => DestroyCause::Replaced,
+            2 if !shutdown => DestroyCause::OwnerRemoved,
+            3 if !shutdown => DestroyCause::Unknown,
+            _ => DestroyCause::Shutdown,
         }
     }
 }
+
+/// The counter slot of a destroy replaced by a create made before it.
+pub(crate) const REPLACED_EARLIER: usize = 4;
 
 /// What an event proves about a destroy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -124,6 +131,8 @@ pub(crate) enum EvidenceKind {
     OwnerEmptied,
     /// The destroy of the owner's `Visual` (`resource`).
     OwnerVisualDestroyed,
+    /// The input does not say who owned the resource: no owner-based cause applies.
+    OwnerUnknown,
 }
 
 /// One piece of evidence: what, and the event that shows it.
@@ -163,6 +172,22 @@ pub(crate) struct Settled {
     pub(crate) evidence: Option<Evidence>,
 }
 
+impl Settled {
+    /// The counter slot it is counted in: its intrinsic cause, with replacements
+    /// made before the destroy (make-before-break) apart.
+    pub(crate) fn slot(&self) -> usize {
+        match (self.cause, self.evidence) {
+            (DestroyCause::Replaced, Some(e)) if e.seq < self.record.seq => REPLACED_EARLIER,
+            (cause, _) => cause.intrinsic_index(),
+        }
+    }
+
+    /// The cause a report shows for it in a window (`shutdown`: the shutdown window).
+    pub(crate) fn shown(&self, shutdown: bool) -> DestroyCause {
+        DestroyCause::of_slot(self.slot(), shutdown)
+    }
+}
+
 /// The first and the last few settled destroys of one (type, cause).
 #[derive(Clone, Debug)]
 pub(crate) struct Examples {
@@ -176,6 +201,8 @@ pub(crate) struct OwnerNow {
     pub(crate) live: u64,
     pub(crate) last_destroy_seq: Option<u64>,
     pub(crate) overflow: bool,
+    /// The input names the owner (its kind is not `Unknown`).
+    pub(crate) known: bool,
 }
 
 /// The destroys waiting for evidence, the recently destroyed visuals and the examples.
@@ -313,6 +340,13 @@ impl Attribution {
             (DestroyCause::Rebuild, Some(e))
         } else if let Some(e) = record.replaced {
             (DestroyCause::Replaced, Some(e))
+        } else if !owner.known {
+            let evidence = Evidence {
+                kind: EvidenceKind::OwnerUnknown,
+                seq: record.seq,
+                resource: record.resource,
+            };
+            (DestroyCause::Unknown, Some(evidence))
         } else if owner.live == 0 && !owner.overflow {
             let evidence = owner.last_destroy_seq.map(|seq| Evidence {
                 kind: EvidenceKind::OwnerEmptied,
@@ -357,7 +391,7 @@ impl Attribution {
 
 /// Keeps `settled` in `examples` if it is among the first or last `max` of its (type, cause).
 pub(crate) fn keep_example(examples: &mut Vec<Examples>, max: usize, settled: Settled) {
-    let slot = settled.record.ty as usize * 4 + settled.cause.intrinsic_index();
+    let slot = settled.record.ty as usize * CAUSES + settled.slot();
     if examples.len() <= slot {
         examples.resize_with(slot + 1, || Examples {
             first: Vec::new(),

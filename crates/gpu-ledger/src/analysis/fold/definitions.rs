@@ -48,11 +48,11 @@ macro_rules! definitions_table {
             /// short-lived (default 250 ms, inclusive).
             short_lived_ns: u64 = 250_000_000
                 => short_lived_ms: f64 = |d, _names| ms(d.short_lived_ns);
-            /// R: recreate cycles of one (owner kind, owner key, type) that make a
-            /// recreate loop (default 3).
+            /// R: recreates (generation changes) of one (owner kind, owner key, type)
+            /// that make a recreate loop (default 3).
             recreate_loop_count: u32 = 3
                 => recreate_loop_count: u32 = |d, _names| d.r() as u32;
-            /// T: the span, in nanoseconds, the R cycles must fit in (default 1000 ms, inclusive).
+            /// T: the span, in nanoseconds, the R recreates must fit in (default 1000 ms, inclusive).
             recreate_loop_window_ns: u64 = 1_000_000_000
                 => recreate_loop_window_ms: f64 = |d, _names| ms(d.recreate_loop_window_ns);
             /// Width of a destroy-burst bucket in nanoseconds (default 1 ms).
@@ -69,12 +69,15 @@ macro_rules! definitions_table {
                 => top_contributors: usize = |d, _names| d.top_contributors;
             /// "The same moment" (default 1 ms): a destroy is caused by a rebuild when its
             /// owner had a `ResizeRebuild` within this many nanoseconds of it, before or after
-            /// (or earlier in the same packet); and a create of the same type by the same
-            /// owner this close *before* a destroy (or earlier in the same packet) replaces it.
+            /// (or earlier in the same packet); recreates of one key this close together
+            /// (or in one packet) are one generation change; and a create this close to the
+            /// destroyed resource's own create is its sibling, never its replacement.
             rebuild_window_ns: u64 = 1_000_000
                 => rebuild_window_ms: f64 = |d, _names| ms(d.rebuild_window_ns);
             /// A destroy is `replaced` when its owner creates the same type within this many
-            /// nanoseconds after it; also the look-ahead horizon of every cause (default 100 ms).
+            /// nanoseconds after it, or before it (after the destroyed resource's own
+            /// create: make-before-break); also the look-ahead horizon of every cause
+            /// (default 100 ms).
             replace_window_ns: u64 = 100_000_000
                 => replace_window_ms: f64 = |d, _names| ms(d.replace_window_ns);
             /// A (type, size) class is a candidate pool when a pool would have served at
@@ -107,12 +110,22 @@ macro_rules! definitions_table {
             /// startup window (default 2.0; negative or NaN reads as 0).
             queue_destroy_factor: f64 = 2.0
                 => queue_destroy_factor: f64 = |d, _names| round3(d.queue_factor());
-            /// Guardrail `destroy-in-flight` (error): how many destroys of a resource that
-            /// an in-flight packet references are tolerated (default 0: it is an assertion).
+            /// Guardrail `destroy-in-flight` (error under the immediate release model): how
+            /// many destroys of a resource that submitted, uncompleted work references are
+            /// tolerated (default 0: it is an assertion).
             destroy_in_flight_max: u64 = 0
                 => destroy_in_flight_max: u64 = |d, _names| d.destroy_in_flight_max;
-            /// Memory cap: resources remembered per packet for the `destroy-in-flight`
-            /// check (default 256); references beyond it are counted in the guardrail's
+            /// Guardrail `destroy-before-submit` (error, any release model): how many
+            /// destroys of a resource a packet used before it was submitted are tolerated
+            /// (default 0).
+            destroy_before_submit_max: u64 = 0
+                => destroy_before_submit_max: u64 = |d, _names| d.destroy_before_submit_max;
+            /// Guardrail `use-after-destroy` (error, any release model): how many uses of a
+            /// resource by a packet after its destroy are tolerated (default 0).
+            use_after_destroy_max: u64 = 0
+                => use_after_destroy_max: u64 = |d, _names| d.use_after_destroy_max;
+            /// Memory cap: resources remembered per packet for the destroy checks
+            /// (default 256); references beyond it are counted in the guardrails'
             /// evidence, not checked.
             max_packet_refs: usize = 256
                 => max_packet_refs: usize = |d, _names| d.max_packet_refs;

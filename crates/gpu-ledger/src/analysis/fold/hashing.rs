@@ -4,7 +4,7 @@
 //! more than it buys here. Map iteration order must never reach a report: every
 //! report sorts what it reads out of these maps by stable keys.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The Fx hash: rotate, xor, multiply per word; a final rotate brings the well-mixed
@@ -59,8 +59,6 @@ impl Hasher for FxHasher {
 
 /// A `HashMap` with the Fx hash.
 pub(crate) type FxHashMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
-/// A `HashSet` with the Fx hash.
-pub(crate) type FxHashSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
 #[cfg(test)]
 mod tests {

@@ -38,15 +38,60 @@ pub(crate) struct OwnerState {
     pub(crate) last_rebuild: Option<RebuildMark>,
 }
 
-/// The most recent create of a key, for look-back `replaced` matching.
+/// A recent create of a key not yet claimed as a replacement: what a later
+/// destroy of the key can be `replaced` by (make-before-break).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct LastCreate {
     pub(crate) seq: u64,
     pub(crate) time_ns: u64,
     pub(crate) resource: u64,
     pub(crate) packet: Option<PacketRef>,
-    /// Whether a destroy already claimed it as its replacement.
-    pub(crate) claimed: bool,
+    /// It was counted as a recreate when made (it followed a destroy of the key).
+    pub(crate) recreated: bool,
+}
+
+/// How many unclaimed recent creates a key remembers (sibling images of one
+/// swapchain built before the old ones are dropped).
+const RECENT_CREATES: usize = 4;
+
+/// The unclaimed recent creates of a key, oldest first; the oldest is forgotten
+/// beyond [`RECENT_CREATES`].
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct RecentCreates {
+    items: [Option<LastCreate>; RECENT_CREATES],
+}
+
+impl RecentCreates {
+    /// Remembers `create`, forgetting the oldest when full.
+    pub(crate) fn push(&mut self, create: LastCreate) {
+        if self.items[RECENT_CREATES - 1].is_some() {
+            self.items.rotate_left(1);
+            self.items[RECENT_CREATES - 1] = None;
+        }
+        if let Some(free) = self.items.iter_mut().find(|c| c.is_none()) {
+            *free = Some(create);
+        }
+    }
+
+    /// Takes the oldest create that `fits`.
+    pub(crate) fn claim(&mut self, fits: impl Fn(&LastCreate) -> bool) -> Option<LastCreate> {
+        let i = self
+            .items
+            .iter()
+            .position(|c| c.as_ref().is_some_and(&fits))?;
+        let taken = self.items[i].take();
+        self.items[i..].rotate_left(1);
+        taken
+    }
+}
+
+/// A key's current generation change (a recreate): its last recreate, and the
+/// first create of the new generation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Generation {
+    pub(crate) time_ns: u64,
+    pub(crate) packet: Option<PacketRef>,
+    pub(crate) first_create_seq: u64,
 }
 
 /// A detected recreate loop's first occurrence.
@@ -62,16 +107,19 @@ pub(crate) struct LoopMark {
 pub(crate) struct KeyState {
     pub(crate) owner: u32,
     pub(crate) ty: u16,
-    /// Destroys not yet followed by a create (each later create is a recreate cycle).
+    /// Destroys not yet followed by a create (each later create is a recreate).
     pub(crate) unmatched_destroys: u64,
-    /// Recreate cycles: creates that followed a destroy of this key.
+    /// Recreates: generation changes of this key (see [`KeyState::on_recreate`]).
     pub(crate) cycles: u64,
-    /// Times of the last R cycles.
+    /// Times of the last R recreates.
     pub(crate) recent_cycles: Ring<u64>,
-    /// Cycles that completed R cycles within T.
+    /// Recreates that completed R recreates within T.
     pub(crate) loops: u64,
     pub(crate) first_loop: Option<LoopMark>,
-    pub(crate) last_create: Option<LastCreate>,
+    /// The current generation change, while more of it may come.
+    generation: Option<Generation>,
+    /// Creates a later destroy may claim as its replacement.
+    pub(crate) creates: RecentCreates,
     /// Oldest and newest pending destroys of this key still waiting for a replacement
     /// (absolute indices into the attribution queue).
     pub(crate) waiting_head: Option<u64>,
@@ -160,7 +208,8 @@ impl OwnerTable {
             recent_cycles: Ring::new(self.ring),
             loops: 0,
             first_loop: None,
-            last_create: None,
+            generation: None,
+            creates: RecentCreates::default(),
             waiting_head: None,
             waiting_tail: None,
         });
@@ -173,19 +222,48 @@ impl OwnerTable {
     pub(crate) fn is_overflow(&self, i: u32) -> bool {
         self.overflow == Some(i)
     }
+
+    /// Whether the input named owner `i` (its kind is not [`OwnerKind::Unknown`]).
+    #[inline]
+    pub(crate) fn is_known(&self, i: u32) -> bool {
+        self.owners
+            .get(i as usize)
+            .is_some_and(|o| o.owner.kind != OwnerKind::Unknown)
+    }
 }
 
 impl KeyState {
-    /// A create of this key at `time_ns`: counts a recreate cycle if a destroy
-    /// preceded it, and returns `true` when that cycle completes a recreate loop
-    /// (R cycles within `window_ns`).
-    pub(crate) fn on_create(&mut self, time_ns: u64, window_ns: u64) -> bool {
-        if self.unmatched_destroys == 0 {
+    /// A resource of this key was recreated at `time_ns` in `packet` by the create
+    /// at `create_seq` (a create that followed a destroy of the key, or the create
+    /// an older resource's destroy was replaced by). Counts a recreate unless it
+    /// belongs to the generation change already counted — within `same_moment_ns`
+    /// of its last recreate, or in the same packet — so rebuilding three sibling
+    /// images once is one recreate. Returns `true` when the recreate completes a
+    /// recreate loop (R recreates within `loop_window_ns`).
+    pub(crate) fn on_recreate(
+        &mut self,
+        time_ns: u64,
+        packet: Option<PacketRef>,
+        create_seq: u64,
+        same_moment_ns: u64,
+        loop_window_ns: u64,
+    ) -> bool {
+        let current = self.generation.filter(|g| {
+            g.time_ns.abs_diff(time_ns) <= same_moment_ns
+                || (packet.is_some() && g.packet == packet)
+        });
+        self.generation = Some(Generation {
+            time_ns,
+            packet,
+            first_create_seq: current.map_or(create_seq, |g| g.first_create_seq.min(create_seq)),
+        });
+        if current.is_some() {
             return false;
         }
-        self.unmatched_destroys -= 1;
         self.cycles += 1;
         self.recent_cycles.push(time_ns);
+        let window_ns = loop_window_ns;
+
         let looped = self.recent_cycles.is_full()
             && self
                 .recent_cycles
@@ -195,6 +273,18 @@ impl KeyState {
             self.loops += 1;
         }
         looped
+    }
+
+    /// A resource of this key created at `create_seq` was destroyed: destroying
+    /// what the current generation change created ends it (a storm recreating one
+    /// target over and over is many generations, not one).
+    pub(crate) fn on_destroyed(&mut self, create_seq: u64) {
+        if self
+            .generation
+            .is_some_and(|g| create_seq >= g.first_create_seq)
+        {
+            self.generation = None;
+        }
     }
 }
 
@@ -224,23 +314,76 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_loop_needs_r_cycles_within_t() {
+    fn a_loop_needs_r_recreates_within_t() {
         let mut table = OwnerTable::new(10, 3);
         let o = table.owner(Owner::new(OwnerKind::ChildVisual, 0x1400));
         let k = table.key(o, 0);
         let key = &mut table.keys[k as usize];
         let mut looped = Vec::new();
         for t in [0u64, 500, 1000, 2001] {
-            key.unmatched_destroys += 1;
-            looped.push(key.on_create(t, 1000));
+            looped.push(key.on_recreate(t, None, t, 10, 1000));
         }
-        // Cycles at 0, 500, 1000 span 1000 <= T: a loop; 500..2001 spans 1501: not.
+        // Recreates at 0, 500, 1000 span 1000 <= T: a loop; 500..2001 spans 1501: not.
         assert_eq!(looped, vec![false, false, true, false]);
         assert_eq!((key.cycles, key.loops), (4, 1));
-        assert!(
-            !key.on_create(3000, 1000),
-            "a create without a destroy is no cycle"
-        );
+    }
+
+    #[test]
+    fn sibling_recreates_at_one_moment_or_in_one_packet_are_one_generation() {
+        let mut table = OwnerTable::new(10, 3);
+        let o = table.owner(Owner::new(OwnerKind::ChildVisual, 1));
+        let k = table.key(o, 0);
+        let key = &mut table.keys[k as usize];
+        let frame = Some(PacketRef::new(1, 7));
+        for t in [100, 105, 110] {
+            key.on_destroyed(t - 100);
+            key.on_recreate(t, None, t, 10, 1000);
+        }
+        assert_eq!(key.cycles, 1, "three images within the same moment");
+        for t in [500, 600, 700] {
+            key.on_recreate(t, frame, t, 10, 1000);
+        }
+        assert_eq!(key.cycles, 2, "three images rebuilt in one packet");
+        key.on_recreate(900, None, 900, 10, 1000);
+        assert_eq!(key.cycles, 3, "a later moment is a new generation");
+    }
+
+    #[test]
+    fn a_storm_recreating_what_it_just_created_is_one_generation_each_time() {
+        let mut table = OwnerTable::new(10, 3);
+        let o = table.owner(Owner::new(OwnerKind::RootVisual, 1));
+        let k = table.key(o, 0);
+        let key = &mut table.keys[k as usize];
+        // Target created at seq 0; each step destroys the last one and creates the next,
+        // 25 ns apart: well inside one "moment".
+        let mut created = 0;
+        for step in 1..=5u64 {
+            key.on_destroyed(created);
+            key.on_recreate(step * 25, None, step, 1_000, 1_000_000);
+            created = step;
+        }
+        assert_eq!(key.cycles, 5);
+        assert_eq!(key.loops, 3, "the 3rd, 4th and 5th complete R = 3 within T");
+    }
+
+    #[test]
+    fn recent_creates_are_claimed_oldest_first_and_forgotten_beyond_four() {
+        let create = |seq| LastCreate {
+            seq,
+            time_ns: seq,
+            resource: seq,
+            packet: None,
+            recreated: false,
+        };
+        let mut creates = RecentCreates::default();
+        for seq in 1..=5 {
+            creates.push(create(seq));
+        }
+        assert_eq!(creates.claim(|_| true), Some(create(2)), "1 was forgotten");
+        assert_eq!(creates.claim(|c| c.seq > 3), Some(create(4)));
+        assert_eq!(creates.claim(|_| true), Some(create(3)));
+        assert_eq!(creates.claim(|_| true), Some(create(5)));
+        assert_eq!(creates.claim(|_| true), None);
     }
 
     #[test]

@@ -15,7 +15,7 @@ use crate::event::{PacketRef, PacketStage};
 use super::anomalies::AnomalyKind;
 use super::hashing::FxHashMap;
 use super::lanes::LaneTable;
-use super::recent::RecentSet;
+use super::recent::Recent;
 
 const QUEUED: u8 = 1;
 const SUBMITTED: u8 = 2;
@@ -60,6 +60,8 @@ pub(crate) struct FinishedPacket {
     pub(crate) destroyed: u32,
     /// Submit→present, for presented packets that were submitted.
     pub(crate) latency_ns: Option<u64>,
+    /// It was submitted before it finished.
+    pub(crate) submitted: bool,
 }
 
 /// The packet that created (or destroyed) the most resources, ties to the lowest ref.
@@ -108,7 +110,7 @@ pub(crate) struct PerPacketStats {
 pub(crate) struct PacketTracker {
     pub(crate) live: FxHashMap<PacketRef, PacketState>,
     order: VecDeque<(PacketRef, u64)>,
-    recent: RecentSet<PacketRef>,
+    recent: Recent<PacketRef>,
     cap: usize,
     pub(crate) stats: PerPacketStats,
 }
@@ -119,7 +121,7 @@ impl PacketTracker {
         Self {
             live: FxHashMap::default(),
             order: VecDeque::new(),
-            recent: RecentSet::new(4_096),
+            recent: Recent::new(4_096),
             cap: cap.max(1),
             stats: PerPacketStats::default(),
         }
@@ -189,12 +191,13 @@ impl PacketTracker {
                 };
             }
             if terminal {
-                self.recent.insert(p);
+                self.recent.insert(p, ());
                 self.stats.finished += 1;
                 let finished = FinishedPacket {
                     created: 0,
                     destroyed: 0,
                     latency_ns: None,
+                    submitted: false,
                 };
                 return StageOutcome::Accepted {
                     lane,
@@ -221,9 +224,10 @@ impl PacketTracker {
                 PacketStage::Presented => st.submitted_ns.map(|s| time_ns.saturating_sub(s)),
                 _ => None,
             },
+            submitted: st.staged & SUBMITTED != 0,
         };
         self.live.remove(&p);
-        self.recent.insert(p);
+        self.recent.insert(p, ());
         self.finish(p, finished.created, finished.destroyed);
         self.compact();
         StageOutcome::Accepted {
@@ -340,6 +344,7 @@ mod tests {
             created: 1,
             destroyed: 0,
             latency_ns: Some(6),
+            submitted: true,
         };
         assert_eq!(
             done,

@@ -1,48 +1,56 @@
-//! A bounded set of recently seen keys: recent destroys, recently finished packets.
+//! A bounded map of recently seen keys: recent destroys (with their owner),
+//! recently finished packets.
 //!
-//! It answers "was this key seen among the last `capacity` insertions?" in O(1)
-//! and forgets the oldest key beyond its capacity, so memory never depends on the
-//! length of the stream.
+//! It answers "was this key seen among the last `capacity` insertions, and with
+//! what?" in O(1) and forgets the oldest key beyond its capacity, so memory never
+//! depends on the length of the stream.
 
 use std::collections::VecDeque;
 use std::hash::Hash;
 
-use super::hashing::FxHashSet;
+use super::hashing::FxHashMap;
 
-/// The last `capacity` distinct keys inserted.
+/// The last `capacity` distinct keys inserted, each with the value it came with.
 #[derive(Clone, Debug)]
-pub(crate) struct RecentSet<K> {
-    set: FxHashSet<K>,
+pub(crate) struct Recent<K, V = ()> {
+    map: FxHashMap<K, V>,
     order: VecDeque<K>,
     capacity: usize,
 }
 
-impl<K: Copy + Eq + Hash> RecentSet<K> {
-    /// An empty set remembering at most `capacity` keys.
+impl<K: Copy + Eq + Hash, V> Recent<K, V> {
+    /// An empty map remembering at most `capacity` keys.
     pub(crate) fn new(capacity: usize) -> Self {
         Self {
-            set: FxHashSet::default(),
+            map: FxHashMap::default(),
             order: VecDeque::new(),
             capacity,
         }
     }
 
-    /// Remembers `key`, forgetting the oldest key when full.
-    pub(crate) fn insert(&mut self, key: K) {
-        if self.capacity == 0 || !self.set.insert(key) {
+    /// Remembers `key` with `value`, forgetting the oldest key when full. A key
+    /// already remembered keeps its place and its first value.
+    pub(crate) fn insert(&mut self, key: K, value: V) {
+        if self.capacity == 0 || self.map.contains_key(&key) {
             return;
         }
+        self.map.insert(key, value);
         self.order.push_back(key);
         if self.order.len() > self.capacity
             && let Some(old) = self.order.pop_front()
         {
-            self.set.remove(&old);
+            self.map.remove(&old);
         }
     }
 
     /// Whether `key` is remembered.
     pub(crate) fn contains(&self, key: &K) -> bool {
-        self.set.contains(key)
+        self.map.contains_key(key)
+    }
+
+    /// The value `key` was remembered with.
+    pub(crate) fn get(&self, key: &K) -> Option<&V> {
+        self.map.get(key)
     }
 }
 
@@ -52,12 +60,12 @@ mod tests {
 
     #[test]
     fn forgets_the_oldest_beyond_capacity() {
-        let mut recent = RecentSet::new(2);
-        recent.insert(1u64);
-        recent.insert(2);
-        recent.insert(2);
-        recent.insert(3);
+        let mut recent = Recent::new(2);
+        recent.insert(1u64, 'a');
+        recent.insert(2, 'b');
+        recent.insert(2, 'x');
+        recent.insert(3, 'c');
         assert!(!recent.contains(&1));
-        assert!(recent.contains(&2) && recent.contains(&3));
+        assert_eq!((recent.get(&2), recent.get(&3)), (Some(&'b'), Some(&'c')));
     }
 }

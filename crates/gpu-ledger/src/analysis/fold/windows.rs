@@ -72,6 +72,13 @@ pub(crate) struct Boundaries {
     pub(crate) last_present: Option<Mark>,
     /// The shutdown marker.
     pub(crate) shutdown: Option<Mark>,
+    /// The stream's last event so far is the clean-end marker.
+    pub(crate) clean_end: bool,
+    /// Packet stages after the last present, completions aside: work queued,
+    /// submitted, dropped or failing after the last frame.
+    pub(crate) tail_packets: u64,
+    /// Non-transient recreates and replacements after the last present.
+    pub(crate) tail_recreates: u64,
 }
 
 /// A boundary event: its segment, sequence number and time.
@@ -102,6 +109,8 @@ impl Boundaries {
             time_ns,
         };
         self.last_present = Some(mark);
+        self.tail_packets = 0;
+        self.tail_recreates = 0;
         if self.stable.is_some() {
             return false;
         }
@@ -160,6 +169,18 @@ impl Boundaries {
         Some(self.before_shutdown(seg))
     }
 
+    /// Whether, the stream ending now, a shutdown is inferred from its tail: no
+    /// marker, but the stream ended cleanly, something was presented, and after the
+    /// last present no packet was queued, submitted, dropped or failed and nothing
+    /// was recreated (DESIGN.md, "Shutdown window").
+    pub(crate) fn infers_shutdown(&self) -> bool {
+        self.shutdown.is_none()
+            && self.last_present.is_some()
+            && self.clean_end
+            && self.tail_packets == 0
+            && self.tail_recreates == 0
+    }
+
     /// The window of segment `seg` if the stream ended now.
     pub(crate) fn window_now(&self, seg: u64) -> Window {
         if let Some(shutdown) = self.shutdown {
@@ -170,7 +191,7 @@ impl Boundaries {
         }
         match self.last_present {
             None => Window::Startup,
-            Some(last) if seg > last.seg => Window::Shutdown,
+            Some(last) if seg > last.seg && self.infers_shutdown() => Window::Shutdown,
             Some(_) => self.before_shutdown(seg),
         }
     }
@@ -293,8 +314,13 @@ mod tests {
     }
 
     /// Feeds a script: 'e' = event, 'c' = clean present, 'u' = unclean present,
-    /// 'm' = shutdown marker. Returns the per-window event counts as if ended.
+    /// 'm' = shutdown marker, 'q' = a packet queued; the stream then ends cleanly.
+    /// Returns the per-window event counts as if ended.
     fn run(script: &str, k: u32) -> [u64; 3] {
+        run_ending(script, k, true)
+    }
+
+    fn run_ending(script: &str, k: u32, clean_end: bool) -> [u64; 3] {
         let mut b = Boundaries::default();
         let mut agg = Segmented::new(Count(0));
         for (seq, c) in script.chars().enumerate() {
@@ -310,9 +336,14 @@ mod tests {
                     b.on_shutdown(seq, seq);
                     agg.current(&b).0 += 1;
                 }
+                'q' => {
+                    b.tail_packets += 1;
+                    agg.current(&b).0 += 1;
+                }
                 _ => agg.current(&b).0 += 1,
             }
         }
+        b.clean_end = clean_end;
         agg.view(&b).map(|c| c.0)
     }
 
@@ -333,6 +364,27 @@ mod tests {
     }
 
     #[test]
+    fn a_tail_is_teardown_only_after_a_clean_end_with_nothing_queued() {
+        assert_eq!(run("euccceee", 3), [2, 3, 3], "clean end, quiet tail");
+        assert_eq!(
+            run_ending("euccceee", 3, false),
+            [2, 6, 0],
+            "cut or crashed: the tail stays steady state"
+        );
+        assert_eq!(
+            run("euccceqe", 3),
+            [2, 6, 0],
+            "a packet queued after the last present"
+        );
+        assert_eq!(
+            run("euceqe", 3),
+            [6, 0, 0],
+            "never stabilised: the tail stays startup"
+        );
+        assert_eq!(run_ending("euccceee", 3, false), run("euccceqe", 3));
+    }
+
+    #[test]
     fn settled_segments_do_not_pile_up() {
         let mut b = Boundaries::default();
         let mut agg = Segmented::new(Count(0));
@@ -347,6 +399,7 @@ mod tests {
             }
         }
         assert!(agg.pending.len() <= 2, "pending: {}", agg.pending.len());
+        b.clean_end = true;
         assert_eq!(agg.view(&b).map(|c| c.0), [0, 9_991, 9]);
     }
 }

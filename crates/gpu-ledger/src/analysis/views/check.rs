@@ -10,10 +10,11 @@ use std::fmt::Write as _;
 #[cfg(feature = "json")]
 use serde::Serialize;
 
-use crate::analysis::report::render::text::guardrails_text;
+use crate::analysis::report::render::text::{guardrails_text, release_text};
 use crate::analysis::report::schema::Report;
 use crate::analysis::report::schema::definitions::DefinitionsReport;
 use crate::analysis::report::schema::guardrails::{Guardrail, Severity};
+use crate::analysis::report::schema::sections::ReleaseReport;
 
 /// The value of [`CheckReport::format`].
 pub const CHECK_FORMAT: &str = "gpu-ledger-check";
@@ -46,6 +47,8 @@ pub struct CheckReport {
     pub failed: Vec<String>,
     /// Every guardrail's verdict, as in the report.
     pub guardrails: Vec<Guardrail>,
+    /// The release models the destroy checks applied, as in the report.
+    pub release: ReleaseReport,
     /// The definitions (thresholds included) the verdicts were reached with.
     pub definitions: DefinitionsReport,
 }
@@ -66,13 +69,16 @@ impl CheckReport {
             fail_on,
             failed,
             guardrails: report.guardrails.clone(),
+            release: report.release.clone(),
             definitions: report.definitions.clone(),
         }
     }
 
-    /// The verdicts, one line each, then `check passed: …` or `check failed at …: ids`.
+    /// The verdicts, one line each, the release model they applied, then
+    /// `check passed: …` or `check failed at …: ids`.
     pub fn render_text(&self) -> String {
         let mut out = guardrails_text(&self.guardrails);
+        let _ = writeln!(out, "{}", release_text(&self.release));
         let level = self.fail_on.name();
         if self.passed {
             let _ = writeln!(out, "check passed: no guardrail failed at {level}");

@@ -7,11 +7,12 @@
 //! counts), so it never grows with the stream either.
 
 use crate::event::{
-    Dims, Event, EventKind, EventSink, Name, Owner, PacketRef, ResourceAction, ResourceId,
-    ResourceType, StreamInfo,
+    Dims, Event, EventKind, EventSink, Name, Owner, PacketRef, ReleaseModels, ResourceAction,
+    ResourceId, ResourceType, StreamInfo,
 };
 
 use crate::analysis::fold::analyzer::Analyzer;
+use crate::analysis::fold::anomalies::{AnomalyKind, Subject};
 use crate::analysis::fold::attribution::{DestroyCause, Settled};
 use crate::analysis::fold::definitions::Definitions;
 use crate::analysis::fold::owners::kind_name;
@@ -23,7 +24,7 @@ use crate::analysis::report::numbers::ms;
 use crate::analysis::report::schema::definitions::DefinitionsReport;
 use crate::analysis::report::schema::sections::{PacketLabel, StoryDims};
 
-use super::story::{Story, StoryDestroy, StoryEvent, StoryPackets};
+use super::story::{Story, StoryCheck, StoryDestroy, StoryEvent, StoryPackets};
 
 /// How many rebuilds, binds and packets (at each end) a story lists.
 const LISTED: usize = 16;
@@ -77,6 +78,8 @@ pub struct ResourceStory {
     first_packets: Vec<PacketRef>,
     last_packets: Ring<PacketRef>,
     anomalies: Vec<String>,
+    /// Destroy-check findings about this resource, as the fold recorded them.
+    checks: Vec<StoryCheck>,
     /// How the fold settled the resource's destroy, caught as it happened.
     settled: Option<Settled>,
 }
@@ -100,8 +103,47 @@ impl ResourceStory {
             first_packets: Vec::new(),
             last_packets: Ring::new(LISTED),
             anomalies: Vec::new(),
+            checks: Vec::new(),
             settled: None,
         }
+    }
+
+    /// Notes the destroy-check findings about this resource the fold recorded
+    /// since its log held `since` records.
+    fn note_checks(&mut self, since: u64) {
+        let log = &self.analyzer.anomalies;
+        for r in log.since(since) {
+            if r.resource != self.id.0 || r.kind.subject() != Subject::ResourceInPacket {
+                continue;
+            }
+            let packet = r.packet.map_or_else(
+                || "-".to_owned(),
+                |p| format!("{}/{}", p.lane.0, p.packet.0),
+            );
+            let what = match r.kind {
+                AnomalyKind::DestroyBeforeSubmit => {
+                    format!("destroyed before packet {packet}, which used it, was submitted")
+                }
+                AnomalyKind::DestroyInFlight => format!(
+                    "destroyed while packet {packet}, which used it, was submitted and not complete"
+                ),
+                _ => format!("touched by packet {packet} after its destroy"),
+            };
+            self.checks.push(StoryCheck {
+                guardrail: r.kind.name().to_owned(),
+                seq: r.seq,
+                time_ns: r.time_ns,
+                packet: r.packet.map(label),
+                what,
+            });
+        }
+    }
+
+    /// The same story, holding the stream to `models` whatever it declares (see
+    /// [`Analyzer::with_release_models`]).
+    pub fn with_release_models(mut self, models: ReleaseModels) -> Self {
+        self.analyzer = self.analyzer.with_release_models(models);
+        self
     }
 
     /// The report of the whole stream, computed alongside.
@@ -214,9 +256,11 @@ impl ResourceStory {
             let event = self.event_of(&d);
             let settled = self.settled.or_else(|| a.settle_waiting(self.id.0, None));
             let window = a.bounds.window_now(d.seg);
-            let cause = settled
-                .map_or(DestroyCause::Unknown, |s| s.cause)
-                .in_window(window == Window::Shutdown);
+            let shutdown = window == Window::Shutdown;
+            let cause = settled.map_or(
+                DestroyCause::of_slot(DestroyCause::Unknown.intrinsic_index(), shutdown),
+                |s| s.shown(shutdown),
+            );
             let mut evidence = Vec::new();
             if cause == DestroyCause::Shutdown {
                 evidence.extend(shutdown_evidence(a));
@@ -226,7 +270,7 @@ impl ResourceStory {
                 event,
                 cause: cause.name().to_owned(),
                 evidence,
-                short_lived: settled.is_some_and(|s| s.record.short_lived),
+                short_lived: !shutdown && settled.is_some_and(|s| s.record.short_lived),
             }
         });
         let lifetime_ms = self
@@ -257,6 +301,7 @@ impl ResourceStory {
             lifetime_ms,
             live_at_end: self.created.is_some() && self.destroyed.is_none(),
             anomalies: self.anomalies.clone(),
+            checks: self.checks.clone(),
             definitions: DefinitionsReport::new(a.definitions(), names),
         }
     }
@@ -285,7 +330,11 @@ impl EventSink for ResourceStory {
         if let Some(settled) = self.analyzer.settle_waiting(self.id.0, Some(event.time_ns)) {
             self.settled = Some(settled);
         }
+        let recorded = self.analyzer.anomalies.recorded;
         self.analyzer.on_event(event);
+        if self.analyzer.anomalies.recorded != recorded {
+            self.note_checks(recorded);
+        }
         self.note(seq, event);
     }
 

@@ -25,7 +25,7 @@ use serde::Serialize;
 use crate::event::{Event, EventKind, EventSink, Name, Names, PacketRef, ResourceAction};
 
 use crate::analysis::fold::hashing::FxHashMap;
-use crate::analysis::fold::recent::RecentSet;
+use crate::analysis::fold::recent::Recent;
 use crate::analysis::fold::types::{TypeTable, type_name};
 
 /// The value of [`Series::format`].
@@ -104,7 +104,7 @@ pub struct SeriesBuilder {
     created: Vec<u64>,
     destroyed: Vec<u64>,
     open: FxHashMap<PacketRef, PacketChurn>,
-    finished: RecentSet<PacketRef>,
+    finished: Recent<PacketRef>,
     untracked_packets: u64,
     packets: PacketPoints,
 }
@@ -132,7 +132,7 @@ impl SeriesBuilder {
             created: Vec::new(),
             destroyed: Vec::new(),
             open: FxHashMap::default(),
-            finished: RecentSet::new(RECENT_FINISHED),
+            finished: Recent::new(RECENT_FINISHED),
             untracked_packets: 0,
             packets: PacketPoints {
                 per_point: 1,
@@ -283,7 +283,7 @@ impl SeriesBuilder {
         if self.finished.contains(&packet) {
             return;
         }
-        self.finished.insert(packet);
+        self.finished.insert(packet, ());
         let churn = self.open.remove(&packet).unwrap_or_default();
         self.packets.push(t, churn, self.max_points);
     }

@@ -2,7 +2,7 @@
 //! number and by time, for the folds that replay a stream restricted to a window.
 //!
 //! Window boundaries are only known once the stream has been seen (stability is
-//! decided K presents later; shutdown starts after the *last* present), so a tool
+//! decided K presents later; an inferred shutdown starts after the *last* present), so a tool
 //! that wants "the events of the startup window" reads the stream twice: once
 //! through an [`Analyzer`] to learn the span, once through the restricted fold
 //! (for example [`Timeline`](crate::analysis::Timeline)). Sequence numbers are the
@@ -53,12 +53,12 @@ impl WindowSpan {
     pub fn of(analyzer: &Analyzer, window: Window) -> Self {
         let b = &analyzer.bounds;
         let events = analyzer.events_seen();
-        // Shutdown starts at the marker, or just after the last present; with
-        // neither, there is no shutdown window.
+        // Shutdown starts at the marker, or just after the last present when a
+        // shutdown is inferred; otherwise there is no shutdown window.
         let shutdown_seq = match (b.shutdown, b.last_present) {
             (Some(m), _) => m.seq,
-            (None, Some(p)) => p.seq + 1,
-            (None, None) => events,
+            (None, Some(p)) if b.infers_shutdown() => p.seq + 1,
+            _ => events,
         }
         .min(events);
         let steady_seq = b.stable.map_or(shutdown_seq, |m| m.seq.min(shutdown_seq));

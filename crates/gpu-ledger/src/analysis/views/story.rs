@@ -51,6 +51,23 @@ pub struct StoryPackets {
     pub last: Vec<PacketLabel>,
 }
 
+/// A destroy-check finding about the resource: the same the report's guardrails count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct StoryCheck {
+    /// The guardrail it fails: `destroy-before-submit`, `destroy-in-flight` or
+    /// `use-after-destroy`.
+    pub guardrail: String,
+    /// Sequence number of the offending event (the destroy, or the late use).
+    pub seq: u64,
+    /// Its stream time, ns.
+    pub time_ns: u64,
+    /// The packet that used the resource.
+    pub packet: Option<PacketLabel>,
+    /// One phrase: `destroyed before packet 1/11, which used it, was submitted`.
+    pub what: String,
+}
+
 /// How the resource ended.
 #[derive(Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
@@ -109,6 +126,9 @@ pub struct Story {
     pub live_at_end: bool,
     /// Input problems about this resource, in stream order.
     pub anomalies: Vec<String>,
+    /// Destroy-check findings about this resource (the guardrails it fails), in
+    /// stream order.
+    pub checks: Vec<StoryCheck>,
     /// The definitions used.
     pub definitions: DefinitionsReport,
 }
@@ -208,6 +228,16 @@ impl Story {
                 "  lifetime   {} ms{}",
                 fixed3(self.lifetime_ms),
                 if short { " (short-lived)" } else { "" }
+            );
+        }
+        for c in &self.checks {
+            let _ = writeln!(
+                out,
+                "  check      {}: #{} {} ({:.3} ms)",
+                c.guardrail,
+                c.seq,
+                c.what,
+                ms(c.time_ns)
             );
         }
         for a in &self.anomalies {

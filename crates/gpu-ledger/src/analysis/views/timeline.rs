@@ -27,7 +27,7 @@ use crate::event::{
 };
 
 use crate::analysis::fold::hashing::FxHashMap;
-use crate::analysis::fold::recent::RecentSet;
+use crate::analysis::fold::recent::Recent;
 use crate::analysis::fold::types::{TypeTable, type_name};
 use crate::analysis::report::numbers::{fixed3, ms};
 use crate::analysis::report::render::table::Table;
@@ -162,7 +162,7 @@ pub struct Timeline {
     /// Absolute index of `entries[0]`.
     base: u64,
     packets: FxHashMap<PacketRef, u64>,
-    forgotten: RecentSet<PacketRef>,
+    forgotten: Recent<PacketRef>,
     open_bucket: Option<(u64, u64)>,
     packets_kept: usize,
     stopped: bool,
@@ -186,7 +186,7 @@ impl Timeline {
             entries: VecDeque::new(),
             base: 0,
             packets: FxHashMap::default(),
-            forgotten: RecentSet::new(FORGOTTEN),
+            forgotten: Recent::new(FORGOTTEN),
             open_bucket: None,
             packets_kept: 0,
             stopped: false,
@@ -244,7 +244,7 @@ impl Timeline {
         self.omitted += 1;
         if let Subject::Packet(p) = subject {
             self.packets_omitted += 1;
-            self.forgotten.insert(p);
+            self.forgotten.insert(p, ());
         }
     }
 

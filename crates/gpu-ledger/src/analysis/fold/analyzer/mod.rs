@@ -11,8 +11,8 @@
 mod lifecycle;
 
 use crate::event::{
-    Event, EventKind, EventSink, Marker, Name, Names, PacketRef, PacketStage, ResourceAction,
-    StreamInfo,
+    Event, EventKind, EventSink, Marker, Name, Names, PacketRef, PacketStage, ReleaseModel,
+    ReleaseModels, ResourceAction, StreamInfo,
 };
 
 use crate::analysis::fold::aggregate::WindowAgg;
@@ -20,14 +20,14 @@ use crate::analysis::fold::anomalies::{AnomalyKind, AnomalyLog, AnomalyRecord};
 use crate::analysis::fold::attribution::{Attribution, OwnerNow, Settled};
 use crate::analysis::fold::definitions::Definitions;
 use crate::analysis::fold::findings::FindingLog;
-use crate::analysis::fold::flight::FlightTable;
+use crate::analysis::fold::flight::{FlightTable, Hold, HoldChange, RefKind};
 use crate::analysis::fold::hashing::FxHashMap;
 use crate::analysis::fold::lanes::{LaneTable, RecentPacket};
 use crate::analysis::fold::owners::OwnerTable;
 use crate::analysis::fold::packets::{PacketTracker, StageOutcome};
-use crate::analysis::fold::recent::RecentSet;
+use crate::analysis::fold::recent::Recent;
 use crate::analysis::fold::reuse::ReuseTracker;
-use crate::analysis::fold::types::TypeTable;
+use crate::analysis::fold::types::{TypeTable, type_name};
 use crate::analysis::fold::windows::{Boundaries, Segmented};
 
 /// "No index": an untracked key, class or lane.
@@ -48,8 +48,35 @@ pub(crate) struct Live {
     pub(crate) transient: bool,
     pub(crate) dims: Option<(u32, u32)>,
     pub(crate) binds: u32,
-    /// In-flight packets that reference it (see `flight`).
-    pub(crate) held: u32,
+    /// Holds of packets that reference it and were not submitted yet (see `flight`).
+    pub(crate) unsubmitted: u32,
+    /// Holds of submitted packets that reference it and have not completed.
+    pub(crate) submitted: u32,
+    /// A packet's context referred to it (it may be in a packet's list in `flight`).
+    pub(crate) referenced: bool,
+}
+
+impl Live {
+    /// Applies a change of its holds.
+    #[inline]
+    fn hold(&mut self, change: HoldChange) {
+        match change {
+            HoldChange::Add(Hold::Unsubmitted) => {
+                self.unsubmitted = self.unsubmitted.saturating_add(1);
+            }
+            HoldChange::Add(Hold::Submitted) => self.submitted = self.submitted.saturating_add(1),
+            HoldChange::Submit => {
+                self.unsubmitted = self.unsubmitted.saturating_sub(1);
+                self.submitted = self.submitted.saturating_add(1);
+            }
+            HoldChange::Release(Hold::Unsubmitted) => {
+                self.unsubmitted = self.unsubmitted.saturating_sub(1);
+            }
+            HoldChange::Release(Hold::Submitted) => {
+                self.submitted = self.submitted.saturating_sub(1);
+            }
+        }
+    }
 }
 
 /// The streaming analyzer: feed it events through [`EventSink`], ask for a
@@ -94,11 +121,20 @@ pub struct Analyzer {
     pub(crate) anomalies: AnomalyLog,
     pub(crate) findings: FindingLog,
     pub(crate) flight: FlightTable,
-    recently_destroyed: RecentSet<u64>,
+    /// Recent destroys and the owner of each: double destroys, use after destroy.
+    recently_destroyed: Recent<u64, u32>,
     global_dirty_seq: Option<u64>,
     pub(crate) presents: u64,
     finished_packets: u64,
     packet_seen: bool,
+    /// The stream recorded a `Submitted` stage.
+    pub(crate) submitted_seen: bool,
+    /// `on_finish` was called: the stream ended (cleanly or not).
+    pub(crate) finished: bool,
+    /// The release models the destroy checks apply: the stream's, or the override.
+    pub(crate) release: ReleaseModels,
+    /// Given by [`Analyzer::with_release_models`]: replaces what the stream declares.
+    pub(crate) release_override: Option<ReleaseModels>,
     pub(crate) lost: u64,
 }
 
@@ -132,16 +168,44 @@ impl Analyzer {
             anomalies: AnomalyLog::new(defs.max_examples),
             findings: FindingLog::new(defs.max_examples),
             flight: FlightTable::new(defs.max_live_packets, defs.max_packet_refs),
-            recently_destroyed: RecentSet::new(defs.recent_destroys),
+            recently_destroyed: Recent::new(defs.recent_destroys),
             global_dirty_seq: None,
             presents: 0,
             finished_packets: 0,
             packet_seen: false,
+            submitted_seen: false,
+            finished: false,
+            release: ReleaseModels::default(),
+            release_override: None,
             lost: 0,
             info: StreamInfo::default(),
             names: Names::new(),
             defs,
         }
+    }
+
+    /// The same analyzer, holding the stream to `models` whatever the stream
+    /// declares (the CLI's `--release-model`).
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::Analyzer;
+    /// use gpu_ledger::{EventSink, ReleaseModel, ReleaseModels, StreamInfo};
+    ///
+    /// let mut analyzer = Analyzer::default().with_release_models(ReleaseModels::uniform(ReleaseModel::Immediate));
+    /// analyzer.on_start(&StreamInfo { release: ReleaseModels::uniform(ReleaseModel::Deferred), ..StreamInfo::default() });
+    /// assert_eq!(analyzer.release_models().stream, Some(ReleaseModel::Immediate));
+    /// ```
+    pub fn with_release_models(mut self, models: ReleaseModels) -> Self {
+        self.release = models.clone();
+        self.release_override = Some(models);
+        self
+    }
+
+    /// The release models the destroy checks apply: the override, else what the
+    /// stream declared.
+    pub fn release_models(&self) -> &ReleaseModels {
+        &self.release
     }
 
     /// The definitions this analyzer applies.
@@ -212,7 +276,18 @@ impl Analyzer {
             live: o.live,
             last_destroy_seq: o.last_destroy_seq,
             overflow: self.owners.is_overflow(owner),
+            known: self.owners.is_known(owner),
         }
+    }
+
+    /// The release model of resources of type index `ty`; `None` when not declared.
+    #[cold]
+    pub(crate) fn model_of(&self, ty: u16) -> Option<ReleaseModel> {
+        if self.release.by_type.is_empty() {
+            return self.release.stream;
+        }
+        self.release
+            .model_for(&type_name(self.types.get(ty), &self.names))
     }
 
     /// The current segment's aggregate, with the event at `time_ns` counted.
@@ -224,23 +299,32 @@ impl Analyzer {
     }
 
     #[cold]
-    fn anomaly(&mut self, kind: AnomalyKind, seq: u64, time_ns: u64, subject: u64, lane: u64) {
+    fn anomaly(
+        &mut self,
+        kind: AnomalyKind,
+        seq: u64,
+        time_ns: u64,
+        resource: u64,
+        owner: u32,
+        packet: Option<PacketRef>,
+    ) {
         self.anomalies.record(AnomalyRecord {
             kind,
             seq,
             time_ns,
-            subject,
-            lane,
-            packet: 0,
+            resource,
+            owner,
+            packet,
         });
     }
 
-    /// Packet `p` referenced live resource `l` (`id`; `created`: by creating it):
-    /// counts the hold while `p` is in flight.
+    /// Packet `p` referred to live resource `l` (`id`) as `kind`: counts the hold
+    /// it adds until `p` completes.
     #[inline]
-    fn hold(flight: &mut FlightTable, p: PacketRef, id: u64, created: bool, l: &mut Live) {
-        if flight.on_ref(p, id, created) {
-            l.held = l.held.saturating_add(1);
+    fn hold(flight: &mut FlightTable, p: PacketRef, id: u64, kind: RefKind, l: &mut Live) {
+        l.referenced = true;
+        if let Some(hold) = flight.on_ref(p, id, kind) {
+            l.hold(HoldChange::Add(hold));
         }
     }
 
@@ -249,40 +333,24 @@ impl Analyzer {
     fn release_evicted(&mut self) {
         if self.flight.has_released() {
             let live = &mut self.live;
-            self.flight.drain_released(|r, _| release(live, r));
+            self.flight
+                .drain_released(|r, change| change_hold(live, r, change));
         }
     }
 
-    /// Resource `id`, held by `held` in-flight packets, was destroyed from `packet`'s context.
+    /// Records the `destroy-before-submit`s a submit confirmed.
     #[cold]
-    fn destroyed_while_held(
-        &mut self,
-        seq: u64,
-        t: u64,
-        id: u64,
-        packet: Option<PacketRef>,
-        held: u32,
-    ) {
-        let violated = self.flight.violates(packet, id, held);
-        if let Some(p) = packet {
-            self.flight.forget(p, id);
+    fn record_confirmed(&mut self) {
+        for c in std::mem::take(&mut self.flight.confirmed) {
+            self.anomalies.record(AnomalyRecord {
+                kind: AnomalyKind::DestroyBeforeSubmit,
+                seq: c.destroy.seq,
+                time_ns: c.destroy.time_ns,
+                resource: c.destroy.resource,
+                owner: c.destroy.owner,
+                packet: Some(c.packet),
+            });
         }
-        if !violated {
-            return;
-        }
-        let holder = if self.anomalies.wants_example(AnomalyKind::DestroyInFlight) {
-            self.flight.holder(packet, id)
-        } else {
-            None
-        };
-        self.anomalies.record(AnomalyRecord {
-            kind: AnomalyKind::DestroyInFlight,
-            seq,
-            time_ns: t,
-            subject: id,
-            lane: holder.map_or(0, |p| p.lane.0),
-            packet: holder.map_or(0, |p| p.packet.0),
-        });
     }
 
     /// A resource event in packet `packet` (or outside one): lane churn and dirtiness.
@@ -322,14 +390,18 @@ impl Analyzer {
     fn on_touched(&mut self, seq: u64, t: u64, p: PacketRef, id: u64) {
         self.count(t).touches += 1;
         match self.live.get_mut(&id) {
-            Some(l) => Self::hold(&mut self.flight, p, id, false, l),
-            None => self.anomaly(AnomalyKind::EventUnknownId, seq, t, id, 0),
+            Some(l) => Self::hold(&mut self.flight, p, id, RefKind::Used, l),
+            None => self.not_live(seq, t, id, Some(p)),
         }
         self.release_evicted();
     }
 
     fn on_stage(&mut self, seq: u64, t: u64, p: PacketRef, stage: PacketStage) {
         self.packet_seen = true;
+        if !matches!(stage, PacketStage::Completed | PacketStage::Presented) {
+            // Work after the last present: whatever ends the stream is no teardown.
+            self.bounds.tail_packets += 1;
+        }
         let (lane, finished) = match self.packets.on_stage(p, stage, seq, t, &mut self.lanes) {
             StageOutcome::Accepted { lane, finished } => (lane, finished),
             StageOutcome::LateCompletion { .. } => {
@@ -338,20 +410,29 @@ impl Analyzer {
             }
             StageOutcome::Anomaly { kind, .. } => {
                 self.count(t);
-                self.anomaly(kind, seq, t, p.packet.0, p.lane.0);
+                self.anomaly(kind, seq, t, 0, NONE, Some(p));
                 return;
             }
         };
+        if stage == PacketStage::Submitted {
+            self.submitted_seen = true;
+        }
         let live = &mut self.live;
-        self.flight.on_stage(p, stage, |r, up| {
-            if up {
-                if let Some(l) = live.get_mut(&r) {
-                    l.held = l.held.saturating_add(1);
-                }
-            } else {
-                release(live, r);
-            }
-        });
+        self.flight
+            .on_stage(p, stage, |r, change| change_hold(live, r, change));
+        if !self.flight.confirmed.is_empty() {
+            self.record_confirmed();
+        }
+        if stage == PacketStage::Presented && finished.is_some_and(|f| !f.submitted) {
+            self.anomaly(
+                AnomalyKind::PresentedWithoutSubmit,
+                seq,
+                t,
+                0,
+                NONE,
+                Some(p),
+            );
+        }
         if stage == PacketStage::Presented {
             // A present is a segment of its own, and decides whether startup ends here.
             self.bounds.begin_present();
@@ -404,10 +485,17 @@ impl Analyzer {
 impl EventSink for Analyzer {
     fn on_start(&mut self, info: &StreamInfo) {
         self.info = info.clone();
+        if self.release_override.is_none() {
+            self.release = info.release.clone();
+        }
     }
 
     fn on_name(&mut self, name: Name, text: &str) {
         self.names.define(name, text);
+    }
+
+    fn on_finish(&mut self) {
+        self.finished = true;
     }
 
     fn on_event(&mut self, event: &Event) {
@@ -418,6 +506,8 @@ impl EventSink for Analyzer {
             self.first_ns = Some(t);
         }
         self.last_ns = t;
+        // Only the stream's last event may be its clean end.
+        self.bounds.clean_end = false;
         if self.attribution.has_due(t) {
             self.settle_due(t, false);
         }
@@ -446,8 +536,10 @@ impl EventSink for Analyzer {
                 self.on_touched(seq, t, packet, resource.0);
             }
             EventKind::Marker(marker) => {
-                if marker == Marker::ShutdownBegins {
-                    self.bounds.on_shutdown(seq, t);
+                match marker {
+                    Marker::ShutdownBegins => self.bounds.on_shutdown(seq, t),
+                    Marker::CleanEnd => self.bounds.clean_end = true,
+                    Marker::Other(_) => {}
                 }
                 self.count(t).markers += 1;
             }
@@ -464,11 +556,11 @@ impl EventSink for Analyzer {
     }
 }
 
-/// One in-flight holder of resource `r` let go of it.
+/// The holds on resource `r` changed.
 #[inline]
-fn release(live: &mut FxHashMap<u64, Live>, r: u64) {
+fn change_hold(live: &mut FxHashMap<u64, Live>, r: u64, change: HoldChange) {
     if let Some(l) = live.get_mut(&r) {
-        l.held = l.held.saturating_sub(1);
+        l.hold(change);
     }
 }
 

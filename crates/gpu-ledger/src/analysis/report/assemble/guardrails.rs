@@ -10,9 +10,11 @@
 //!
 //! | id | severity | fails when |
 //! | --- | --- | --- |
-//! | `recreate-churn` | warning | more than `recreate_churn_max_keys` non-transient (owner, type) keys are in a recreate loop (R cycles within T) |
+//! | `recreate-churn` | warning | more than `recreate_churn_max_keys` non-transient (owner, type) keys are in a recreate loop (R recreates within T) |
 //! | `queue-destroys-vs-presents` | warning | command-queue destroys exceed `queue_destroy_factor` × presents, overall or in the startup window |
-//! | `destroy-in-flight` | error | more than `destroy_in_flight_max` destroys of a resource an in-flight packet references |
+//! | `destroy-before-submit` | error | more than `destroy_before_submit_max` destroys of a resource a packet used before it was submitted (any release model) |
+//! | `destroy-in-flight` | error (warning where no release model is declared) | more than `destroy_in_flight_max` destroys of a resource that submitted, uncompleted work references (immediate release model only) |
+//! | `use-after-destroy` | error | more than `use_after_destroy_max` uses of a resource by a packet after its destroy (any release model) |
 //! | `error-findings` | error | more than `error_findings_max` findings of severity error from other checkers (validation layers, drivers) |
 
 use std::collections::BTreeMap;
@@ -20,8 +22,9 @@ use std::collections::BTreeMap;
 use crate::analysis::fold::definitions::Definitions;
 use crate::analysis::report::numbers::round3;
 use crate::analysis::report::schema::Report;
+use crate::analysis::report::schema::anomalies::AnomalyExample;
 use crate::analysis::report::schema::guardrails::{Guardrail, GuardrailEvidence, Severity};
-use crate::analysis::report::schema::sections::{EvidenceItem, WindowReport};
+use crate::analysis::report::schema::sections::{EvidenceItem, PacketLabel, WindowReport};
 
 /// Facts a guardrail needs that the report does not list in full.
 #[derive(Clone, Copy, Debug, Default)]
@@ -32,6 +35,10 @@ pub(crate) struct GuardFacts {
     pub(crate) refs_untracked: u64,
     /// Packets forgotten by the in-flight table at its cap.
     pub(crate) packets_evicted: u64,
+    /// Of the `destroy-in-flight`s, those of types whose release model was not declared.
+    pub(crate) undeclared_in_flight: u64,
+    /// Whether any type's release model is immediate or not declared.
+    pub(crate) checks_in_flight: bool,
 }
 
 /// The guardrails of report `r`, in a fixed order.
@@ -39,7 +46,9 @@ pub(crate) fn evaluate(r: &Report, facts: GuardFacts, d: &Definitions) -> Vec<Gu
     vec![
         recreate_churn(r, facts, d),
         queue_destroys(r, d),
+        destroy_before_submit(r, facts, d),
         destroy_in_flight(r, facts, d),
+        use_after_destroy(r, facts, d),
         error_findings(r, d),
     ]
 }
@@ -65,12 +74,19 @@ fn recreate_churn(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrail {
     let mut items: Vec<EvidenceItem> = loops
         .iter()
         .take(d.max_examples)
-        .map(|l| EvidenceItem {
-            seq: l.first_loop_seq,
-            what: format!(
-                "{} {:#x} {}: {} recreates, {} loop cycles, first loop in {}",
-                l.owner_kind, l.owner_key, l.resource_type, l.recreates, l.loop_cycles, l.window
-            ),
+        .map(|l| {
+            EvidenceItem::at(
+                l.first_loop_seq,
+                format!(
+                    "{} {:#x} {}: {} recreates, {} loop cycles, first loop in {}",
+                    l.owner_kind,
+                    l.owner_key,
+                    l.resource_type,
+                    l.recreates,
+                    l.loop_cycles,
+                    l.window
+                ),
+            )
         })
         .collect();
     items.sort_by_key(|i| i.seq);
@@ -127,12 +143,14 @@ fn queue_destroys(r: &Report, d: &Definitions) -> Guardrail {
             .examples
             .iter()
             .filter(|e| e.resource_type == "CommandQueue")
-            .map(|e| EvidenceItem {
-                seq: e.destroy_seq,
-                what: format!(
-                    "destroy of CommandQueue {} ({} {:#x}, cause {}, in {})",
-                    e.resource_id, e.owner_kind, e.owner_key, e.cause, e.window
-                ),
+            .map(|e| {
+                EvidenceItem::at(
+                    e.destroy_seq,
+                    format!(
+                        "destroy of CommandQueue {} ({} {:#x}, cause {}, in {})",
+                        e.resource_id, e.owner_kind, e.owner_key, e.cause, e.window
+                    ),
+                )
             })
             .collect();
         items.sort_by_key(|i| i.seq);
@@ -159,12 +177,136 @@ fn queue_destroys(r: &Report, d: &Definitions) -> Guardrail {
     }
 }
 
+/// The examples of anomaly `kind` as guardrail items: resource, owner and packet,
+/// and a sentence made by `what` from the example.
+fn check_items(
+    r: &Report,
+    kind: &str,
+    what: impl Fn(&AnomalyExample, &str, &str) -> String,
+) -> Vec<EvidenceItem> {
+    r.anomalies
+        .examples
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| {
+            let owner = match (&e.owner_kind, e.owner_key) {
+                (Some(kind), Some(key)) => format!(" ({kind} {key:#x})"),
+                _ => String::new(),
+            };
+            let packet = match (e.lane, e.packet) {
+                (Some(lane), Some(packet)) => format!("{lane}/{packet}"),
+                _ => "-".to_owned(),
+            };
+            EvidenceItem {
+                seq: e.seq,
+                what: what(e, &owner, &packet),
+                resource_id: e.resource_id,
+                owner_kind: e.owner_kind.clone(),
+                owner_key: e.owner_key,
+                packet: e
+                    .lane
+                    .zip(e.packet)
+                    .map(|(lane, packet)| PacketLabel { lane, packet }),
+            }
+        })
+        .collect()
+}
+
+fn destroy_before_submit(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrail {
+    let kind = Guardrail::DESTROY_BEFORE_SUBMIT;
+    let limit = d.destroy_before_submit_max;
+    let found = r.anomalies.by_kind.get(kind).copied().unwrap_or(0);
+    let mut message = format!(
+        "{found} destroys of a resource a packet used before that packet was submitted \
+         (wrong under every release model; limit {limit})"
+    );
+    if facts.refs_untracked > 0 {
+        message.push_str(&format!(
+            "; {} references beyond {} per packet not checked",
+            facts.refs_untracked, d.max_packet_refs
+        ));
+    }
+    let items = check_items(r, kind, |e, owner, packet| {
+        format!(
+            "destroy of resource {}{owner} before packet {packet}, which used it, was submitted",
+            e.resource_id.unwrap_or(0)
+        )
+    });
+    Guardrail {
+        id: kind.to_owned(),
+        severity: Severity::Error,
+        passed: found <= limit,
+        message,
+        threshold: limit as f64,
+        evidence: GuardrailEvidence {
+            counts: counts([
+                ("destroys_before_submit", found),
+                ("limit", limit),
+                ("refs_untracked", facts.refs_untracked),
+            ]),
+            items,
+        },
+    }
+}
+
+fn use_after_destroy(r: &Report, _facts: GuardFacts, d: &Definitions) -> Guardrail {
+    let kind = Guardrail::USE_AFTER_DESTROY;
+    let limit = d.use_after_destroy_max;
+    let found = r.anomalies.by_kind.get(kind).copied().unwrap_or(0);
+    let message = format!(
+        "{found} uses of a resource by a packet after its destroy (wrong under every release \
+         model; limit {limit})"
+    );
+    let items = check_items(r, kind, |e, owner, packet| {
+        format!(
+            "resource {}{owner} touched by packet {packet} after its destroy",
+            e.resource_id.unwrap_or(0)
+        )
+    });
+    Guardrail {
+        id: kind.to_owned(),
+        severity: Severity::Error,
+        passed: found <= limit,
+        message,
+        threshold: limit as f64,
+        evidence: GuardrailEvidence {
+            counts: counts([("uses_after_destroy", found), ("limit", limit)]),
+            items,
+        },
+    }
+}
+
 fn destroy_in_flight(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrail {
     let kind = Guardrail::DESTROY_IN_FLIGHT;
     let limit = d.destroy_in_flight_max;
     let found = r.anomalies.by_kind.get(kind).copied().unwrap_or(0);
-    let mut message =
-        format!("{found} destroys of a resource an in-flight packet referenced (limit {limit})");
+    let undeclared = facts.undeclared_in_flight.min(found);
+    let immediate = found - undeclared;
+    let declares_immediate = r.release.model.as_deref() == Some("immediate")
+        || r.release.by_type.values().any(|m| m == "immediate");
+    let failed_error = immediate > limit;
+    let passed = found <= limit;
+    let severity = if failed_error || declares_immediate || (passed && undeclared == 0) {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    let mut message = if facts.checks_in_flight {
+        format!(
+            "{immediate} destroys of a resource that submitted, uncompleted GPU work referenced, \
+             under the immediate release model (limit {limit})"
+        )
+    } else {
+        "not checked: the release model is deferred (a destroy is a release and the API frees \
+         the object once the GPU is done with it)"
+            .to_owned()
+    };
+    if undeclared > 0 {
+        message.push_str(&format!(
+            "; {undeclared} more where no release model is declared (a warning: declare it, or \
+             pass --release-model immediate or deferred)"
+        ));
+    }
     if facts.refs_untracked > 0 {
         message.push_str(&format!(
             "; {} references beyond {} per packet not checked",
@@ -177,30 +319,23 @@ fn destroy_in_flight(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrai
             facts.packets_evicted, d.max_live_packets
         ));
     }
-    let items = r
-        .anomalies
-        .examples
-        .iter()
-        .filter(|e| e.kind == kind)
-        .map(|e| EvidenceItem {
-            seq: e.seq,
-            what: format!(
-                "destroy of resource {} while packet {}/{} was in flight",
-                e.resource_id.unwrap_or(0),
-                e.lane.unwrap_or(0),
-                e.packet.unwrap_or(0)
-            ),
-        })
-        .collect();
+    let items = check_items(r, kind, |e, owner, packet| {
+        format!(
+            "destroy of resource {}{owner} while packet {packet}, which used it, was submitted \
+             and not complete",
+            e.resource_id.unwrap_or(0)
+        )
+    });
     Guardrail {
         id: kind.to_owned(),
-        severity: Severity::Error,
-        passed: found <= limit,
+        severity,
+        passed,
         message,
         threshold: limit as f64,
         evidence: GuardrailEvidence {
             counts: counts([
-                ("destroys_in_flight", found),
+                ("destroys_in_flight", immediate),
+                ("destroys_in_flight_undeclared", undeclared),
                 ("limit", limit),
                 ("refs_untracked", facts.refs_untracked),
                 ("packets_evicted", facts.packets_evicted),
@@ -227,12 +362,19 @@ fn error_findings(r: &Report, d: &Definitions) -> Guardrail {
         .iter()
         .filter(|e| e.severity == "error")
         .take(d.max_examples)
-        .map(|e| EvidenceItem {
-            seq: e.seq,
-            what: match e.line {
+        .map(|e| {
+            let what = match e.line {
                 Some(line) => format!("{} at line {line}", e.code),
                 None => e.code.clone(),
-            },
+            };
+            EvidenceItem {
+                resource_id: e.resource_id,
+                packet: e
+                    .lane
+                    .zip(e.packet)
+                    .map(|(lane, packet)| PacketLabel { lane, packet }),
+                ..EvidenceItem::at(e.seq, what)
+            }
         })
         .collect();
     Guardrail {

@@ -7,9 +7,12 @@
 //! changes it.
 
 mod anomalies;
+mod churn;
+mod ending;
 mod findings;
 mod guardrails;
 mod lanes;
+mod restrict;
 mod reuse;
 
 use std::collections::BTreeMap;
@@ -27,9 +30,9 @@ use crate::analysis::report::numbers::{mean_ms, ms, ratio};
 use crate::analysis::report::render::headline::headline;
 use crate::analysis::report::schema::definitions::DefinitionsReport;
 use crate::analysis::report::schema::sections::{
-    Burst, CauseCounts, Contributor, DestroyCauses, DestroyExample, EvidenceItem, OwnerCount,
-    PacketCount, PacketLabel, PacketReport, PerPacket, RecreateLoop, ShortLived, StartupSummary,
-    StreamSummary, Totals, WindowReport, Windows,
+    Burst, CauseCounts, DestroyCauses, DestroyExample, EvidenceItem, PacketCount, PacketLabel,
+    PacketReport, PerPacket, RecreateLoop, ShortLived, StartupSummary, StreamSummary, Totals,
+    WindowReport, Windows,
 };
 use crate::analysis::report::schema::{REPORT_FORMAT, REPORT_VERSION, Report};
 use crate::event::Owner;
@@ -76,9 +79,16 @@ fn build(a: &Analyzer) -> Report {
         let settled = a.attribution.decide(rec, a.owner_now(rec.owner));
         let ts = wins[b.window_now(rec.seg).index()].ty(rec.ty);
         ts.pending = ts.pending.saturating_sub(1);
-        ts.causes[settled.cause.intrinsic_index()] += 1;
+        ts.causes[settled.slot()] += 1;
         keep_example(&mut examples, a.attribution.max_examples(), settled);
     }
+    // Teardown is never short-lived: a shutdown inferred at the end was not known
+    // when its destroys were counted.
+    let shutdown = Window::Shutdown.index();
+    wins[shutdown]
+        .types
+        .iter_mut()
+        .for_each(|t| t.short_lived = 0);
     let type_names = (0..a.types.len())
         .map(|i| type_name(a.types.get(i as u16), &a.names))
         .collect();
@@ -86,7 +96,11 @@ fn build(a: &Analyzer) -> Report {
         .owners
         .owners
         .iter()
-        .map(|o| (o.owner, o.windows.view(b)))
+        .map(|o| {
+            let mut w = o.windows.view(b);
+            w[shutdown].short_lived = 0;
+            (o.owner, w)
+        })
         .collect();
     let ctx = Ctx {
         a,
@@ -98,6 +112,7 @@ fn build(a: &Analyzer) -> Report {
     let [startup, steady, shutdown] = &windows;
     let recreate_loops = ctx.recreate_loops();
     let totals = ctx.totals(&windows, recreate_loops.1);
+    let (top_contributors, churn_sources) = churn::contributors(a, &ctx.owners, None);
     let mut report = Report {
         format: REPORT_FORMAT.to_owned(),
         version: REPORT_VERSION,
@@ -107,11 +122,14 @@ fn build(a: &Analyzer) -> Report {
         },
         origin_ns: a.first_ns,
         window_filter: None,
+        whole_run: Vec::new(),
         headline: Vec::new(),
         startup: ctx.startup(startup),
+        ending: ending::ending(a),
         per_packet: ctx.per_packet(),
         short_lived: ctx.short_lived(),
-        top_contributors: ctx.contributors(None),
+        top_contributors,
+        churn_sources,
         recreate_loops: recreate_loops.0,
         destroy_causes: DestroyCauses {
             by_type: causes_by_type(&windows),
@@ -128,10 +146,12 @@ fn build(a: &Analyzer) -> Report {
             &a.names,
             &a.defs,
         ),
-        anomalies: anomalies::anomalies(&a.anomalies),
+        still_live: churn::still_live(a, &ctx.type_names),
+        anomalies: anomalies::anomalies(a),
         findings: findings::findings(&a.findings, &a.names),
         lost_events: a.lost,
         definitions: DefinitionsReport::new(&a.defs, &a.names),
+        release: ending::release(a),
         guardrails: Vec::new(),
         totals,
         windows: Windows {
@@ -146,6 +166,8 @@ fn build(a: &Analyzer) -> Report {
         loop_keys: ctx.non_transient_loop_keys(),
         refs_untracked: a.flight.untracked_refs,
         packets_evicted: a.flight.evicted,
+        undeclared_in_flight: a.anomalies.undeclared_in_flight,
+        checks_in_flight: ending::checks_in_flight(a),
     };
     report.guardrails = evaluate(&report, facts, &a.defs);
     report
@@ -187,13 +209,15 @@ fn packet_count(m: PacketMax) -> Option<PacketCount> {
 impl Ctx<'_> {
     fn windows(&self) -> [WindowReport; 3] {
         let starts = self.wins.each_ref().map(|w| w.first_ns);
+        let mut live = 0i64;
         Window::ALL.map(|w| {
             let next = starts[w.index() + 1..].iter().find_map(|s| *s);
-            self.window(w, next)
+            live += self.wins[w.index()].live_delta;
+            self.window(w, next, live.max(0) as u64)
         })
     }
 
-    fn window(&self, window: Window, next_start: Option<u64>) -> WindowReport {
+    fn window(&self, window: Window, next_start: Option<u64>, live_at_end: u64) -> WindowReport {
         let agg = &self.wins[window.index()];
         let shutdown = window == Window::Shutdown;
         let mut created = BTreeMap::new();
@@ -214,14 +238,19 @@ impl Ctx<'_> {
             if t.destroyed > 0 {
                 let c = causes.entry(name.clone()).or_default();
                 for (index, n) in t.causes.iter().enumerate() {
-                    c.add(DestroyCause::from_intrinsic(index).in_window(shutdown), *n);
+                    c.add(DestroyCause::of_slot(index, shutdown), *n);
                 }
-                c.add(DestroyCause::Unknown.in_window(shutdown), t.pending);
+                c.add(
+                    DestroyCause::of_slot(DestroyCause::Unknown.intrinsic_index(), shutdown),
+                    t.pending,
+                );
             }
         }
         let start_ns = agg.first_ns;
         let end_ns = start_ns.map(|_| next_start.unwrap_or(agg.last_ns));
         let bucket = self.a.defs.bucket_ns();
+        let (top_contributors, churn_sources) =
+            churn::contributors(self.a, &self.owners, Some(window));
         WindowReport {
             start_ns,
             end_ns,
@@ -248,48 +277,11 @@ impl Ctx<'_> {
                 .collect(),
             churn_ratio: ratio(agg.churn(), agg.packets.presented),
             lost_events: agg.lost,
-            top_contributors: self.contributors(Some(window)),
+            top_contributors,
+            churn_sources,
+            short_lived_owners: churn::short_lived_owners(self.a, &self.owners, Some(window)),
+            live_at_end,
         }
-    }
-
-    /// Owners by churn in `window` (or overall), most first.
-    fn contributors(&self, window: Option<Window>) -> Vec<Contributor> {
-        let mut list: Vec<Contributor> = self
-            .owners
-            .iter()
-            .map(|(owner, w)| {
-                let c = match window {
-                    Some(win) => w[win.index()],
-                    None => w.iter().fold(OwnerCounts::default(), |mut acc, c| {
-                        acc.created += c.created;
-                        acc.destroyed += c.destroyed;
-                        acc.short_lived += c.short_lived;
-                        acc.transient += c.transient;
-                        acc
-                    }),
-                };
-                Contributor {
-                    owner_kind: kind_name(owner.kind, &self.a.names),
-                    owner_key: owner.key,
-                    created: c.created,
-                    destroyed: c.destroyed,
-                    short_lived: c.short_lived,
-                    transient: c.transient,
-                }
-            })
-            .filter(|c| c.created + c.destroyed > 0)
-            .collect();
-        let solid = |c: &Contributor| (c.created + c.destroyed).saturating_sub(c.transient);
-        list.sort_by(|x, y| {
-            solid(y)
-                .cmp(&solid(x))
-                .then((y.created + y.destroyed).cmp(&(x.created + x.destroyed)))
-                .then(y.created.cmp(&x.created))
-                .then(x.owner_kind.cmp(&y.owner_kind))
-                .then(x.owner_key.cmp(&y.owner_key))
-        });
-        list.truncate(self.a.defs.top_contributors);
-        list
     }
 
     fn totals(&self, windows: &[WindowReport; 3], loop_keys: u64) -> Totals {
@@ -375,27 +367,10 @@ impl Ctx<'_> {
                 *by_type.entry(name.clone()).or_insert(0) += n;
             }
         }
-        let mut top_owners: Vec<OwnerCount> = self
-            .owners
-            .iter()
-            .map(|(o, w)| OwnerCount {
-                owner_kind: kind_name(o.kind, &self.a.names),
-                owner_key: o.key,
-                count: w.iter().map(|c| c.short_lived).sum(),
-            })
-            .filter(|o| o.count > 0)
-            .collect();
-        top_owners.sort_by(|x, y| {
-            y.count
-                .cmp(&x.count)
-                .then(x.owner_kind.cmp(&y.owner_kind))
-                .then(x.owner_key.cmp(&y.owner_key))
-        });
-        top_owners.truncate(self.a.defs.top_contributors);
         ShortLived {
             count: by_type.values().sum(),
             by_type,
-            top_owners,
+            top_owners: churn::short_lived_owners(self.a, &self.owners, None),
         }
     }
 
@@ -478,7 +453,7 @@ impl Ctx<'_> {
         let a = self.a;
         let r = &s.record;
         let window = a.bounds.window_now(r.seg);
-        let cause = s.cause.in_window(window == Window::Shutdown);
+        let cause = s.shown(window == Window::Shutdown);
         let owner = a
             .owners
             .owners
@@ -508,7 +483,7 @@ impl Ctx<'_> {
                 packet: p.packet.0,
             }),
             lifetime_ms: r.lifetime_ns.map(ms),
-            short_lived: r.short_lived,
+            short_lived: r.short_lived && window != Window::Shutdown,
             transient: a.defs.is_transient(owner.kind, a.types.get(r.ty)),
             evidence,
         }
@@ -530,20 +505,23 @@ pub(crate) fn evidence_item(e: &Evidence) -> EvidenceItem {
         EvidenceKind::OwnerVisualDestroyed => {
             format!("destroy of the owner's visual {}", e.resource)
         }
+        EvidenceKind::OwnerUnknown => "the input does not say who owned it, so no cause that \
+             needs the same owner (rebuild, replaced, owner-removed) applies"
+            .to_owned(),
     };
-    EvidenceItem { seq: e.seq, what }
+    EvidenceItem::at(e.seq, what)
 }
 
 /// The event that puts a destroy in the shutdown window.
 pub(crate) fn shutdown_evidence(a: &Analyzer) -> Option<EvidenceItem> {
     if let Some(m) = a.bounds.shutdown {
-        return Some(EvidenceItem {
-            seq: m.seq,
-            what: "shutdown marker".to_owned(),
-        });
+        return Some(EvidenceItem::at(m.seq, "shutdown marker".to_owned()));
     }
-    a.bounds.last_present.map(|p| EvidenceItem {
-        seq: p.seq,
-        what: "after the last presented packet".to_owned(),
+    a.bounds.last_present.map(|p| {
+        EvidenceItem::at(
+            p.seq,
+            "after the last presented packet, in a stream that ended cleanly (shutdown inferred)"
+                .to_owned(),
+        )
     })
 }

@@ -1,16 +1,20 @@
-//! The headline: the four exit questions answered in plain sentences, then warnings.
+//! The headline: the four exit questions answered in plain sentences, then how the
+//! run ended, the likely leaks and warnings.
 //!
 //! Built from a finished [`Report`] only (never from the analyzer), so it states
-//! exactly what the report's numbers say, in a fixed order with fixed decimals.
+//! exactly what the report's numbers say — of the window a restricted report keeps
+//! — in a fixed order with fixed decimals.
 
 use crate::analysis::fold::attribution::DestroyCause;
 use crate::analysis::fold::windows::Window;
+use crate::analysis::report::numbers::ms;
 use crate::analysis::report::schema::Report;
-use crate::analysis::report::schema::sections::WindowReport;
+use crate::analysis::report::schema::sections::{Contributor, LiveGroup, WindowReport};
 
 /// The headline sentences of `r`.
 pub(crate) fn headline(r: &Report) -> Vec<String> {
     let mut out = vec![startup_sentence(r)];
+    out.extend(ending_sentence(r));
     out.push(destroy_sentence(r));
     out.push(top_churn_sentence(r));
     if let Some(l) = r.recreate_loops.iter().find(|l| !l.transient) {
@@ -25,6 +29,7 @@ pub(crate) fn headline(r: &Report) -> Vec<String> {
             window_words(&l.window),
         ));
     }
+    out.extend(leak_sentence(r));
     out.push(waste_sentence(r));
     if r.lost_events > 0 {
         out.push(format!(
@@ -66,6 +71,27 @@ fn startup_sentence(r: &Report) -> String {
         None => format!(
             "Startup never stabilised: {frames} presented without a run of K={k} clean presents."
         ),
+    }
+}
+
+/// How the run ended, when it is not a plain shutdown marker.
+fn ending_sentence(r: &Report) -> Option<String> {
+    let e = &r.ending;
+    match e.shutdown.as_str() {
+        "inferred" => Some(format!(
+            "No shutdown marker: shutdown inferred after the last present at {:.3} ms (the stream ended cleanly and nothing was queued or recreated after it).",
+            e.shutdown_from_ns.map_or(0.0, ms)
+        )),
+        "none" if e.ended => Some(format!(
+            "The run ended without a shutdown: {}. What followed the last present counts as {}, not as teardown.",
+            e.reasons.join("; "),
+            if r.startup.stabilised {
+                "steady state"
+            } else {
+                "startup"
+            }
+        )),
+        _ => None,
     }
 }
 
@@ -117,30 +143,115 @@ fn destroy_sentence(r: &Report) -> String {
     format!("{total} {ty} destroyed: {}.", list.join(", "))
 }
 
+fn owner(c: &Contributor) -> String {
+    format!("{} {:#x}", c.owner_kind, c.owner_key)
+}
+
 fn top_churn_sentence(r: &Report) -> String {
-    let Some(c) = r.top_contributors.first() else {
-        return "No churn: nothing was created or destroyed.".to_owned();
-    };
-    let transient = if c.transient == 0 {
-        String::new()
-    } else if c.transient == c.created + c.destroyed {
-        ", all transient".to_owned()
+    let cs = &r.churn_sources;
+    let unknown = cs.unknown_owner_created + cs.unknown_owner_destroyed;
+    let unknown = if unknown > 0 {
+        format!(
+            " {} and {} have no known owner (the input does not name it), so they make no owner a churn source.",
+            plural(cs.unknown_owner_created, "create", "creates"),
+            plural(cs.unknown_owner_destroyed, "destroy", "destroys"),
+        )
     } else {
-        format!(", {} transient", c.transient)
+        String::new()
+    };
+    let known: Vec<&Contributor> = r
+        .top_contributors
+        .iter()
+        .filter(|c| c.owner_known)
+        .collect();
+    let Some(top) = known.first().filter(|c| c.churn > 0) else {
+        let what = if r.totals.created + r.totals.destroyed == 0 {
+            "No churn: nothing was created or destroyed."
+        } else {
+            "No churn source: no owner recreated or destroyed anything beyond its first creations and its teardown."
+        };
+        return format!("{what}{unknown}");
+    };
+    if cs.tied > 1 {
+        let shown: Vec<String> = known
+            .iter()
+            .take_while(|c| c.churn == top.churn)
+            .take(3)
+            .map(|c| owner(c))
+            .collect();
+        let more = cs.tied.saturating_sub(shown.len() as u64);
+        let more = if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        };
+        return format!(
+            "Top churn (beyond first creations and teardown): {} owners tie at {} each ({}{more}).{unknown}",
+            cs.tied,
+            top.churn,
+            shown.join(", "),
+        );
+    }
+    let outside = top.destroyed.saturating_sub(top.teardown);
+    let transient = if top.transient > 0 {
+        format!("; {} of its creates and destroys transient", top.transient)
+    } else {
+        String::new()
     };
     let all = r.totals.created + r.totals.destroyed;
     let share = if all > 0 {
-        (c.created + c.destroyed) as f64 * 100.0 / all as f64
+        (top.recreated + outside) as f64 * 100.0 / all as f64
     } else {
         0.0
     };
     format!(
-        "Top churn: {} {:#x} ({}, {}{transient}; {share:.1}% of all churn).",
-        c.owner_kind,
-        c.owner_key,
-        plural(c.created, "create", "creates"),
-        plural(c.destroyed, "destroy", "destroys"),
+        "Top churn (beyond first creations and teardown): {} ({}, {} outside teardown{transient}; {share:.1}% of all creates and destroys).{unknown}",
+        owner(top),
+        plural(top.recreated, "recreation", "recreations"),
+        plural(outside, "destroy", "destroys"),
     )
+}
+
+/// Resources still live after a shutdown: what, how many, whose.
+fn leak_sentence(r: &Report) -> Option<String> {
+    if r.ending.shutdown == "none" || r.still_live.is_empty() {
+        return None;
+    }
+    let total = r.totals.live_at_end;
+    let whose = |g: &LiveGroup| {
+        if g.owner_known {
+            format!("{} {:#x}", g.owner_kind, g.owner_key)
+        } else {
+            "an owner the input does not name".to_owned()
+        }
+    };
+    let first = &r.still_live[0];
+    if first.count == total {
+        return Some(format!(
+            "Likely leak: {total} {} still live after teardown, all owned by {} (created from event #{} to #{}).",
+            first.resource_type,
+            whose(first),
+            first.first_create_seq,
+            first.last_create_seq,
+        ));
+    }
+    let listed: Vec<String> = r
+        .still_live
+        .iter()
+        .take(3)
+        .map(|g| format!("{} {} of {}", g.count, g.resource_type, whose(g)))
+        .collect();
+    let rest = r.still_live.len().saturating_sub(3);
+    let rest = if rest > 0 {
+        format!(" and {rest} more (owner, type) groups")
+    } else {
+        String::new()
+    };
+    Some(format!(
+        "Likely leak: {} still live after teardown: {}{rest}.",
+        plural(total, "resource", "resources"),
+        listed.join(", ")
+    ))
 }
 
 fn waste_sentence(r: &Report) -> String {
@@ -155,8 +266,12 @@ fn waste_sentence(r: &Report) -> String {
     if let Some((d, _)) = part(Window::Steady) {
         parts.push(format!("{d} in steady state"));
     }
-    if let Some((d, _)) = part(Window::Shutdown) {
-        parts.push(format!("{d} in shutdown (teardown)"));
+    match part(Window::Shutdown) {
+        Some(_) if r.ending.shutdown == "none" && r.ending.ended => {
+            parts.push("no teardown (the run ended without a shutdown)".to_owned());
+        }
+        Some((d, _)) => parts.push(format!("{d} in shutdown (teardown)")),
+        None => {}
     }
     format!("Startup waste vs teardown: {}.", parts.join(", "))
 }

@@ -16,7 +16,7 @@ use crate::analysis::fold::windows::Window;
 use crate::analysis::report::numbers::{fixed3, ms};
 use crate::analysis::report::schema::Report;
 use crate::analysis::report::schema::guardrails::{Guardrail, Severity};
-use crate::analysis::report::schema::sections::{PacketCount, WindowReport};
+use crate::analysis::report::schema::sections::{PacketCount, ReleaseReport, WindowReport};
 use crate::text::Escaped;
 use crate::time::time_base;
 
@@ -109,13 +109,14 @@ impl Report {
         section(
             &mut out,
             &self.guardrails_title(),
-            &self.render_guardrails_text(),
+            &format!("{}{}", self.release_line(), self.render_guardrails_text()),
         );
         self.text_windows(&mut out);
         self.text_types(&mut out);
         self.text_bursts(&mut out, opts);
         self.text_owners(&mut out, opts);
         self.text_causes(&mut out, opts);
+        self.text_still_live(&mut out, opts);
         self.text_lanes(&mut out, opts);
         self.text_packets(&mut out);
         self.text_reuse(&mut out, opts);
@@ -136,7 +137,7 @@ impl Report {
     ///
     /// let text = Analyzer::default().report().render_guardrails_text();
     /// assert!(text.starts_with("  PASS  recreate-churn "));
-    /// assert_eq!(text.lines().count(), 4);
+    /// assert_eq!(text.lines().count(), 6); // one line per guardrail, all passed
     /// ```
     pub fn render_guardrails_text(&self) -> String {
         guardrails_text(&self.guardrails)
@@ -144,7 +145,42 @@ impl Report {
 
     fn guardrails_title(&self) -> String {
         let failed = self.guardrails.iter().filter(|g| !g.passed).count();
-        format!("Guardrails: {failed} of {} failed", self.guardrails.len())
+        format!(
+            "Guardrails: {failed} of {} failed{}",
+            self.guardrails.len(),
+            self.scope("guardrails")
+        )
+    }
+
+    /// ` (whole run)` for a section a restricted report still tells for the whole run.
+    fn scope(&self, section: &str) -> &'static str {
+        if self.whole_run.iter().any(|s| s == section) {
+            " (whole run)"
+        } else {
+            ""
+        }
+    }
+
+    /// Which release model the destroy checks applied, and where it came from, in
+    /// one line a graphics engineer reads as they would an API's rules.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::Analyzer;
+    /// use gpu_ledger::{ReleaseModel, ReleaseModels};
+    ///
+    /// let report = Analyzer::default()
+    ///     .with_release_models(ReleaseModels::uniform(ReleaseModel::Deferred))
+    ///     .report();
+    /// assert!(report.release_sentence().starts_with("release model: deferred (a destroy is a release"));
+    /// assert!(report.release_sentence().ends_with("[given on the command line]"));
+    /// ```
+    pub fn release_sentence(&self) -> String {
+        release_text(&self.release)
+    }
+
+    fn release_line(&self) -> String {
+        format!("  {}\n", self.release_sentence())
     }
 
     fn present_windows(&self) -> Vec<(Window, &WindowReport)> {
@@ -189,9 +225,10 @@ impl Report {
         }
         let s = &self.startup;
         let body = format!(
-            "{}  startup: {}\n  totals: created {}, destroyed {}, presented {}, churn ratio {}, live at end {}\n",
+            "{}  startup: {}\n  shutdown: {}\n  totals: created {}, destroyed {}, presented {}, churn ratio {}, live at end {}\n",
             table.render(2),
             Escaped(&s.note),
+            Escaped(&self.ending.note),
             self.totals.created,
             self.totals.destroyed,
             self.totals.presented,
@@ -272,17 +309,27 @@ impl Report {
         let mut table = Table::new(&[
             "owner_kind",
             "owner_key",
+            "churn",
+            "recreated",
             "created",
             "destroyed",
+            "teardown",
             "transient",
             "short_lived",
         ]);
         for c in self.top_contributors.iter().take(opts.max_rows) {
             table.row(vec![
-                c.owner_kind.clone(),
+                if c.owner_known {
+                    c.owner_kind.clone()
+                } else {
+                    format!("{} (not named by the input)", c.owner_kind)
+                },
                 format!("{:#x}", c.owner_key),
+                n(c.churn),
+                n(c.recreated),
                 n(c.created),
                 n(c.destroyed),
+                n(c.teardown),
                 n(c.transient),
                 n(c.short_lived),
             ]);
@@ -292,7 +339,18 @@ impl Report {
         } else {
             table.render(2)
         };
-        section(out, "Top churn contributors", &body);
+        let cs = &self.churn_sources;
+        let title = format!(
+            "Top churn contributors (churn = recreations and destroys beyond first creation and teardown; {} source{}{})",
+            cs.sources,
+            if cs.sources == 1 { "" } else { "s" },
+            if cs.tied > 1 {
+                format!(", {} tie at {}", cs.tied, cs.top_churn)
+            } else {
+                String::new()
+            }
+        );
+        section(out, &title, &body);
 
         let mut table = Table::new(&[
             "owner_kind",
@@ -413,6 +471,35 @@ impl Report {
         section(out, "Destroy causes", &body);
     }
 
+    fn text_still_live(&self, out: &mut String, opts: &TextOptions) {
+        if self.still_live.is_empty() {
+            return;
+        }
+        let mut table = Table::new(&[
+            "owner_kind",
+            "owner_key",
+            "type",
+            "live",
+            "first_create_seq",
+            "last_create_seq",
+        ]);
+        for g in self.still_live.iter().take(opts.max_rows) {
+            table.row(vec![
+                g.owner_kind.clone(),
+                format!("{:#x}", g.owner_key),
+                g.resource_type.clone(),
+                n(g.count),
+                n(g.first_create_seq),
+                n(g.last_create_seq),
+            ]);
+        }
+        let title = format!(
+            "Still live at the end: {} (by owner and type)",
+            self.totals.live_at_end
+        );
+        section(out, &title, &table.render(2));
+    }
+
     fn text_lanes(&self, out: &mut String, opts: &TextOptions) {
         let mut table = Table::new(&[
             "lane",
@@ -443,9 +530,10 @@ impl Report {
             ]);
         }
         let title = format!(
-            "Lanes ({} total; recent = last W={} packets)",
+            "Lanes ({} total; recent = last W={} packets){}",
             self.lanes.len(),
-            self.definitions.lane_window_packets
+            self.definitions.lane_window_packets,
+            self.scope("lanes")
         );
         let body = if table.is_empty() {
             "  (no packets)\n".to_owned()
@@ -477,7 +565,11 @@ impl Report {
             max(p.max_created),
             max(p.max_destroyed),
         );
-        section(out, "Per packet", &body);
+        section(
+            out,
+            &format!("Per packet{}", self.scope("per_packet")),
+            &body,
+        );
     }
 
     fn text_reuse(&self, out: &mut String, opts: &TextOptions) {
@@ -539,7 +631,7 @@ impl Report {
         } else {
             let _ = write!(body, "  candidate pools:\n{}", cands.render(2));
         }
-        section(out, "Reuse", &body);
+        section(out, &format!("Reuse{}", self.scope("reuse")), &body);
     }
 
     fn text_anomalies(&self, out: &mut String, opts: &TextOptions) {
@@ -553,21 +645,33 @@ impl Report {
                 kinds.row(vec![k.clone(), n(*c)]);
             }
             body.push_str(&kinds.render(2));
-            let mut ex = Table::new(&["seq", "kind", "time_ms", "resource", "lane", "packet"]);
+            let mut ex = Table::new(&["seq", "kind", "time_ms", "resource", "owner", "packet"]);
             let opt = |v: Option<u64>| v.map_or_else(|| "-".to_owned(), n);
             for e in a.examples.iter().take(opts.max_rows) {
+                let owner = match (&e.owner_kind, e.owner_key) {
+                    (Some(kind), Some(key)) => format!("{kind} {key:#x}"),
+                    _ => "-".to_owned(),
+                };
+                let packet = match (e.lane, e.packet) {
+                    (Some(lane), Some(packet)) => format!("{lane}/{packet}"),
+                    _ => "-".to_owned(),
+                };
                 ex.row(vec![
                     n(e.seq),
                     e.kind.clone(),
                     t(Some(e.time_ns)),
                     opt(e.resource_id),
-                    opt(e.lane),
-                    opt(e.packet),
+                    owner,
+                    packet,
                 ]);
             }
             let _ = write!(body, "  examples:\n{}", ex.render(2));
         }
-        section(out, &format!("Anomalies: {}", a.total), &body);
+        section(
+            out,
+            &format!("Anomalies: {}{}", a.total, self.scope("anomalies")),
+            &body,
+        );
     }
 
     fn text_findings(&self, out: &mut String, opts: &TextOptions) {
@@ -636,7 +740,7 @@ impl Report {
     fn text_definitions(&self, out: &mut String) {
         let d = &self.definitions;
         let body = format!(
-            "  K={} clean presents; transient owner kinds [{}]; per-frame types [{}]\n  short-lived: N={} packets or X={:.3} ms; recreate loop: R={} within T={:.3} ms\n  bursts: {:.3} ms buckets, top {}; lane window W={} packets; top {} contributors\n  causes: rebuild within {:.3} ms, replaced/look-ahead within {:.3} ms; candidate pool: >= {} hits\n  guardrails: recreate-churn <= {} keys; queue destroys <= {:.3}x presents; destroy-in-flight <= {} (refs kept per packet: {}); error findings <= {}\n",
+            "  K={} clean presents; transient owner kinds [{}]; per-frame types [{}]\n  short-lived: N={} packets or X={:.3} ms; recreate loop: R={} within T={:.3} ms\n  bursts: {:.3} ms buckets, top {}; lane window W={} packets; top {} contributors\n  causes: rebuild within {:.3} ms, replaced/look-ahead within {:.3} ms; candidate pool: >= {} hits\n  guardrails: recreate-churn <= {} keys; queue destroys <= {:.3}x presents; destroy-before-submit <= {}; destroy-in-flight <= {}; use-after-destroy <= {} (refs kept per packet: {}); error findings <= {}\n",
             d.stable_presents,
             Escaped(&d.transient_owner_kinds.join(", ")),
             Escaped(&d.per_frame_types.join(", ")),
@@ -653,7 +757,9 @@ impl Report {
             d.pool_candidate_min_hits,
             d.recreate_churn_max_keys,
             d.queue_destroy_factor,
+            d.destroy_before_submit_max,
             d.destroy_in_flight_max,
+            d.use_after_destroy_max,
             d.max_packet_refs,
             d.error_findings_max,
         );
@@ -686,4 +792,31 @@ pub(crate) fn guardrails_text(guardrails: &[Guardrail]) -> String {
         }
     }
     out
+}
+
+/// The release-model line of a report or a check: the model, per-type exceptions
+/// and where they came from.
+pub(crate) fn release_text(r: &ReleaseReport) -> String {
+    let model = match r.model.as_deref() {
+        Some("immediate") => "immediate (freed at the destroy call, like Vulkan vkDestroy*: \
+                              destroying what submitted GPU work still uses is an error)"
+            .to_owned(),
+        Some("deferred") => "deferred (a destroy is a release, like Metal and WebGPU/wgpu: \
+                             the API frees once the GPU is done)"
+            .to_owned(),
+        Some(other) => other.to_owned(),
+        None => "not declared (destroys in flight are warnings; pass --release-model)".to_owned(),
+    };
+    let mut line = format!("release model: {model}");
+    if !r.by_type.is_empty() {
+        let types: Vec<String> = r.by_type.iter().map(|(t, m)| format!("{t} {m}")).collect();
+        let _ = write!(line, "; per type: {}", types.join(", "));
+    }
+    let source = match r.source.as_str() {
+        "override" => "given on the command line",
+        "trace" => "declared by the trace",
+        _ => "the trace declares none",
+    };
+    let _ = write!(line, " [{source}]");
+    line
 }

@@ -20,9 +20,13 @@ pub struct AnomalyExample {
     pub time_ns: u64,
     /// The resource id, for resource anomalies.
     pub resource_id: Option<u64>,
-    /// The lane, for packet anomalies.
+    /// The resource's owner kind, when known.
+    pub owner_kind: Option<String>,
+    /// The resource's owner key, when known.
+    pub owner_key: Option<u64>,
+    /// The lane, for packet anomalies and the destroy checks.
     pub lane: Option<u64>,
-    /// The packet, for packet anomalies.
+    /// The packet, for packet anomalies and the destroy checks.
     pub packet: Option<u64>,
 }
 

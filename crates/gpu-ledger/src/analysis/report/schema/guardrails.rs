@@ -71,7 +71,14 @@ pub struct GuardrailEvidence {
 ///
 /// let report = Analyzer::default().report();
 /// let ids: Vec<&str> = report.guardrails.iter().map(|g| g.id.as_str()).collect();
-/// assert_eq!(ids, [Guardrail::RECREATE_CHURN, Guardrail::QUEUE_DESTROYS_VS_PRESENTS, Guardrail::DESTROY_IN_FLIGHT, Guardrail::ERROR_FINDINGS]);
+/// assert_eq!(ids, [
+///     Guardrail::RECREATE_CHURN,
+///     Guardrail::QUEUE_DESTROYS_VS_PRESENTS,
+///     Guardrail::DESTROY_BEFORE_SUBMIT,
+///     Guardrail::DESTROY_IN_FLIGHT,
+///     Guardrail::USE_AFTER_DESTROY,
+///     Guardrail::ERROR_FINDINGS,
+/// ]);
 /// assert!(report.failed_guardrails(Severity::Warning).is_empty());
 /// ```
 #[derive(Clone, Debug, PartialEq)]
@@ -97,8 +104,13 @@ impl Guardrail {
     pub const RECREATE_CHURN: &'static str = "recreate-churn";
     /// Command-queue destroys far beyond presented packets.
     pub const QUEUE_DESTROYS_VS_PRESENTS: &'static str = "queue-destroys-vs-presents";
-    /// A resource destroyed while a packet in flight references it.
+    /// A resource destroyed while submitted, uncompleted work references it
+    /// (immediate release model).
     pub const DESTROY_IN_FLIGHT: &'static str = "destroy-in-flight";
+    /// A resource destroyed before a packet that used it was submitted (any model).
+    pub const DESTROY_BEFORE_SUBMIT: &'static str = "destroy-before-submit";
+    /// A packet used a resource after its destroy (any model).
+    pub const USE_AFTER_DESTROY: &'static str = "use-after-destroy";
     /// Findings of severity error reported by other checkers (validation layers, drivers).
     pub const ERROR_FINDINGS: &'static str = "error-findings";
 

@@ -25,8 +25,9 @@ use findings::FindingsReport;
 use guardrails::{Guardrail, Severity};
 use reuse::ReuseReport;
 use sections::{
-    Contributor, DestroyCauses, LaneReport, PerPacket, RecreateLoop, ShortLived, StartupSummary,
-    StreamSummary, Totals, WindowReport, Windows,
+    ChurnSources, Contributor, DestroyCauses, Ending, LaneReport, LiveGroup, PerPacket,
+    RecreateLoop, ReleaseReport, ShortLived, StartupSummary, StreamSummary, Totals, WindowReport,
+    Windows,
 };
 
 /// The value of [`Report::format`].
@@ -73,24 +74,33 @@ pub struct Report {
     /// The window this report is restricted to, if any.
     #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
     pub window_filter: Option<String>,
+    /// In a restricted report, the sections that still describe the whole run.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Vec::is_empty"))]
+    pub whole_run: Vec<String>,
     /// Plain sentences answering the four exit questions, and warnings.
     pub headline: Vec<String>,
     /// Whole-stream totals (the window's, when restricted).
     pub totals: Totals,
     /// How startup ended.
     pub startup: StartupSummary,
+    /// How the run ended: with a shutdown marker, an inferred shutdown, or none.
+    pub ending: Ending,
     /// The three windows.
     pub windows: Windows,
     /// Resources created and destroyed per packet.
     pub per_packet: PerPacket,
     /// Short-lived resources.
     pub short_lived: ShortLived,
-    /// The owners with the most churn.
+    /// The owners with the most churn (beyond first creation and teardown).
     pub top_contributors: Vec<Contributor>,
+    /// Who churns most, ties counted.
+    pub churn_sources: ChurnSources,
     /// Suspected recreate loops.
     pub recreate_loops: Vec<RecreateLoop>,
     /// Why resources were destroyed.
     pub destroy_causes: DestroyCauses,
+    /// Resources still live at the end of the stream, by owner and type.
+    pub still_live: Vec<LiveGroup>,
     /// Per-lane stats, by lane id.
     pub lanes: Vec<LaneReport>,
     /// Optimisation readiness.
@@ -103,6 +113,8 @@ pub struct Report {
     pub lost_events: u64,
     /// The definitions used.
     pub definitions: DefinitionsReport,
+    /// The release models the destroy checks applied.
+    pub release: ReleaseReport,
     /// Guardrail verdicts (whole stream, even when restricted), in a fixed order.
     pub guardrails: Vec<Guardrail>,
 }
@@ -148,53 +160,6 @@ impl Report {
     /// How many frames startup presented: the first exit question.
     pub fn startup_frames_presented(&self) -> u64 {
         self.startup.frames_presented
-    }
-
-    /// The report restricted to `window`: only that window, and totals, top
-    /// contributors, recreate loops, short-lived counts and destroy causes computed
-    /// for it. Lanes, per-packet stats, reuse, anomalies, guardrails, the startup
-    /// summary, the short-lived owners, findings and the headline still describe the whole stream.
-    ///
-    /// # Example
-    /// ```
-    /// use gpu_ledger::analysis::{Analyzer, Window};
-    ///
-    /// let report = Analyzer::default().report();
-    /// let steady = report.restrict(Window::Steady);
-    /// assert_eq!(steady.window_filter.as_deref(), Some("steady"));
-    /// assert!(steady.window(Window::Steady).is_some());
-    /// assert!(steady.window(Window::Startup).is_none());
-    /// ```
-    pub fn restrict(&self, window: Window) -> Report {
-        let mut out = self.clone();
-        let w = self.window(window).cloned().unwrap_or_default();
-        out.window_filter = Some(window.name().to_owned());
-        out.windows = Windows::default();
-        match window {
-            Window::Startup => out.windows.startup = Some(w.clone()),
-            Window::Steady => out.windows.steady = Some(w.clone()),
-            Window::Shutdown => out.windows.shutdown = Some(w.clone()),
-        }
-        out.recreate_loops.retain(|l| l.window == window.name());
-        out.totals = Totals {
-            events: w.events,
-            created: w.created_total(),
-            destroyed: w.destroyed_total(),
-            presented: w.packets.presented,
-            churn_ratio: w.churn_ratio,
-            live_at_end: self.totals.live_at_end,
-            short_lived: w.short_lived.values().sum(),
-            rebuilds: w.rebuilds.values().sum(),
-            recreate_loop_keys: out.recreate_loops.len() as u64,
-        };
-        out.top_contributors = w.top_contributors.clone();
-        out.short_lived.count = out.totals.short_lived;
-        out.short_lived.by_type = w.short_lived.clone();
-        out.destroy_causes.by_type = w.destroy_causes.clone();
-        out.destroy_causes
-            .examples
-            .retain(|e| e.window == window.name());
-        out
     }
 
     /// The report as pretty-printed JSON (two-space indent, keys in schema order,

@@ -42,7 +42,7 @@ pub struct Totals {
     pub presented: u64,
     /// (created + destroyed) / presented; `None` when nothing was presented.
     pub churn_ratio: Option<f64>,
-    /// Resources still live at the end of the stream.
+    /// Resources still live at the end of the stream (of the window, when restricted).
     pub live_at_end: u64,
     /// Short-lived destroys.
     pub short_lived: u64,
@@ -167,6 +167,9 @@ pub struct Contributor {
     pub owner_kind: String,
     /// Owner key.
     pub owner_key: u64,
+    /// Whether the input names the owner (`false`: kind `Unknown`, a log line
+    /// without an owner); an unknown owner is listed after every known one.
+    pub owner_known: bool,
     /// Creates.
     pub created: u64,
     /// Destroys.
@@ -176,6 +179,15 @@ pub struct Contributor {
     /// Creates and destroys of transient resources (counted in `created` and
     /// `destroyed` too); contributors rank by the churn that is not transient.
     pub transient: u64,
+    /// Creates beyond the first creation of a resource slot: recreations and
+    /// replacements.
+    pub recreated: u64,
+    /// Destroys in the shutdown window: teardown.
+    pub teardown: u64,
+    /// What contributors are ranked by: non-transient recreations and
+    /// non-transient destroys outside teardown (churn beyond the first creation
+    /// and the teardown).
+    pub churn: u64,
 }
 
 /// One window of the run.
@@ -213,6 +225,12 @@ pub struct WindowReport {
     pub lost_events: u64,
     /// The owners with the most churn in this window.
     pub top_contributors: Vec<Contributor>,
+    /// Who churns most in this window, ties counted.
+    pub churn_sources: ChurnSources,
+    /// The owners with the most short-lived destroys in this window.
+    pub short_lived_owners: Vec<OwnerCount>,
+    /// Resources live at the end of this window (created before its end, not destroyed by then).
+    pub live_at_end: u64,
 }
 
 impl WindowReport {
@@ -349,8 +367,8 @@ pub struct RecreateLoop {
     pub transient: bool,
 }
 
-/// A piece of evidence behind a destroy cause.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A piece of evidence behind a destroy cause or a guardrail verdict.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
 #[non_exhaustive]
 pub struct EvidenceItem {
@@ -358,6 +376,100 @@ pub struct EvidenceItem {
     pub seq: u64,
     /// What that event shows.
     pub what: String,
+    /// The resource it is about (guardrails of single destroys), when one is.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
+    pub resource_id: Option<u64>,
+    /// That resource's owner kind.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
+    pub owner_kind: Option<String>,
+    /// That resource's owner key.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
+    pub owner_key: Option<u64>,
+    /// The packet involved.
+    #[cfg_attr(feature = "json", serde(skip_serializing_if = "Option::is_none"))]
+    pub packet: Option<PacketLabel>,
+}
+
+impl EvidenceItem {
+    /// Evidence `what` at event `seq`.
+    pub(crate) fn at(seq: u64, what: String) -> Self {
+        Self {
+            seq,
+            what,
+            ..Self::default()
+        }
+    }
+}
+
+/// Who churns most, beyond first creation and teardown (the top-churn question).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct ChurnSources {
+    /// The highest churn of a named owner (`Contributor::churn`); 0 when none churned.
+    pub top_churn: u64,
+    /// How many named owners have it: more than one is a tie.
+    pub tied: u64,
+    /// Named owners with any churn.
+    pub sources: u64,
+    /// Creates of resources whose owner the input does not name.
+    pub unknown_owner_created: u64,
+    /// Destroys of resources whose owner the input does not name.
+    pub unknown_owner_destroyed: u64,
+}
+
+/// Resources still live at the end of the stream, for one (owner, type).
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct LiveGroup {
+    /// Owner kind name.
+    pub owner_kind: String,
+    /// Owner key.
+    pub owner_key: u64,
+    /// Whether the input names the owner.
+    pub owner_known: bool,
+    /// Resource type name.
+    pub resource_type: String,
+    /// How many are live.
+    pub count: u64,
+    /// Sequence number of the earliest create among them.
+    pub first_create_seq: u64,
+    /// Sequence number of the latest create among them.
+    pub last_create_seq: u64,
+}
+
+/// How the run ended, and whether it had a shutdown (DESIGN.md, "Shutdown window").
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct Ending {
+    /// `marker` (a `ShutdownBegins` marker), `inferred` (no marker, but the stream
+    /// ended cleanly and nothing was queued or recreated after the last present) or
+    /// `none` (the run ended without a shutdown, or has not ended).
+    pub shutdown: String,
+    /// The stream ends with its producer's clean-end record.
+    pub clean_end: bool,
+    /// The stream has ended (`false`: a live report, mid-stream).
+    pub ended: bool,
+    /// Where the shutdown window starts: the marker, or the last present it follows.
+    pub shutdown_from_seq: Option<u64>,
+    /// Its stream time, ns.
+    pub shutdown_from_ns: Option<u64>,
+    /// Why no shutdown is inferred, one phrase each (empty with a shutdown).
+    pub reasons: Vec<String>,
+    /// One sentence.
+    pub note: String,
+}
+
+/// The release models the destroy checks applied (DESIGN.md, "Release model").
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+pub struct ReleaseReport {
+    /// The stream's model, `immediate` or `deferred`; `None` when not declared.
+    pub model: Option<String>,
+    /// Per resource type, where it differs.
+    pub by_type: BTreeMap<String, String>,
+    /// `trace` (as the stream declared), `override` (given to the analysis, e.g.
+    /// `--release-model`) or `not declared`.
+    pub source: String,
 }
 
 /// One destroy, explained.
