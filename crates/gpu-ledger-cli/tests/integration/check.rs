@@ -264,3 +264,134 @@ fn a_validation_error_in_a_vulkan_log_fails_check_and_is_reported_with_its_vuid(
         "{report}"
     );
 }
+
+/// The field case `name` (`tests/data/field` of the core crate).
+fn field(name: &str) -> std::path::PathBuf {
+    let dir = core_fixture("field");
+    std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with(&format!("{name}-")))
+        })
+        .unwrap_or_else(|| panic!("no field case {name}"))
+}
+
+#[test]
+fn destroy_before_submit_fails_check_under_every_release_model() {
+    let dir = tempfile::tempdir().unwrap();
+    for model in [None, Some("immediate"), Some("deferred")] {
+        let mut command = gpu_ledger(dir.path());
+        command.arg("check").arg(field("06a"));
+        if let Some(model) = model {
+            command.args(["--release-model", model]);
+        }
+        let out = run(&mut command, 1);
+        let text = stdout(&out);
+        assert!(
+            text.contains(
+                "        #66 destroy of resource 10 (PostEffect 0x40) before packet 1/11, which used it, was submitted\n"
+            ),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("check failed at error: destroy-before-submit\n"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn release_model_decides_whether_a_destroy_after_submit_fails_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |args: &[&str], code: i32| {
+        let mut command = gpu_ledger(dir.path());
+        command.arg("check").arg(field("06b")).args(args);
+        stdout(&run(&mut command, code))
+    };
+    let deferred = check(&["--release-model", "deferred"], 0);
+    assert!(
+        deferred.contains("release model: deferred (a destroy is a release, like Metal and WebGPU/wgpu: the API frees once the GPU is done) [given on the command line]\n"),
+        "{deferred}"
+    );
+    let immediate = check(&["--release-model", "immediate"], 1);
+    assert!(
+        immediate.ends_with("check failed at error: destroy-in-flight\n"),
+        "{immediate}"
+    );
+    assert_eq!(
+        immediate
+            .matches("which used it, was submitted and not complete")
+            .count(),
+        3
+    );
+    // Only the textures freed immediately: the same three.
+    let per_type = check(
+        &[
+            "--release-model",
+            "deferred",
+            "--release-model",
+            "Texture=immediate",
+        ],
+        1,
+    );
+    assert!(
+        per_type.contains("; per type: Texture immediate [given on the command line]"),
+        "{per_type}"
+    );
+    // Nothing declared: checked as immediate, but a warning.
+    let undeclared = check(&[], 0);
+    assert!(
+        undeclared.contains("  WARN  destroy-in-flight "),
+        "{undeclared}"
+    );
+    check(&["--release-model", "deferred", "--fail-on", "warning"], 1);
+}
+
+#[test]
+fn only_the_image_under_submitted_work_fails_destroy_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        gpu_ledger(dir.path()).arg("check").arg(field("07")).args([
+            "--release-model",
+            "immediate",
+            "--format",
+            "json",
+        ]),
+        1,
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g = &doc["guardrails"][3];
+    assert_eq!(g["id"], "destroy-in-flight");
+    assert_eq!(
+        g["evidence"]["items"],
+        json!([{
+            "seq": 155,
+            "what": "destroy of resource 5 (Presenter 0x50) while packet 1/30, which used it, was submitted and not complete",
+            "resource_id": 5,
+            "owner_kind": "Presenter",
+            "owner_key": 80,
+            "packet": {"lane": 1, "packet": 30}
+        }])
+    );
+    assert_eq!(doc["release"]["source"], "override");
+}
+
+#[test]
+fn an_unknown_release_model_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(
+        gpu_ledger(dir.path())
+            .arg("check")
+            .arg(field("06b"))
+            .args(["--release-model", "lazy"]),
+        2,
+    );
+    assert!(
+        stderr(&out).contains("unknown release model \"lazy\": use immediate or deferred"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -27,8 +27,14 @@ mod analysis;
 // Runtime toggles: the ledger they start, its trace and its one startup summary.
 mod toggle;
 
-// Guardrails: each verdict at its threshold, the destroy-in-flight assertion and its caps.
+// Guardrails: each verdict at its threshold, the destroy checks under each release model.
 mod guardrails;
+
+// The field cases: real churn patterns read from tests/data/field, each answer a test.
+mod field;
+
+// The kinds of fault behind the field cases, varied: types, owners, timings, directions.
+mod kinds;
 
 // On-demand dumps: the live resource graph, window timelines, report diffs.
 mod dump;

@@ -72,6 +72,22 @@ fn trace_and_report_write_the_trace_and_one_summary_when_startup_ends() {
         written.contains("Startup presented 1 frame in"),
         "{written}"
     );
+    // Every section is told for startup, or says it is whole-run (issue 8, item 7).
+    assert!(written.contains(", startup window only;"), "{written}");
+    assert!(
+        written.contains(
+            "totals: created 1, destroyed 0, presented 1, churn ratio 1.000, live at end 1\n"
+        ),
+        "{written}"
+    );
+    assert!(
+        written.contains("\nLanes (1 total; recent = last W=120 packets) (whole run)\n"),
+        "{written}"
+    );
+    assert!(
+        written.contains("the stream has not ended: nothing is counted as teardown yet"),
+        "{written}"
+    );
     for packet in 5..=8 {
         present(&ledger, packet);
     }

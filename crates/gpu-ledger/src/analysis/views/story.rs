@@ -54,6 +54,7 @@ pub struct StoryPackets {
 /// A destroy-check finding about the resource: the same the report's guardrails count.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct StoryCheck {
     /// The guardrail it fails: `destroy-before-submit`, `destroy-in-flight` or
     /// `use-after-destroy`.

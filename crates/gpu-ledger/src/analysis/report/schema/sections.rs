@@ -404,6 +404,7 @@ impl EvidenceItem {
 /// Who churns most, beyond first creation and teardown (the top-churn question).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct ChurnSources {
     /// The highest churn of a named owner (`Contributor::churn`); 0 when none churned.
     pub top_churn: u64,
@@ -420,6 +421,7 @@ pub struct ChurnSources {
 /// Resources still live at the end of the stream, for one (owner, type).
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct LiveGroup {
     /// Owner kind name.
     pub owner_kind: String,
@@ -440,6 +442,7 @@ pub struct LiveGroup {
 /// How the run ended, and whether it had a shutdown (DESIGN.md, "Shutdown window").
 #[derive(Clone, Debug, Default, PartialEq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct Ending {
     /// `marker` (a `ShutdownBegins` marker), `inferred` (no marker, but the stream
     /// ended cleanly and nothing was queued or recreated after the last present) or
@@ -462,6 +465,7 @@ pub struct Ending {
 /// The release models the destroy checks applied (DESIGN.md, "Release model").
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
 pub struct ReleaseReport {
     /// The stream's model, `immediate` or `deferred`; `None` when not declared.
     pub model: Option<String>,
