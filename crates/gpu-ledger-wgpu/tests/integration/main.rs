@@ -8,5 +8,7 @@ mod util;
 mod lifecycle;
 // Packet attribution: resource events inside packet scopes, submissions and completions.
 mod packets;
+// A whole 30-frame program, resized the usual wgpu way, and the report of its run.
+mod program;
 // A real render pass into a tracked texture, read back through a tracked buffer.
 mod render;
