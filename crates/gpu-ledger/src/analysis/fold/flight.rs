@@ -258,7 +258,9 @@ impl FlightTable {
                 }
             }
         }
-        self.drain_released(hold);
+        if self.has_released() {
+            self.drain_released(hold);
+        }
     }
 
     #[cold]
@@ -331,7 +333,12 @@ impl FlightTable {
     /// dead. (The resource is gone: nobody counts its holds any more.)
     pub(crate) fn forget(&mut self, p: PacketRef, r: u64) {
         if let Some(slot) = self.slot(p) {
-            self.slots[slot as usize].refs.retain(|x| x.id != r);
+            let refs = &mut self.slots[slot as usize].refs;
+            // Usually one of the latest entries; a second entry of the same id (see
+            // the dedup window) only stays listed, holding nothing any more.
+            if let Some(at) = refs.iter().rposition(|x| x.id == r) {
+                refs.remove(at);
+            }
         }
     }
 

@@ -6,6 +6,7 @@
 //! depends on the length of the stream.
 
 use std::collections::VecDeque;
+use std::collections::hash_map::Entry;
 use std::hash::Hash;
 
 use super::hashing::FxHashMap;
@@ -31,10 +32,15 @@ impl<K: Copy + Eq + Hash, V> Recent<K, V> {
     /// Remembers `key` with `value`, forgetting the oldest key when full. A key
     /// already remembered keeps its place and its first value.
     pub(crate) fn insert(&mut self, key: K, value: V) {
-        if self.capacity == 0 || self.map.contains_key(&key) {
+        if self.capacity == 0 {
             return;
         }
-        self.map.insert(key, value);
+        match self.map.entry(key) {
+            Entry::Occupied(_) => return,
+            Entry::Vacant(slot) => {
+                slot.insert(value);
+            }
+        }
         self.order.push_back(key);
         if self.order.len() > self.capacity
             && let Some(old) = self.order.pop_front()
