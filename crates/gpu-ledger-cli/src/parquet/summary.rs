@@ -12,7 +12,7 @@ use std::io::Write;
 use std::path::Path;
 
 use gpu_ledger::FindingSeverity;
-use gpu_ledger::analysis::{Report, Severity, Window, WindowReport};
+use gpu_ledger::analysis::{Ending, Report, Severity, Window, WindowReport};
 use gpu_ledger::input::InputSummary;
 use parquet::data_type::{BoolType, ByteArray, ByteArrayType, DoubleType, Int64Type};
 use parquet::errors::Result;
@@ -98,6 +98,16 @@ fn scalar<D: parquet::data_type::DataType, W: Write + Send>(
     column.write_into(group)
 }
 
+/// The `seq` of the shutdown window's first event: the marker itself, or the event
+/// just after the last present when the shutdown was inferred; `None` without one.
+fn shutdown_seq(ending: &Ending) -> Option<u64> {
+    let from = ending.shutdown_from_seq?;
+    match ending.shutdown.as_str() {
+        "inferred" => Some(from + 1),
+        _ => Some(from),
+    }
+}
+
 /// The row's cells, in column order.
 fn row(run: &RunSummary<'_>) -> Vec<(String, Value)> {
     let r = run.report;
@@ -126,6 +136,8 @@ fn row(run: &RunSummary<'_>) -> Vec<(String, Value)> {
         "stable_present_seq",
         Value::U64(r.startup.stable_present_seq),
     );
+    cell("shutdown", Value::Text(Some(r.ending.shutdown.clone())));
+    cell("shutdown_seq", Value::U64(shutdown_seq(&r.ending)));
     cell("presented", Value::U64(Some(r.totals.presented)));
     cell("created", Value::U64(Some(r.totals.created)));
     cell("destroyed", Value::U64(Some(r.totals.destroyed)));

@@ -306,6 +306,16 @@ fn summary_table_holds_the_reports_headline_figures() {
             &report["startup"]["stable_present_seq"],
         );
         expect("stable_present_ns", &report["startup"]["end_ns"]);
+        expect("shutdown", &report["ending"]["shutdown"]);
+        // The shutdown window's first event: the marker, or just after the last present.
+        let shutdown_seq = match report["ending"]["shutdown"].as_str() {
+            Some("marker") => report["ending"]["shutdown_from_seq"].clone(),
+            Some("inferred") => {
+                (report["ending"]["shutdown_from_seq"].as_u64().unwrap() + 1).into()
+            }
+            _ => Value::Null,
+        };
+        expect("shutdown_seq", &shutdown_seq);
         expect("presented", &report["totals"]["presented"]);
         expect("churn_ratio", &report["totals"]["churn_ratio"]);
         expect("anomalies", &report["anomalies"]["total"]);
