@@ -182,6 +182,42 @@ fn case_14_presents_startup_queues_and_targets_match_the_hand_count() {
     );
 }
 
+/// The analysis side of case 14 (issue 8 item 5): a destroy whose owner the log
+/// does not name is never `owner-removed`, and an unknown owner never heads the top
+/// churn nor forms a recreate loop. It rests on the analysis rule for
+/// `OwnerKind::Unknown`.
+#[test]
+fn case_14_startup_queue_destroys_are_rebuild_or_unknown_never_owner_removed() {
+    let (_, collected) = import(CASE_14);
+    let r = report(&collected);
+    let causes = r
+        .window(Window::Startup)
+        .and_then(|w| w.destroy_causes.get("CommandQueue"))
+        .copied()
+        .expect("startup queue destroys");
+    assert_eq!(causes.owner_removed, 0, "{causes:?}");
+    assert_eq!(causes.rebuild + causes.unknown, 6, "{causes:?}");
+    assert!(
+        causes.rebuild >= 4,
+        "the contexts whose build the log shows: {causes:?}"
+    );
+    let unknown_removed: u64 = Window::ALL
+        .iter()
+        .filter_map(|w| r.window(*w))
+        .flat_map(|w| w.destroy_causes.values())
+        .map(|c| c.owner_removed)
+        .sum();
+    assert_eq!(unknown_removed, 0, "no owner is removed in this log");
+    if let Some(top) = r.top_contributors.first() {
+        assert_ne!(top.owner_kind, "Unknown", "{:?}", r.top_contributors);
+    }
+    assert!(
+        r.recreate_loops.iter().all(|l| l.owner_kind != "Unknown"),
+        "{:?}",
+        r.recreate_loops
+    );
+}
+
 // ---------------------------------------------------------------------------
 // 15: a Vulkan engine log whose validation layer reports an image destroyed in use
 
