@@ -15,7 +15,8 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use gpu_ledger::format::MAX_SOURCE_LEN;
-use gpu_ledger::toggle::{DEFAULT_PREFIX, HostSink, Toggles};
+use gpu_ledger::live::{HostSink, LiveConfig};
+use gpu_ledger::toggle::{DEFAULT_PREFIX, Toggles};
 use gpu_ledger::{Ledger, LedgerConfig, ReleaseModel, ReleaseModels};
 
 use crate::codes::{
@@ -577,13 +578,14 @@ fn start(
     path: Option<PathBuf>,
     summary: bool,
 ) -> Result<*mut GlLedger, GlStatus> {
-    let stderr = summary.then(|| Box::new(std::io::stderr()) as Box<dyn Write + Send>);
-    let sink = match HostSink::open(path.as_deref(), stderr) {
-        Ok(sink) => sink,
-        Err(e) => return Err(open_error(func, path.as_deref(), &e)),
+    let live = LiveConfig {
+        summary: summary.then(|| Box::new(std::io::stderr()) as Box<dyn Write + Send>),
+        ..LiveConfig::default()
     };
-    let ledger = Ledger::start(config, sink);
-    Ok(GlLedger::new(ledger, ON, path))
+    match gpu_ledger::live::start_ledger(path.as_deref(), config, live) {
+        Ok(ledger) => Ok(GlLedger::new(ledger, ON, path)),
+        Err(e) => Err(open_error(func, path.as_deref(), &e)),
+    }
 }
 
 /// The release models `config` declares.

@@ -13,10 +13,8 @@
 
 use std::error::Error;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use gpu_ledger::toggle::HostSink;
-use gpu_ledger::{Ledger, LedgerConfig};
+use gpu_ledger::Session;
 use gpu_ledger_demo::{DemoConfig, Mode, Scenario};
 
 fn main() -> Result<(), Box<dyn Error>> {
@@ -27,20 +25,13 @@ fn main() -> Result<(), Box<dyn Error>> {
     );
     let scenario: Scenario = args.next().as_deref().unwrap_or("ellipse-path").parse()?;
     let mode: Mode = args.next().as_deref().unwrap_or("legacy").parse()?;
-    let ledger = Arc::new(Ledger::start(
-        LedgerConfig::default(),
-        HostSink::open(Some(&out), None)?,
-    ));
+    let session = Session::start(&out)?;
     let config = DemoConfig {
         steady_frames: 2,
         ..DemoConfig::new(scenario, mode)
     };
-    let outcome = gpu_ledger_demo::run(&config, ledger.clone())?;
-    let sink = ledger
-        .finish()
-        .into_sink::<HostSink>()
-        .ok_or("the ledger's sink")?;
-    sink.finish()?;
+    let outcome = gpu_ledger_demo::run(&config, session.ledger().clone())?;
+    session.finish()?;
     println!(
         "{} {} on {}: {} presented, trace {}",
         scenario.name(),

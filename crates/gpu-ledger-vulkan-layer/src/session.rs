@@ -237,6 +237,7 @@ mod tests {
             trace: true,
             report: false,
             out: Some(PathBuf::from("/tmp/runs/vkcube.gltrace")),
+            ..Toggles::default()
         };
         assert_eq!(numbered(toggles.clone(), "vkcube", 1).out, toggles.out);
         assert_eq!(

@@ -14,6 +14,9 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::path::Path;
+
+use crate::error::Error;
 
 mod names;
 
@@ -653,6 +656,19 @@ pub trait EventSink: Send {
 
     /// The stream ended; no more calls follow.
     fn on_finish(&mut self) {}
+
+    /// A dump of what the sink knows now was asked for
+    /// ([`Ledger::dump`](crate::Ledger::dump)), between two events: write it to
+    /// `path` and return the stream position it was taken at (the number of
+    /// events seen). `None`, the default, says this sink keeps nothing to dump;
+    /// the live analysis ([`crate::live::LiveSink`]) does.
+    ///
+    /// # Errors
+    /// Whatever writing the dump met ([`crate::ErrorKind::Io`], naming the path).
+    fn on_dump(&mut self, path: &Path) -> Option<Result<u64, Error>> {
+        let _ = path;
+        None
+    }
 }
 
 impl<S: EventSink + ?Sized> EventSink for Box<S> {
@@ -671,6 +687,9 @@ impl<S: EventSink + ?Sized> EventSink for Box<S> {
     fn on_finish(&mut self) {
         (**self).on_finish()
     }
+    fn on_dump(&mut self, path: &Path) -> Option<Result<u64, Error>> {
+        (**self).on_dump(path)
+    }
 }
 
 impl<S: EventSink + ?Sized> EventSink for &mut S {
@@ -688,6 +707,9 @@ impl<S: EventSink + ?Sized> EventSink for &mut S {
     }
     fn on_finish(&mut self) {
         (**self).on_finish()
+    }
+    fn on_dump(&mut self, path: &Path) -> Option<Result<u64, Error>> {
+        (**self).on_dump(path)
     }
 }
 
@@ -759,6 +781,10 @@ impl<A: EventSink, B: EventSink> EventSink for Tee<A, B> {
     fn on_finish(&mut self) {
         self.0.on_finish();
         self.1.on_finish();
+    }
+    /// The first of the two sinks that keeps something to dump writes the dump.
+    fn on_dump(&mut self, path: &Path) -> Option<Result<u64, Error>> {
+        self.0.on_dump(path).or_else(|| self.1.on_dump(path))
     }
 }
 

@@ -28,6 +28,9 @@
 //!   content — replayed into any sink, with what was read and lost.
 //! - [`output`]: every file written whole or not at all (a temporary file renamed
 //!   on success), and the check that an output is not one of the inputs.
+//! - [`live`]: the analysis while the program runs: guardrail findings as they
+//!   happen (to the `log` facade), dumps on demand, and [`Session`], a ledger with
+//!   a trace started in one call that hands back the report.
 //! - `synth` (feature `synth`): a realistic synthetic workload, recorded through the real ledger.
 //! - [`toggle`]: the `GPU_LEDGER_*` environment switches (prefix renameable).
 //! - [`time`]: [`StreamTime`](time::StreamTime), the one time base of every output and flag.
@@ -44,6 +47,7 @@ pub mod format;
 pub mod import;
 pub mod input;
 pub mod output;
+pub mod live;
 pub mod record;
 #[cfg(feature = "synth")]
 pub mod synth;
@@ -57,6 +61,7 @@ pub use event::{
     Owner, OwnerKind, PacketId, PacketRef, PacketStage, PoolAction, ReleaseModel, ReleaseModels,
     Resource, ResourceAction, ResourceId, ResourceType, StreamInfo, Tee,
 };
+pub use live::Session;
 pub use record::{Clock, Finished, Ledger, LedgerConfig, PacketScope, current_packet};
 
 // The README's Rust examples compile and run as this crate's doc tests.

@@ -301,3 +301,30 @@ pub(crate) fn import_lines(log: &str) -> (ImportSummary, Collected) {
     }
     (summary, collected)
 }
+
+/// The live resources after the first `seq` events, replayed by hand:
+/// id -> (type name, owner key).
+pub(crate) fn live_after(
+    events: &Collected,
+    seq: u64,
+) -> std::collections::BTreeMap<u64, (String, u64)> {
+    let mut live = std::collections::BTreeMap::new();
+    for e in &events.events[..seq as usize] {
+        if let EventKind::Resource {
+            action, resource, ..
+        } = e.kind
+        {
+            match action {
+                ResourceAction::Create => {
+                    let ty = resource.ty.resolve(&events.names).into_owned();
+                    live.insert(resource.id.0, (ty, resource.owner.key));
+                }
+                ResourceAction::Destroy => {
+                    live.remove(&resource.id.0);
+                }
+                _ => {}
+            }
+        }
+    }
+    live
+}

@@ -81,6 +81,6 @@ pub use views::series::{
 pub use views::span::WindowSpan;
 pub use views::story::{Story, StoryCheck, StoryDestroy, StoryEvent, StoryPackets};
 pub use views::timeline::{
-    DEFAULT_BUCKET_NS, DEFAULT_MAX_PACKETS, TIMELINE_FORMAT, Timeline, TimelineEntry, TimelineKeep,
-    TimelineReport,
+    DEFAULT_BUCKET_NS, DEFAULT_MAX_PACKETS, MAX_ENTRY_RESOURCES, TIMELINE_FORMAT, Timeline,
+    TimelineEntry, TimelineKeep, TimelineReport,
 };

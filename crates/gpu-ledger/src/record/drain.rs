@@ -13,10 +13,12 @@
 //! and name interning.
 
 use std::collections::VecDeque;
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use super::{AnySink, Shared, Slot, ThreadShared};
+use crate::error::{Error, ErrorKind};
 use crate::event::{Event, EventKind, Marker, StreamInfo};
 
 /// The thread index of events the recorder makes on no host thread: the
@@ -118,6 +120,32 @@ impl Drain {
             kind: EventKind::Marker(Marker::CleanEnd),
         });
         self.sink.on_flush();
+    }
+
+    /// Whether a ring holds events not yet released, or a new thread registered one.
+    pub(super) fn has_pending(&self) -> bool {
+        !self
+            .shared
+            .new_rings
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .is_empty()
+            || self
+                .rings
+                .iter()
+                .any(|ring| !ring.staged.is_empty() || !ring.consumer.is_empty())
+    }
+
+    /// Has the sink write a dump to `path`, between two events.
+    pub(super) fn dump(&mut self, path: &Path) -> Result<u64, Error> {
+        self.sink.on_dump(path).unwrap_or_else(|| {
+            Err(Error::new(
+                ErrorKind::Unsupported,
+                "this ledger's sink keeps nothing to dump: start the ledger with the live \
+                 analysis (gpu_ledger::live, the GPU_LEDGER_* toggles or the C API) to dump it",
+            )
+            .with_path(path))
+        })
     }
 
     pub(super) fn into_sink(mut self) -> Box<dyn AnySink> {

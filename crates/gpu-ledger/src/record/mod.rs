@@ -37,6 +37,7 @@ mod overhead;
 
 use std::any::Any;
 use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread::JoinHandle;
@@ -48,8 +49,9 @@ pub use overhead::{
     OverheadMeasures, OverheadReport, TWO_THREADS_BAR_RATIO,
 };
 
+use crate::error::{Error, ErrorKind};
 use crate::event::{
-    Dims, EventKind, EventSink, Marker, Names, Owner, OwnerKind, PacketRef, PacketStage,
+    Dims, EventKind, EventSink, Marker, Name, Names, Owner, OwnerKind, PacketRef, PacketStage,
     PoolAction, ReleaseModels, Resource, ResourceAction, ResourceId, ResourceType, StreamInfo,
 };
 use drain::{Drain, DrainRing};
@@ -90,6 +92,58 @@ pub struct LedgerConfig {
     /// Metal and WebGPU/wgpu, `immediate` for Vulkan and D3D12 native objects.
     /// Default: not declared.
     pub release: ReleaseModels,
+    /// What the live analysis does when a destroy check fails
+    /// (`GPU_LEDGER_ASSERT`). Applied where the ledger runs the live analysis
+    /// ([`crate::live`]: a [`Session`](crate::live::Session), the toggles, the C
+    /// API); a ledger started on a sink of your own analyses nothing itself.
+    /// Default [`AssertMode::Warn`].
+    pub assert: AssertMode,
+}
+
+/// What the live analysis does when a destroy check fails: `destroy-in-flight`
+/// and the other checks of a resource destroyed while a packet still needs it
+/// (`GPU_LEDGER_ASSERT=panic|warn|off`).
+///
+/// # Example
+/// ```
+/// use gpu_ledger::record::AssertMode;
+///
+/// assert_eq!(AssertMode::from_name("panic"), Some(AssertMode::Panic));
+/// assert_eq!(AssertMode::default().name(), "warn");
+/// assert_eq!(AssertMode::from_name("abort"), None);
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AssertMode {
+    /// Stop the program with the finding's message, in builds with debug
+    /// assertions (a release build warns instead, and says so once). The drain
+    /// thread, which finds it, panics (the process's panic hook prints the
+    /// message) and then aborts the process, up to one drain pass after the
+    /// destroy was recorded.
+    Panic,
+    /// Log the finding (target `gpu_ledger`, level error) and carry on.
+    #[default]
+    Warn,
+    /// Say nothing while running; the report still has the verdict.
+    Off,
+}
+
+impl AssertMode {
+    /// The mode's name: `panic`, `warn` or `off`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            AssertMode::Panic => "panic",
+            AssertMode::Warn => "warn",
+            AssertMode::Off => "off",
+        }
+    }
+
+    /// The mode named `name`, if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [AssertMode::Panic, AssertMode::Warn, AssertMode::Off]
+            .into_iter()
+            .find(|m| m.name() == name)
+    }
 }
 
 impl Default for LedgerConfig {
@@ -104,6 +158,7 @@ impl Default for LedgerConfig {
                 .unwrap_or_default(),
             start_unix_ns: None,
             release: ReleaseModels::default(),
+            assert: AssertMode::default(),
         }
     }
 }
@@ -153,6 +208,16 @@ struct Passes {
     requested: AtomicU64,
     completed: Mutex<u64>,
     done: Condvar,
+    dumps: Mutex<Dumps>,
+    dumped: Condvar,
+}
+
+/// Dump requests ([`Ledger::dump`]) waiting for the drain, and their answers.
+#[derive(Default)]
+struct Dumps {
+    next: u64,
+    waiting: Vec<(u64, PathBuf)>,
+    answered: Vec<(u64, Result<u64, Error>)>,
 }
 
 /// The drain thread's handle and its stop switch.
@@ -198,17 +263,55 @@ pub struct Ledger {
 impl Ledger {
     /// Starts a ledger that streams into `sink` from a background drain thread.
     pub fn start<S: EventSink + 'static>(config: LedgerConfig, sink: S) -> Self {
-        Self::start_any(config, Box::new(sink))
+        Self::start_with(config, |_| sink)
     }
 
     /// Like [`Ledger::start`], for a sink already boxed; take it back with
     /// `into_sink::<Box<dyn EventSink>>()`.
     pub fn start_boxed(config: LedgerConfig, sink: Box<dyn EventSink>) -> Self {
-        Self::start_any(config, Box::new(sink))
+        Self::start_with(config, |_| sink)
     }
 
-    fn start_any(config: LedgerConfig, sink: Box<dyn AnySink>) -> Self {
+    /// Starts a ledger into the sink `make` builds from a [`Recorder`] of this
+    /// ledger: a sink that records events of its own into the stream it reads (the
+    /// live analysis records the findings it raises) keeps the recorder.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::{Collected, Event, EventKind, EventSink, Ledger, LedgerConfig, Marker};
+    /// use gpu_ledger::record::Recorder;
+    ///
+    /// /// Answers every `Lost` report with a marker of its own.
+    /// struct Echo(Recorder, Collected);
+    /// impl EventSink for Echo {
+    ///     fn on_event(&mut self, event: &Event) {
+    ///         if let EventKind::Lost { .. } = event.kind {
+    ///             let marker = Marker::Other(self.0.intern("echo"));
+    ///             self.0.record(EventKind::Marker(marker));
+    ///         }
+    ///         self.1.on_event(event);
+    ///     }
+    /// }
+    ///
+    /// let ledger = Ledger::start_with(LedgerConfig::default(), |recorder| Echo(recorder, Collected::default()));
+    /// ledger.record(EventKind::Lost { count: 1 });
+    /// let Echo(_, collected) = ledger.finish().into_sink::<Echo>().expect("our sink");
+    /// assert_eq!(collected.events.len(), 2, "the lost report and the sink's own marker");
+    /// ```
+    pub fn start_with<S: EventSink + 'static>(
+        config: LedgerConfig,
+        make: impl FnOnce(Recorder) -> S,
+    ) -> Self {
         let shared = Arc::new(Shared::new(&config));
+        let sink = make(Recorder {
+            id: shared.id,
+            clock: shared.clock,
+            shared: shared.clone(),
+        });
+        Self::start_any(config, shared, Box::new(sink))
+    }
+
+    fn start_any(config: LedgerConfig, shared: Arc<Shared>, sink: Box<dyn AnySink>) -> Self {
         let passes = Arc::new(Passes::default());
         let stop = Arc::new(AtomicBool::new(false));
         let info = StreamInfo {
@@ -326,15 +429,7 @@ impl Ledger {
     /// Stamps `kind` and pushes it into the calling thread's ring.
     #[inline(always)]
     fn push(&self, kind: EventKind) {
-        // The TSC is read once a slot is reserved, so that the record is built in
-        // the ring (built earlier, it goes through the stack: 4-5 ns). Any other
-        // clock is read first: a `Clock::from_fn` runs host code, which might record
-        // while the ring is borrowed.
-        let early = (!self.clock.is_tsc()).then(|| self.clock.now_ticks());
-        local::push(self.id, &self.shared, move || Slot {
-            ticks: early.unwrap_or_else(clock::read_tsc),
-            kind,
-        });
+        stamp_and_push(self.id, self.clock, &self.shared, kind);
     }
 
     /// Records a resource lifecycle step.
@@ -524,6 +619,74 @@ impl Ledger {
         }
     }
 
+    /// Writes a dump of what the sink knows now to `path` and returns the stream
+    /// position it was taken at (the number of events in the stream before it).
+    ///
+    /// Everything recorded before the call is in the dump: the drain thread takes
+    /// it after a pass, between two events, so it is consistent however many
+    /// threads record meanwhile. Blocks for up to two drain passes plus the time
+    /// the sink takes to write. The sink decides what a dump holds
+    /// ([`EventSink::on_dump`]): the live analysis
+    /// ([`crate::live::LiveSink`]) writes the live resource graph, the last
+    /// packets and the startup timeline (`gpu-ledger graph DUMP` reads it).
+    ///
+    /// # Errors
+    /// - [`ErrorKind::Unsupported`]: the ledger is disabled or finished, its drain
+    ///   thread is gone (its sink panicked), or its sink keeps nothing to dump;
+    /// - whatever the sink met writing ([`ErrorKind::Io`], naming the path).
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::{Collected, ErrorKind, Ledger, LedgerConfig};
+    ///
+    /// // A plain collector keeps nothing to dump, and says so.
+    /// let ledger = Ledger::start(LedgerConfig::default(), Collected::default());
+    /// let err = ledger.dump("now.json").unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::Unsupported);
+    /// ```
+    pub fn dump(&self, path: impl AsRef<Path>) -> Result<u64, Error> {
+        let path = path.as_ref();
+        let gone = || {
+            Error::new(
+                ErrorKind::Unsupported,
+                "the ledger records nothing (disabled, finished, or its sink panicked): there is \
+                 nothing to dump",
+            )
+            .with_path(path)
+        };
+        if self.is_drain_gone() {
+            return Err(gone());
+        }
+        self.flush();
+        let ticket = {
+            let worker = self.worker.lock().unwrap_or_else(|e| e.into_inner());
+            let Some(worker) = worker.as_ref() else {
+                return Err(gone());
+            };
+            let mut dumps = self.passes.dumps.lock().unwrap_or_else(|e| e.into_inner());
+            dumps.next += 1;
+            let ticket = dumps.next;
+            dumps.waiting.push((ticket, path.to_owned()));
+            worker.thread.thread().unpark();
+            ticket
+        };
+        let mut dumps = self.passes.dumps.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            if let Some(i) = dumps.answered.iter().position(|(t, _)| *t == ticket) {
+                return dumps.answered.swap_remove(i).1;
+            }
+            if self.is_drain_gone() && dumps.waiting.iter().any(|(t, _)| *t == ticket) {
+                return Err(gone());
+            }
+            dumps = self
+                .passes
+                .dumped
+                .wait_timeout(dumps, Duration::from_millis(50))
+                .unwrap_or_else(|e| e.into_inner())
+                .0;
+        }
+    }
+
     /// Events dropped so far because a ring was full, as of the drain's last pass
     /// (call [`Ledger::flush`] first for an up-to-date count).
     pub fn lost_events(&self) -> u64 {
@@ -645,10 +808,20 @@ fn run_drain(
         let ticket = passes.requested.load(Ordering::SeqCst);
         drain.pass(stopping);
         if stopping {
+            // The sink may have recorded while the last pass ran (the live
+            // analysis records the findings it raises): a few more passes take
+            // those in, and what they record in turn, without looping forever.
+            for _ in 0..FINAL_PASSES {
+                if !drain.has_pending() {
+                    break;
+                }
+                drain.pass(true);
+            }
             drain.mark_clean_end();
         }
         *passes.completed.lock().unwrap_or_else(|e| e.into_inner()) = ticket;
         passes.done.notify_all();
+        serve_dumps(&mut drain, passes);
         if stopping {
             break;
         }
@@ -656,6 +829,34 @@ fn run_drain(
     }
     let (released, lost) = (drain.released, drain.lost);
     (drain.into_sink(), released, lost)
+}
+
+/// Passes the drain makes after the last one for events its sink recorded.
+const FINAL_PASSES: usize = 4;
+
+/// Answers the dumps asked for so far, between two passes.
+fn serve_dumps(drain: &mut Drain, passes: &Passes) {
+    let waiting = std::mem::take(
+        &mut passes
+            .dumps
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .waiting,
+    );
+    if waiting.is_empty() {
+        return;
+    }
+    let answers: Vec<_> = waiting
+        .into_iter()
+        .map(|(ticket, path)| (ticket, drain.dump(&path)))
+        .collect();
+    passes
+        .dumps
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .answered
+        .extend(answers);
+    passes.dumped.notify_all();
 }
 
 /// What a finished ledger hands back: its sink and its counts.
@@ -699,6 +900,57 @@ impl<T: EventSink + 'static> AnySink for T {
     fn into_any(self: Box<Self>) -> Box<dyn Any> {
         self
     }
+}
+
+/// A handle that records into one ledger from the sink it feeds (on the drain
+/// thread) or from any other thread, made by [`Ledger::start_with`].
+///
+/// Its events are stamped and streamed like any other: from the drain thread
+/// they get a ring of their own and reach the sink in a later pass. It does not
+/// keep the ledger alive and records nothing once the ledger has finished.
+#[derive(Clone)]
+pub struct Recorder {
+    id: u64,
+    clock: Clock,
+    shared: Arc<Shared>,
+}
+
+impl Recorder {
+    /// Records `kind` now, on the calling thread (with no packet filled in).
+    pub fn record(&self, kind: EventKind) {
+        stamp_and_push(self.id, self.clock, &self.shared, kind);
+    }
+
+    /// The name standing for `text` in this ledger's stream (interned once; takes a lock).
+    pub fn intern(&self, text: &str) -> Name {
+        self.shared
+            .names
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .intern(text)
+    }
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("ledger", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Stamps `kind` and pushes it into the calling thread's ring for ledger `id`.
+#[inline(always)]
+fn stamp_and_push(id: u64, clock: Clock, shared: &Shared, kind: EventKind) {
+    // The TSC is read once a slot is reserved, so that the record is built in
+    // the ring (built earlier, it goes through the stack: 4-5 ns). Any other
+    // clock is read first: a `Clock::from_fn` runs host code, which might record
+    // while the ring is borrowed.
+    let early = (!clock.is_tsc()).then(|| clock.now_ticks());
+    local::push(id, shared, move || Slot {
+        ticks: early.unwrap_or_else(clock::read_tsc),
+        kind,
+    });
 }
 
 thread_local! {

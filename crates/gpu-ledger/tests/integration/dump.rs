@@ -223,11 +223,11 @@ fn timeline_last_n_keeps_the_last_packets_and_says_what_it_left_out() {
     let s = startup_stream();
     let expected = concat!(
         "Timeline of the whole stream: 0.000 to 21.000 ms, 20 events, 4 entries (2 packets); times in ms since the stream started, first event at 0.000, resource events outside packets in 1 ms buckets\n",
-        "      at  packet     queued  submitted  completed   ended  outcome    resources\n",
-        "  11.000  1/5             -          -          -  11.000  presented\n",
-        "  12.000  1/6             -          -          -  12.000  dropped\n",
-        "  20.000  (marker)        -          -          -       -             ShutdownBegins\n",
-        "  21.000  (outside)       -          -          -       -             -1 CommandQueue -1 TextureTarget\n",
+        "      at  packet     queued  submitted  completed   ended  outcome    resources                         ids\n",
+        "  11.000  1/5             -          -          -  11.000  presented                                    -\n",
+        "  12.000  1/6             -          -          -  12.000  dropped                                      -\n",
+        "  20.000  (marker)        -          -          -       -             ShutdownBegins                    -\n",
+        "  21.000  (outside)       -          -          -       -             -1 CommandQueue -1 TextureTarget  1 3\n",
         "  5 earlier entries not shown (4 of them packets): the limit keeps the last 2 packets\n",
     );
     assert_eq!(expected, timeline(&s, None, TimelineKeep::Last(2)));
@@ -403,4 +403,85 @@ fn diff_of_two_known_reports_names_each_regression() {
     assert_eq!(doc["regressed"], true);
     assert_eq!(doc["metrics"][1]["metric"], "startup.frames_presented");
     assert_eq!(doc["metrics"][1]["base"], 2, "counts serialise as integers");
+}
+
+/// Every (id, (type, owner key)) a graph lists.
+fn listed(graph: &gpu_ledger::analysis::Graph) -> std::collections::BTreeMap<u64, (String, u64)> {
+    graph
+        .owners
+        .iter()
+        .flat_map(|o| {
+            o.resources
+                .iter()
+                .map(|r| (r.id, (r.resource_type.clone(), o.owner_key)))
+        })
+        .collect()
+}
+
+#[test]
+fn graph_at_a_series_of_packets_and_times_matches_a_brute_force_replay() {
+    use gpu_ledger::synth::{self, SynthConfig};
+    use gpu_ledger::{Collected, LedgerConfig};
+
+    let config = SynthConfig {
+        events: 30_000,
+        lanes: 2,
+        live: 200,
+        seed: 7,
+    };
+    let (_, finished) = synth::record(&config, LedgerConfig::default(), Collected::default())
+        .expect("the workload records");
+    let events = finished.into_sink::<Collected>().expect("our sink");
+    // Every 97th packet that ended, on either lane, and the time of every 500th event.
+    let ends: Vec<(usize, PacketRef)> = events
+        .events
+        .iter()
+        .enumerate()
+        .filter_map(|(i, e)| match e.kind {
+            EventKind::Packet { packet, stage }
+                if stage != PacketStage::Submitted
+                    && stage != PacketStage::Completed
+                    && !matches!(stage, PacketStage::Queued { .. }) =>
+            {
+                Some((i, packet))
+            }
+            _ => None,
+        })
+        .step_by(97)
+        .collect();
+    assert!(ends.len() > 20, "{} points", ends.len());
+    for (i, packet) in ends {
+        let mut graph = ResourceGraph::after_packet(packet);
+        events.replay(&mut graph);
+        assert_eq!(graph.missing_packet(), None);
+        let graph = graph.graph();
+        let expected = crate::util::live_after(&events, i as u64 + 1);
+        assert_eq!(expected, listed(&graph), "after {packet}, event #{i}");
+        assert_eq!(graph.at_ns, events.events[i].time_ns);
+        assert_eq!(graph.events_applied, i as u64 + 1);
+    }
+    for i in (0..events.events.len()).step_by(500) {
+        let t = events.events[i].time_ns;
+        let mut graph = ResourceGraph::new(Some(t));
+        events.replay(&mut graph);
+        // Every event stamped at or before `t`: the last of them may come after `i`.
+        let last = events.events.iter().rposition(|e| e.time_ns <= t).unwrap();
+        let expected = crate::util::live_after(&events, last as u64 + 1);
+        assert_eq!(expected, listed(&graph.graph()), "at {t} ns");
+    }
+}
+
+#[test]
+fn graph_after_a_packet_that_never_ended_says_so() {
+    let mut s = Stream::new();
+    s.at(1)
+        .queued(p(1))
+        .at(2)
+        .stage(p(1), PacketStage::Submitted);
+    let mut graph = ResourceGraph::after_packet(p(1));
+    s.collected().replay(&mut graph);
+    assert_eq!(
+        graph.missing_packet().as_deref(),
+        Some("lane 1 packet 1 never ended in the input (its last stage: submitted at 2.000 ms)")
+    );
 }

@@ -176,7 +176,8 @@ fn dependencies_point_toward_event_and_down_the_analysis_layers() {
         ("import", &["format"][..]),
         ("input", &["format", "import"][..]),
         ("synth", &["record", "format", "output"][..]),
-        ("toggle", &["record", "format", "analysis", "output"][..]),
+        ("live", &["record", "format", "analysis", "output"][..]),
+        ("toggle", &["record", "live", "output"][..]),
     ]);
     // Inside `analysis`: views read the report and the fold, the report reads the fold.
     let layer = |m: &Module| match m.get(1).map(String::as_str) {

@@ -39,5 +39,8 @@ mod kinds;
 // On-demand dumps: the live resource graph, window timelines, report diffs.
 mod dump;
 
+// The live analysis: findings while recording, destroy checks, dumps under threads.
+mod live;
+
 // The module graph read from the source: no import loop, dependencies one way.
 mod layout;

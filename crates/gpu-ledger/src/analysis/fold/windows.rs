@@ -130,6 +130,17 @@ impl Boundaries {
         false
     }
 
+    /// The sequence number of the first present of the open run of clean presents
+    /// that may yet become the first stable window: events from it on are startup
+    /// or steady state depending on presents still to come. `None` once startup
+    /// ended, after shutdown began, or with no such run open.
+    pub(crate) fn undecided_from(&self) -> Option<u64> {
+        if self.stable.is_some() || self.shutdown.is_some() {
+            return None;
+        }
+        self.streak_start.map(|m| m.seq)
+    }
+
     /// A present ended: what follows starts a new segment (before shutdown).
     pub(crate) fn end_present(&mut self) {
         if self.shutdown.is_none() {

@@ -9,14 +9,20 @@
 //! same events must always give the same [`Graph`], byte for byte: owners and
 //! resources are sorted by resolved name and id, never by hash order. Unbalanced
 //! input (a destroy of an unknown id) is ignored here; the report counts it.
+//!
+//! The point is a stream time (`graph --at`), the end of one packet (`graph
+//! --at-packet`: everything up to and including the stage that ended it), or the
+//! end of what was seen (the live analysis takes its dumps this way).
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 #[cfg(feature = "json")]
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::event::{Event, EventKind, EventSink, Name, Names, Owner, PacketRef, ResourceAction};
+use crate::event::{
+    Event, EventKind, EventSink, Name, Names, Owner, PacketRef, PacketStage, ResourceAction,
+};
 use crate::event::{Resource, ResourceType};
 
 use crate::analysis::fold::analyzer::Analyzer;
@@ -24,7 +30,7 @@ use crate::analysis::fold::hashing::FxHashMap;
 use crate::analysis::fold::owners::kind_name;
 use crate::analysis::fold::types::type_name;
 use crate::analysis::report::numbers::ms;
-use crate::analysis::report::schema::sections::{StoryDims, TypeCounts};
+use crate::analysis::report::schema::sections::{PacketLabel, StoryDims, TypeCounts};
 use crate::text::Escaped;
 
 /// The value of [`Graph::format`].
@@ -48,6 +54,11 @@ pub enum GraphPoint {
     StartupEnd,
     /// At the end of the stream (startup never stabilised, or no time was given).
     EndOfStream,
+    /// Just after a packet ended (its presented, dropped, no-op or failed stage):
+    /// `graph --at-packet`.
+    AfterPacket,
+    /// When a running process dumped it: the end of the stream so far.
+    Dump,
 }
 
 impl GraphPoint {
@@ -57,7 +68,22 @@ impl GraphPoint {
             GraphPoint::Given => "given",
             GraphPoint::StartupEnd => "startup-end",
             GraphPoint::EndOfStream => "end-of-stream",
+            GraphPoint::AfterPacket => "after-packet",
+            GraphPoint::Dump => "dump",
         }
+    }
+
+    /// The point named `name` (as [`GraphPoint::name`] spells it), if any.
+    pub fn from_name(name: &str) -> Option<Self> {
+        [
+            GraphPoint::Given,
+            GraphPoint::StartupEnd,
+            GraphPoint::EndOfStream,
+            GraphPoint::AfterPacket,
+            GraphPoint::Dump,
+        ]
+        .into_iter()
+        .find(|p| p.name() == name)
     }
 
     /// The point in words, for text outputs.
@@ -66,6 +92,8 @@ impl GraphPoint {
             GraphPoint::Given => "the time given",
             GraphPoint::StartupEnd => "the end of the startup window",
             GraphPoint::EndOfStream => "the end of the stream (startup never stabilised)",
+            GraphPoint::AfterPacket => "the end of the packet given",
+            GraphPoint::Dump => "the dump (the stream so far, in the running process)",
         }
     }
 }
@@ -74,6 +102,15 @@ impl GraphPoint {
 impl Serialize for GraphPoint {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_str(self.name())
+    }
+}
+
+#[cfg(feature = "json")]
+impl<'de> Deserialize<'de> for GraphPoint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        GraphPoint::from_name(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown graph point {name:?}")))
     }
 }
 
@@ -116,6 +153,10 @@ struct LiveNode {
 pub struct ResourceGraph {
     at: Option<u64>,
     point: GraphPoint,
+    /// For [`GraphPoint::AfterPacket`]: the packet, and its last stage seen (with its time).
+    packet: Option<(PacketRef, Option<(PacketStage, u64)>)>,
+    /// The point was passed: later events are counted, not applied.
+    passed: bool,
     origin_ns: Option<u64>,
     names: Names,
     live: FxHashMap<u64, LiveNode>,
@@ -143,6 +184,8 @@ impl ResourceGraph {
             } else {
                 GraphPoint::EndOfStream
             },
+            packet: None,
+            passed: false,
             origin_ns: None,
             names: Names::new(),
             live: FxHashMap::default(),
@@ -150,6 +193,71 @@ impl ResourceGraph {
             events_after: 0,
             last_ns: None,
         }
+    }
+
+    /// A graph of what is alive just after `packet` ended: every event up to and
+    /// including its presented, dropped, no-op or failed stage is applied, none
+    /// after (`graph --at-packet LANE:PACKET`). When the packet never ends in the
+    /// stream, the graph runs to the end and [`missing_packet`](Self::missing_packet)
+    /// says why.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::{GraphPoint, ResourceGraph};
+    /// use gpu_ledger::{Event, EventKind, EventSink, Owner, OwnerKind, PacketRef, PacketStage,
+    ///     Resource, ResourceAction, ResourceId, ResourceType};
+    ///
+    /// let target = |id| Resource { id: ResourceId(id), ty: ResourceType::TextureTarget, owner: Owner::new(OwnerKind::ChildVisual, 7) };
+    /// let (p1, p2) = (PacketRef::new(1, 1), PacketRef::new(1, 2));
+    /// let kinds = [
+    ///     EventKind::Resource { action: ResourceAction::Create, resource: target(1), dims: None, packet: Some(p1) },
+    ///     EventKind::Packet { packet: p1, stage: PacketStage::Presented },
+    ///     EventKind::Resource { action: ResourceAction::Destroy, resource: target(1), dims: None, packet: Some(p2) },
+    ///     EventKind::Packet { packet: p2, stage: PacketStage::Presented },
+    /// ];
+    /// let mut graph = ResourceGraph::after_packet(p1);
+    /// for (i, kind) in kinds.into_iter().enumerate() {
+    ///     graph.on_event(&Event { time_ns: i as u64 * 1_000_000, thread: 0, kind });
+    /// }
+    /// assert_eq!(graph.missing_packet(), None);
+    /// let graph = graph.graph();
+    /// assert_eq!((graph.at, graph.live, graph.at_ns), (GraphPoint::AfterPacket, 1, 1_000_000));
+    /// assert_eq!(graph.events_after, 2);
+    /// assert_eq!(ResourceGraph::after_packet(PacketRef::new(2, 9)).missing_packet().as_deref(),
+    ///     Some("lane 2 packet 9 is not in the input"));
+    /// ```
+    pub fn after_packet(packet: PacketRef) -> Self {
+        Self {
+            point: GraphPoint::AfterPacket,
+            packet: Some((packet, None)),
+            ..Self::new(None)
+        }
+    }
+
+    /// A graph of the stream so far, for a running process's dump.
+    pub fn live() -> Self {
+        Self {
+            point: GraphPoint::Dump,
+            ..Self::new(None)
+        }
+    }
+
+    /// For a graph [`after_packet`](Self::after_packet), why its point was never
+    /// reached: the packet is not in the input, or never ended (with its last
+    /// stage). `None` when it was, and for every other graph.
+    pub fn missing_packet(&self) -> Option<String> {
+        let (packet, last) = self.packet?;
+        if self.passed {
+            return None;
+        }
+        Some(match last {
+            None => format!("{packet} is not in the input"),
+            Some((stage, t)) => format!(
+                "{packet} never ended in the input (its last stage: {} at {:.3} ms)",
+                stage.name(),
+                ms(t)
+            ),
+        })
     }
 
     /// A graph taken where startup ended in the stream `analyzer` has seen (a first
@@ -186,6 +294,10 @@ impl ResourceGraph {
     /// type name and id.
     pub fn graph(&self) -> Graph {
         let at_ns = self.cutoff().or(self.last_ns).unwrap_or(0);
+        let packet = self.packet.map(|(p, _)| PacketLabel {
+            lane: p.lane.0,
+            packet: p.packet.0,
+        });
         let mut owners: BTreeMap<(String, u64), GraphOwner> = BTreeMap::new();
         let mut by_type = TypeCounts::new();
         for (&id, node) in &self.live {
@@ -226,6 +338,7 @@ impl ResourceGraph {
             format: GRAPH_FORMAT.to_owned(),
             version: 1,
             at: self.point,
+            packet,
             at_ns,
             at_ms: ms(at_ns),
             origin_ns: self.origin_ns,
@@ -299,11 +412,24 @@ impl EventSink for ResourceGraph {
         if self.origin_ns.is_none() {
             self.origin_ns = Some(t);
         }
-        if self.cutoff().is_some_and(|at| t > at) {
+        if self.passed || self.cutoff().is_some_and(|at| t > at) {
             self.events_after += 1;
             return;
         }
         self.last_ns = Some(t);
+        if let (Some((p, last)), EventKind::Packet { packet, stage }) =
+            (&mut self.packet, event.kind)
+            && *p == packet
+        {
+            *last = Some((stage, t));
+            self.passed = matches!(
+                stage,
+                PacketStage::Presented
+                    | PacketStage::Dropped
+                    | PacketStage::NoOp
+                    | PacketStage::Failed
+            );
+        }
         match event.kind {
             EventKind::Resource {
                 action, resource, ..
@@ -320,7 +446,7 @@ impl EventSink for ResourceGraph {
 
 /// The last packet that touched a resource.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "json", derive(Serialize))]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct GraphTouch {
     /// Lane id.
@@ -333,7 +459,7 @@ pub struct GraphTouch {
 
 /// One live resource.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize))]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct GraphResource {
     /// Its id.
@@ -355,7 +481,7 @@ pub struct GraphResource {
 
 /// One owner and its live resources.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize))]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct GraphOwner {
     /// Owner kind name.
@@ -372,7 +498,7 @@ pub struct GraphOwner {
 
 /// The live resource graph at one point of a stream.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize))]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct Graph {
     /// Always `"gpu-ledger-graph"`.
@@ -381,6 +507,8 @@ pub struct Graph {
     pub version: u32,
     /// Why the graph is taken where it is.
     pub at: GraphPoint,
+    /// The packet whose end the graph is taken at (`at` is `after-packet`), else `None`.
+    pub packet: Option<PacketLabel>,
     /// The point in the stream, stream time in ns (the last event's time when none
     /// was asked for).
     pub at_ns: u64,

@@ -91,6 +91,18 @@ impl WindowSpan {
         }
     }
 
+    /// The whole stream however long it turns out to be, for a fold that cannot
+    /// read it twice (the live analysis's timelines): no bounds known.
+    pub fn open() -> Self {
+        Self {
+            window: None,
+            start_seq: 0,
+            end_seq: u64::MAX,
+            start_ns: None,
+            end_ns: None,
+        }
+    }
+
     /// Whether the event with sequence number `seq` is in the span.
     pub fn contains(&self, seq: u64) -> bool {
         (self.start_seq..self.end_seq).contains(&seq)

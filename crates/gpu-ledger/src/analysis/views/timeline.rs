@@ -20,7 +20,7 @@ use std::collections::VecDeque;
 use std::fmt::Write as _;
 
 #[cfg(feature = "json")]
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::event::{
     Event, EventKind, EventSink, Marker, Name, Names, PacketRef, PacketStage, ResourceAction,
@@ -46,6 +46,8 @@ pub const DEFAULT_BUCKET_NS: u64 = 1_000_000;
 /// How many dropped packets are remembered, so their later events are counted as
 /// late instead of opening a new entry.
 const FORGOTTEN: usize = 4_096;
+/// How many resource ids an entry lists; further ones are counted.
+pub const MAX_ENTRY_RESOURCES: usize = 32;
 
 /// Which packets a [`Timeline`] keeps when the window has more than it may hold.
 ///
@@ -87,6 +89,9 @@ struct Entry {
     binds: u64,
     unbinds: u64,
     touches: u64,
+    /// The ids its events named, in first-seen order, at most [`MAX_ENTRY_RESOURCES`].
+    ids: Vec<u64>,
+    more_ids: u64,
 }
 
 impl Entry {
@@ -105,6 +110,20 @@ impl Entry {
             binds: 0,
             unbinds: 0,
             touches: 0,
+            ids: Vec::new(),
+            more_ids: 0,
+        }
+    }
+
+    /// Notes that one of its events named resource `id`.
+    fn named(&mut self, id: u64) {
+        if self.ids.contains(&id) {
+            return;
+        }
+        if self.ids.len() < MAX_ENTRY_RESOURCES {
+            self.ids.push(id);
+        } else {
+            self.more_ids += 1;
         }
     }
 
@@ -333,6 +352,8 @@ impl Timeline {
                     _ => None,
                 };
                 let summary = summary(&created, &destroyed, e);
+                let mut resources = e.ids.clone();
+                resources.sort_unstable();
                 TimelineEntry {
                     kind: kind.to_owned(),
                     at_ms: ms(e.first_ns),
@@ -352,6 +373,8 @@ impl Timeline {
                     unbinds: e.unbinds,
                     touches: e.touches,
                     summary,
+                    resources,
+                    more_resources: e.more_ids,
                 }
             })
             .collect();
@@ -366,7 +389,12 @@ impl Timeline {
             window: self.span.window.map(|w| w.name().to_owned()),
             start_ms: rel(self.span.start_ns),
             end_ms: rel(self.span.end_ns),
-            events: self.span.len(),
+            // The span's events, as far as this fold has seen them (an open span
+            // ends wherever the stream is now).
+            events: self
+                .span
+                .len()
+                .min(self.seq.saturating_sub(self.span.start_seq)),
             bucket_ms: ms(self.bucket_ns),
             keep: keep.to_owned(),
             limit,
@@ -378,6 +406,18 @@ impl Timeline {
             entries,
         }
     }
+}
+
+/// `3 7 12 (+4 more)`, or `-` for none.
+fn id_list(ids: &[u64], more: u64) -> String {
+    if ids.is_empty() {
+        return "-".to_owned();
+    }
+    let mut text = ids.iter().map(u64::to_string).collect::<Vec<_>>().join(" ");
+    if more > 0 {
+        let _ = write!(text, " (+{more} more)");
+    }
+    text
 }
 
 /// `+2 CommandQueue -2 TextureTarget ~1 rebuild 3 binds 4 touches`.
@@ -434,6 +474,7 @@ impl EventSink for Timeline {
                     None => self.outside(t),
                 };
                 let Some(e) = entry else { return };
+                e.named(resource.id.0);
                 match action {
                     ResourceAction::Create => e.churn(ty).1 += 1,
                     ResourceAction::Destroy => e.churn(ty).2 += 1,
@@ -442,9 +483,10 @@ impl EventSink for Timeline {
                     ResourceAction::Unbind => e.unbinds += 1,
                 }
             }
-            EventKind::Touched { packet, .. } => {
+            EventKind::Touched { packet, resource } => {
                 if let Some(e) = self.packet(packet, t) {
                     e.touches += 1;
+                    e.named(resource.0);
                 }
             }
             EventKind::Marker(m) => {
@@ -460,7 +502,7 @@ impl EventSink for Timeline {
 /// One line of a timeline: a packet, a bucket of resource events outside packets,
 /// or a marker.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize))]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct TimelineEntry {
     /// `packet`, `outside` or `marker`.
@@ -500,11 +542,16 @@ pub struct TimelineEntry {
     pub touches: u64,
     /// The resource events in one line: `+2 CommandQueue -2 TextureTarget ~1 rebuild`.
     pub summary: String,
+    /// The ids of the resources its events named (created, destroyed, rebuilt,
+    /// bound, unbound or touched), ascending, at most 32.
+    pub resources: Vec<u64>,
+    /// Further resources its events named, beyond those listed.
+    pub more_resources: u64,
 }
 
 /// A compact timeline of one window.
 #[derive(Clone, Debug, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize))]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct TimelineReport {
     /// Always `"gpu-ledger-timeline"`.
@@ -578,7 +625,10 @@ impl TimelineReport {
                 self.bucket_ms
             );
         }
-        let mut table = Table::new(&[
+        // A last-N timeline is the detailed view ("the last N packets with the
+        // resources they touched"): it lists ids; the compact one does not.
+        let ids = self.keep == "last";
+        let mut columns = vec![
             "at",
             "packet",
             "queued",
@@ -587,7 +637,11 @@ impl TimelineReport {
             "ended",
             "outcome",
             "resources",
-        ]);
+        ];
+        if ids {
+            columns.push("ids");
+        }
+        let mut table = Table::new(&columns);
         for e in &self.entries {
             let what = match (e.kind.as_str(), e.lane, e.packet) {
                 ("packet", Some(l), Some(p)) => format!("{l}/{p}"),
@@ -597,7 +651,7 @@ impl TimelineReport {
                 Some(m) => m.clone(),
                 None => e.summary.clone(),
             };
-            table.row(vec![
+            let mut row = vec![
                 format!("{:.3}", e.at_ms),
                 what,
                 fixed3(e.queued_ms),
@@ -606,7 +660,11 @@ impl TimelineReport {
                 fixed3(e.ended_ms),
                 e.outcome.clone().unwrap_or_default(),
                 resources,
-            ]);
+            ];
+            if ids {
+                row.push(id_list(&e.resources, e.more_resources));
+            }
+            table.row(row);
         }
         if !table.is_empty() {
             out.push_str(&table.render(2));

@@ -245,6 +245,39 @@ impl Analyzer {
         self.bounds.stable.map(|m| m.time_ns)
     }
 
+    /// The sequence number of the event that ended startup (the first present of
+    /// the first stable present window; it is the first event of steady state),
+    /// `None` until then.
+    pub fn startup_end_seq(&self) -> Option<u64> {
+        self.bounds.stable.map(|m| m.seq)
+    }
+
+    /// The sequence number from which events may still turn out to be steady
+    /// state rather than startup: the first present of an open run of clean
+    /// presents shorter than K. `None` once startup has ended (or shutdown began),
+    /// and while no such run is open; events before it are startup for good.
+    ///
+    /// A live host that follows the startup window as it happens (the live
+    /// analysis's startup timeline) holds events from here on until the run
+    /// becomes stable or breaks.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::Analyzer;
+    /// use gpu_ledger::{Event, EventKind, EventSink, PacketRef, PacketStage};
+    ///
+    /// let mut analyzer = Analyzer::default();
+    /// let present = |p: u64| Event { time_ns: p, thread: 0, kind: EventKind::Packet { packet: PacketRef::new(1, p), stage: PacketStage::Presented } };
+    /// analyzer.on_event(&present(1));
+    /// assert_eq!(analyzer.undecided_from(), Some(0), "the first clean present may start the stable window");
+    /// analyzer.on_event(&present(2));
+    /// analyzer.on_event(&present(3));
+    /// assert_eq!(analyzer.undecided_from(), None, "K = 3 clean presents: startup ended");
+    /// ```
+    pub fn undecided_from(&self) -> Option<u64> {
+        self.bounds.undecided_from()
+    }
+
     /// How many events have been seen.
     pub fn events_seen(&self) -> u64 {
         self.events

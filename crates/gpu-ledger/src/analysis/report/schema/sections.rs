@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 #[cfg(feature = "json")]
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analysis::fold::attribution::DestroyCause;
 
@@ -276,7 +276,7 @@ pub struct PacketCount {
 
 /// A packet, by lane and id.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-#[cfg_attr(feature = "json", derive(Serialize))]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct PacketLabel {
     /// Lane id.
@@ -582,7 +582,7 @@ pub struct LaneReport {
 
 /// A size as an event gave it (a story's events, a graph's resources).
 #[derive(Clone, Copy, Debug, PartialEq)]
-#[cfg_attr(feature = "json", derive(Serialize))]
+#[cfg_attr(feature = "json", derive(Serialize, Deserialize))]
 #[non_exhaustive]
 pub struct StoryDims {
     /// Width (pixels, or bytes for buffers).

@@ -1,10 +1,12 @@
-//! The sink a host's toggles ask for: a trace file, the startup summary, or both.
+//! [`HostSink`]: what a host's ledger streams into — a trace file and the live
+//! analysis — as one sink, for the [`Session`](crate::live::Session), the
+//! `GPU_LEDGER_*` toggles and the C API alike.
 //!
 //! The trace is written by [`TraceWriter`], which picks the format from the path
-//! for every command and host alike (JSON Lines for a `.jsonl` path, binary
-//! otherwise); this sink adds the startup summary, for the Rust host
-//! ([`crate::toggle::start`]) and the C API alike. It never prints except into
-//! the summary writer the host handed it.
+//! (JSON Lines for a `.jsonl` path, binary otherwise). The trace comes first in
+//! every call, so that it holds each event before the live analysis reacts to it
+//! (an assertion stops the process after the trace has had the pass). It never
+//! prints.
 //!
 //! Unlike every other output, the trace is written at its path as it grows
 //! ([`TraceWriter::create_live`]): it is read while the host runs (`tail`, a
@@ -12,26 +14,25 @@
 //! block, after a crash. Default paths carry the process start time, so one run
 //! does not replace another's trace.
 
-use std::io::Write;
 use std::path::Path;
 
-use super::StartupReport;
-use crate::analysis::{Analyzer, Definitions};
+use super::sink::{LiveConfig, LiveSink};
 use crate::error::Error;
 use crate::event::{Event, EventSink, Name, StreamInfo};
 use crate::format::{BlockPolicy, TraceWriter};
 use crate::output::OutputFile;
+use crate::record::{AssertMode, Recorder};
 
-/// A trace file and/or a startup summary, as one [`EventSink`].
+/// A trace file (optional) and the live analysis, as one [`EventSink`].
 ///
 /// # Example
 /// ```
-/// use gpu_ledger::toggle::HostSink;
+/// use gpu_ledger::live::{HostSink, LiveConfig};
 /// use gpu_ledger::EventSink;
 ///
 /// let dir = tempfile::tempdir()?;
 /// let path = dir.path().join("run.gltrace");
-/// let mut sink = HostSink::open(Some(&path), None)?;
+/// let mut sink = HostSink::open(Some(&path), LiveConfig::default())?;
 /// sink.on_flush();
 /// sink.finish()?;
 /// assert!(std::fs::metadata(&path)?.len() > 0, "the header is written");
@@ -39,57 +40,62 @@ use crate::output::OutputFile;
 /// ```
 pub struct HostSink {
     trace: Option<TraceWriter<OutputFile>>,
-    summary: Option<StartupReport>,
+    live: LiveSink,
 }
 
 impl HostSink {
     /// Creates the trace file at `trace` (JSON Lines if it ends in `.jsonl`,
-    /// binary otherwise), and with `summary` writes the startup summary there
-    /// once, when the first stable present window is reached (or at finish).
+    /// binary otherwise; `None` for no trace) and the live analysis `live` asks for.
     ///
     /// # Errors
     /// The trace file cannot be created ([`crate::ErrorKind::Io`], naming the
     /// path; the cause is the [`std::io::Error`]), or a `.jsonl` path in a build
     /// without the `json` feature ([`crate::ErrorKind::Unsupported`]).
-    pub fn open(
-        trace: Option<&Path>,
-        summary: Option<Box<dyn Write + Send>>,
-    ) -> Result<Self, Error> {
+    pub fn open(trace: Option<&Path>, live: LiveConfig) -> Result<Self, Error> {
         let trace = trace
             .map(|path| TraceWriter::create_live(path, None, BlockPolicy::default()))
             .transpose()?;
-        let summary =
-            summary.map(|out| StartupReport::new(Analyzer::new(Definitions::default()), out));
-        Ok(Self { trace, summary })
+        Ok(Self {
+            trace,
+            live: LiveSink::new(live),
+        })
     }
 
-    /// Whether it writes nothing at all.
-    pub fn is_empty(&self) -> bool {
-        self.trace.is_none() && self.summary.is_none()
+    /// Attaches the live analysis to the ledger that feeds it ([`LiveSink::attach`]).
+    pub fn attach(&mut self, recorder: Recorder, assert: AssertMode) {
+        self.live.attach(recorder, assert);
     }
 
-    /// Writes the summary if it is still due, closes the trace, and returns the
-    /// trace writer's first error. Idempotent after [`EventSink::on_finish`].
+    /// The live analysis.
+    pub fn live(&self) -> &LiveSink {
+        &self.live
+    }
+
+    /// Closes the trace and hands back the live analysis (its startup summary
+    /// written if it was still due). Idempotent after [`EventSink::on_finish`].
     ///
     /// # Errors
     /// The first error writing or flushing the trace ([`crate::ErrorKind::Io`]).
-    pub fn finish(mut self) -> Result<(), Error> {
-        if let Some(summary) = &mut self.summary {
-            summary.on_finish();
+    pub fn close(self) -> Result<LiveSink, Error> {
+        if let Some(writer) = self.trace {
+            writer.finish()?;
         }
-        match self.trace.take() {
-            Some(writer) => writer.finish().map(drop),
-            None => Ok(()),
-        }
+        Ok(self.live)
+    }
+
+    /// [`close`](Self::close), dropping the live analysis.
+    ///
+    /// # Errors
+    /// As [`close`](Self::close).
+    pub fn finish(self) -> Result<(), Error> {
+        self.close().map(drop)
     }
 
     fn each(&mut self, mut call: impl FnMut(&mut dyn EventSink)) {
         if let Some(trace) = &mut self.trace {
             call(trace);
         }
-        if let Some(summary) = &mut self.summary {
-            call(summary);
-        }
+        call(&mut self.live);
     }
 }
 
@@ -109,13 +115,16 @@ impl EventSink for HostSink {
     fn on_finish(&mut self) {
         self.each(|sink| sink.on_finish());
     }
+    fn on_dump(&mut self, path: &Path) -> Option<Result<u64, Error>> {
+        self.live.on_dump(path)
+    }
 }
 
 impl std::fmt::Debug for HostSink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("HostSink")
             .field("trace", &self.trace.is_some())
-            .field("summary", &self.summary)
+            .field("live", &self.live)
             .finish()
     }
 }
