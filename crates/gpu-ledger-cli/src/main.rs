@@ -35,15 +35,24 @@ use gpu_ledger::text::Escaped;
 /// A recoverable problem in the input (a trace cut short by a crash, corrupt
 /// blocks, malformed log lines) is reported on stderr and in the output and leaves
 /// the exit code alone. A broken pipe exits 0 quietly.
+///
+/// Log lines (gpu-ledger's live findings, wgpu's own warnings) go to stderr:
+/// warnings and errors by default, more with -v, or as RUST_LOG says
+/// (`RUST_LOG=gpu_ledger=warn`, env_logger's syntax), which wins over -v.
 #[derive(Debug, Parser)]
 #[command(name = "gpu-ledger", version, about, long_about)]
 struct Cli {
     #[command(subcommand)]
     command: cmd::Command,
+    /// Log more on stderr: -v info, -vv debug, -vvv trace (default: warnings and
+    /// errors). RUST_LOG, when set, decides instead.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    install_logger(cli.verbose);
     match cmd::run(cli.command) {
         Ok(code) => code,
         Err(error) if is_broken_pipe(&error) => ExitCode::SUCCESS,
@@ -53,6 +62,20 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Sends the `log` facade's records (gpu-ledger's live findings, wgpu's
+/// warnings) to stderr, one line each, filtered by RUST_LOG or `-v`.
+fn install_logger(verbose: u8) {
+    let level = match verbose {
+        0 => "warn",
+        1 => "info",
+        2 => "debug",
+        _ => "trace",
+    };
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or(level))
+        .format_timestamp_millis()
+        .init();
 }
 
 fn is_broken_pipe(error: &anyhow::Error) -> bool {

@@ -63,3 +63,42 @@ fn dump(command: &Command, output: &Output) -> String {
         stderr(output)
     )
 }
+
+/// Records a small recreate storm through a real [`gpu_ledger::Session`] (trace
+/// `storm.gltrace` in `dir`) and has it dump to `storm-dump.json` once the
+/// recreate-churn guardrail has fired: a dump with every field filled. Returns the
+/// dump's path.
+pub(crate) fn storm_dump(dir: &Path) -> PathBuf {
+    use gpu_ledger::{Dims, Owner, OwnerKind, PacketRef, PacketStage, ResourceType, Session};
+
+    let session = Session::start(dir.join("storm.gltrace")).expect("the trace can be created");
+    let owner = Owner::new(OwnerKind::ChildVisual, 0x20);
+    let dims = Some(Dims::new(260, 440, 2.0));
+    let mut target = session.next_resource_id();
+    session.create(target, ResourceType::TextureTarget, owner, dims);
+    for p in 1..=6 {
+        let packet = PacketRef::new(1, p);
+        session.packet(packet, PacketStage::Queued { command_id: p });
+        {
+            let _scope = session.enter_packet(packet);
+            session.destroy(target, ResourceType::TextureTarget, owner);
+            target = session.next_resource_id();
+            session.create(target, ResourceType::TextureTarget, owner, dims);
+            session.touch(target);
+        }
+        session.packet(packet, PacketStage::Presented);
+    }
+    let dump = dir.join("storm-dump.json");
+    let started = std::time::Instant::now();
+    loop {
+        session.flush();
+        session.dump(&dump).expect("a session dumps");
+        let text = std::fs::read_to_string(&dump).expect("the dump was written");
+        if text.contains("recreate-churn") || started.elapsed().as_secs() > 10 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    session.finish().expect("the session finishes");
+    dump
+}

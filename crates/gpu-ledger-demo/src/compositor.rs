@@ -294,6 +294,9 @@ impl Session {
     }
 }
 
+/// The log target of the demo's own lines (its phases, at info).
+pub const LOG_TARGET: &str = "gpu_ledger_demo";
+
 /// Replays the scene's script on `arch` and returns the window's final image.
 ///
 /// 1. Startup: the app attaches its tree while the window is not yet on screen
@@ -331,6 +334,7 @@ pub(crate) fn run_script(
     app.measured = true;
     session.frame(arch, &app, Update::Changes)?;
     session.startup.settle();
+    log::info!(target: LOG_TARGET, "layout settled: the intro animation begins");
 
     for i in 1..=config.intro_frames {
         app.intro = i as f32 / config.intro_frames as f32;
@@ -352,6 +356,7 @@ pub(crate) fn run_script(
     }
 
     let image = session.display.capture(&session.ctx.device)?;
+    log::info!(target: LOG_TARGET, "shutdown begins: tearing the compositor down");
     session.ctx.ledger().shutdown_begins();
     arch.teardown(&mut session.ctx);
     session

@@ -70,6 +70,7 @@ use std::sync::Arc;
 use gpu_ledger::Ledger;
 use gpu_ledger_wgpu::TrackedDevice;
 
+pub use compositor::LOG_TARGET;
 pub use config::{DemoConfig, Mode, ParseNameError, Scenario};
 pub use error::{DemoError, ErrorKind};
 /// The demo draws with wgpu: start the ledger it records into with wgpu's
@@ -118,7 +119,8 @@ impl fmt::Display for AdapterSummary {
 /// Replays `config` on the first adapter wgpu finds, recording into `ledger`.
 ///
 /// Every event is recorded on the calling thread, except `Completed`, which wgpu
-/// reports from its completion callback during the demo's own waits. When this
+/// reports from its completion callback during the demo's own waits. The phases
+/// (layout settled, shutdown begins) are logged at info under [`LOG_TARGET`]. When this
 /// returns, every event of the run has been recorded (finish or flush the ledger
 /// to have them reach its sink), and every resource it created was destroyed
 /// after the shutdown marker, or earlier by a rebuild.

@@ -12,10 +12,11 @@ use std::ops::Deref;
 use std::sync::Arc;
 use std::time::Duration;
 
-use gpu_ledger::{Dims, Ledger, Owner, PacketRef, PacketStage, ResourceType, current_packet};
+use gpu_ledger::{Dims, Ledger, Owner, PacketRef, ResourceType};
 
 use crate::buffer::TrackedBuffer;
-use crate::error::Error;
+use crate::error::{Error, ErrorKind};
+use crate::queue::TrackedQueue;
 use crate::resource::TrackedResource;
 use crate::texture::TrackedTexture;
 
@@ -31,8 +32,9 @@ use crate::texture::TrackedTexture;
 ///   resource (track per-target command queues with [`track`](Self::track));
 /// - through the wrappers it makes: see [`TrackedTexture`], [`TrackedBuffer`],
 ///   [`TrackedResource`];
-/// - [`submit`](Self::submit): `Submitted` for the packet when the work is handed
-///   to the queue, then `Completed` when the GPU finishes it.
+/// - through its [`queue`](Self::queue), a [`TrackedQueue`]: `Submitted` and
+///   `Completed` for the current packet on `submit`, `Presented` on `present`;
+/// - [`submit`](Self::submit): the same, for a packet given explicitly.
 ///
 /// # Cost
 /// One ledger event per recorded fact (tens of nanoseconds); a packet submission
@@ -58,7 +60,7 @@ use crate::texture::TrackedTexture;
 #[derive(Clone, Debug)]
 pub struct TrackedDevice {
     device: wgpu::Device,
-    queue: wgpu::Queue,
+    queue: TrackedQueue,
     ledger: Arc<Ledger>,
 }
 
@@ -67,17 +69,20 @@ impl TrackedDevice {
     pub fn new(device: wgpu::Device, queue: wgpu::Queue, ledger: Arc<Ledger>) -> Self {
         Self {
             device,
-            queue,
+            queue: TrackedQueue::new(queue, ledger.clone()),
             ledger,
         }
     }
 
     /// Opens a device on the first adapter wgpu finds and wraps it.
     ///
-    /// The instance takes its backends and flags from wgpu's environment
-    /// variables (`WGPU_BACKEND`, `WGPU_DEBUG`, ...); the rest is
-    /// [`request_on`](Self::request_on). Returns the adapter's description
-    /// alongside, for reports.
+    /// The instance takes its flags from wgpu's environment variables
+    /// (`WGPU_DEBUG`, `WGPU_VALIDATION`, ...) and its backends from
+    /// `WGPU_BACKEND` when set; otherwise it looks at the primary backends
+    /// (Vulkan, Metal, DX12) first and at GL only when none has an adapter, since
+    /// probing GL on a machine without a GL driver makes EGL log an error even
+    /// where Vulkan works. The rest is [`request_on`](Self::request_on). Returns
+    /// the adapter's description alongside, for reports.
     ///
     /// # Errors
     /// - [`ErrorKind::NoAdapter`](crate::ErrorKind::NoAdapter) when no adapter is
@@ -85,9 +90,22 @@ impl TrackedDevice {
     /// - [`ErrorKind::RequestDevice`](crate::ErrorKind::RequestDevice) when the
     ///   adapter refuses the device.
     pub async fn request(ledger: Arc<Ledger>) -> Result<(Self, wgpu::AdapterInfo), Error> {
-        let instance =
-            wgpu::Instance::new(wgpu::InstanceDescriptor::new_without_display_handle_from_env());
-        Self::request_on(&instance, ledger).await
+        let order = match wgpu::Backends::from_env() {
+            Some(backends) => vec![backends],
+            None => vec![wgpu::Backends::PRIMARY, wgpu::Backends::SECONDARY],
+        };
+        let mut none = None;
+        for backends in order {
+            let instance = wgpu::Instance::new(wgpu::InstanceDescriptor {
+                backends,
+                ..wgpu::InstanceDescriptor::new_without_display_handle_from_env()
+            });
+            match Self::request_on(&instance, ledger.clone()).await {
+                Err(err) if err.kind() == ErrorKind::NoAdapter => none = Some(err),
+                found => return found,
+            }
+        }
+        Err(none.expect("at least one set of backends was tried"))
     }
 
     /// Opens a device on the first adapter `instance` finds and wraps it.
@@ -142,8 +160,9 @@ impl TrackedDevice {
         &self.device
     }
 
-    /// The device's `wgpu::Queue`.
-    pub fn queue(&self) -> &wgpu::Queue {
+    /// The device's queue, tracked: it derefs to the `wgpu::Queue`, and its
+    /// `submit` (wgpu's signature) and `present` record for the current packet.
+    pub fn queue(&self) -> &TrackedQueue {
         &self.queue
     }
 
@@ -206,16 +225,7 @@ impl TrackedDevice {
         command_buffers: I,
         packet: Option<PacketRef>,
     ) -> wgpu::SubmissionIndex {
-        let index = self.queue.submit(command_buffers);
-        let packet = packet.or_else(current_packet);
-        if let Some(packet) = packet.filter(|_| self.ledger.is_enabled()) {
-            self.ledger.packet(packet, PacketStage::Submitted);
-            let ledger = self.ledger.clone();
-            self.queue.on_submitted_work_done(move || {
-                ledger.packet(packet, PacketStage::Completed);
-            });
-        }
-        index
+        self.queue.submit_for(command_buffers, packet)
     }
 
     /// Blocks until the submission `index` has finished on the GPU and its

@@ -65,6 +65,12 @@
 //!   (deferred), so reports accept destroys after submit and flag destroys before it.
 //! - [`TrackedDevice`]: wraps `wgpu::Device` + `wgpu::Queue`; makes tracked
 //!   resources and records `Submitted` / `Completed` for packets.
+//! - [`TrackedQueue`]: the device's queue: `submit` with wgpu's own signature
+//!   takes the packet from the current scope; `present` records `Presented`.
+//!
+//! `examples/frame_loop.rs` is a whole frame loop: a [`gpu_ledger::Session`]
+//! writing a trace, tracked targets, `queue.submit`, `queue.present`, the report
+//! at the end.
 //! - [`TrackedTexture`]: wraps `wgpu::Texture` (targets, layer backings); resize
 //!   rebuilds keep its id.
 //! - [`TrackedBuffer`]: wraps `wgpu::Buffer`.
@@ -109,6 +115,7 @@ pub fn ledger_config() -> LedgerConfig {
 mod buffer;
 mod device;
 mod error;
+mod queue;
 mod record;
 mod resource;
 mod texture;
@@ -118,6 +125,7 @@ use gpu_ledger::{LedgerConfig, ReleaseModel, ReleaseModels};
 pub use buffer::TrackedBuffer;
 pub use device::TrackedDevice;
 pub use error::{Error, ErrorKind};
+pub use queue::TrackedQueue;
 pub use resource::TrackedResource;
 pub use texture::TrackedTexture;
 
@@ -128,6 +136,7 @@ mod tests {
     #[test]
     fn wrappers_are_send_sync_clone_and_debug() {
         assert_send_sync::<crate::TrackedDevice>();
+        assert_send_sync::<crate::TrackedQueue>();
         assert_send_sync::<crate::TrackedTexture>();
         assert_send_sync::<crate::TrackedBuffer>();
         assert_send_sync::<crate::TrackedResource>();

@@ -53,3 +53,20 @@ pub(crate) fn finish(ledger: &Ledger) -> Vec<EventKind> {
     );
     kinds
 }
+
+/// An example program of this crate, as `cargo test` built it (next to the test
+/// binary's `deps` directory).
+pub(crate) fn example(name: &str) -> std::path::PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let profile = exe
+        .parent()
+        .and_then(std::path::Path::parent)
+        .expect("the profile directory");
+    let path = profile.join("examples").join(name);
+    assert!(
+        path.is_file(),
+        "the example {name} was not built at {}: run the tests through `cargo test -p gpu-ledger-wgpu` (which builds the examples)",
+        path.display()
+    );
+    path
+}

@@ -66,6 +66,36 @@ impl fmt::Display for PacketRef {
     }
 }
 
+impl std::str::FromStr for PacketRef {
+    type Err = String;
+
+    /// Reads `LANE:PACKET`, or `LANE/PACKET` as text tables print it.
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::PacketRef;
+    ///
+    /// assert_eq!("1:42".parse::<PacketRef>(), Ok(PacketRef::new(1, 42)));
+    /// assert_eq!("2/7".parse::<PacketRef>(), Ok(PacketRef::new(2, 7)));
+    /// assert_eq!("42".parse::<PacketRef>().unwrap_err(),
+    ///     "\"42\" is not a packet: give LANE:PACKET, such as 1:42 (lane 1, packet 42)");
+    /// ```
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parsed = text
+            .trim()
+            .split_once([':', '/'])
+            .and_then(|(lane, packet)| {
+                Some(PacketRef::new(
+                    lane.trim().parse().ok()?,
+                    packet.trim().parse().ok()?,
+                ))
+            });
+        parsed.ok_or_else(|| {
+            format!("{text:?} is not a packet: give LANE:PACKET, such as 1:42 (lane 1, packet 42)")
+        })
+    }
+}
+
 macro_rules! open_set {
     (
         $(#[$meta:meta])*

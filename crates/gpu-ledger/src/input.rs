@@ -513,6 +513,15 @@ impl Input {
         Ok(InputSummary::Log(summary))
     }
 
+    /// A reader of the whole input, from its first byte: for a document that is no
+    /// event stream (a running process's dump, `live::Dump::from_reader`).
+    ///
+    /// # Errors
+    /// [`ErrorKind::Io`] when it cannot be read, naming the path.
+    pub fn reader(&self) -> Result<File, Error> {
+        self.pass().map_err(|e| e.with_path(&self.path))
+    }
+
     /// A reader of the whole input, from its first byte.
     fn pass(&self) -> Result<File, Error> {
         let mut file = self

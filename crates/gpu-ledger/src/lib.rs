@@ -46,8 +46,8 @@ pub mod event;
 pub mod format;
 pub mod import;
 pub mod input;
-pub mod output;
 pub mod live;
+pub mod output;
 pub mod record;
 #[cfg(feature = "synth")]
 pub mod synth;

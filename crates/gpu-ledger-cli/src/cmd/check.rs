@@ -1,25 +1,29 @@
-//! `gpu-ledger check`: the guardrail verdicts of a trace or renderer log, as an
-//! exit code a CI job can gate on.
+//! `gpu-ledger check`: the guardrail verdicts of a trace or renderer log, and the
+//! bounds a CI job sets on its numbers, as an exit code a CI job can gate on.
 //!
-//! It runs the same analysis as `report`; the verdicts and the document are the
-//! library's [`CheckReport`]. This module only picks the level and the exit code.
+//! It runs the same analysis as `report`; the verdicts, the bounds and the
+//! document are the library's [`CheckReport`]. This module only reads the flags,
+//! the inputs and picks the exit code.
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gpu_ledger::analysis::{CheckReport, Severity};
-use gpu_ledger::input::WithInput;
+use gpu_ledger::analysis::{Analyzer, CheckBounds, CheckReport, Severity};
+use gpu_ledger::input::{BaseAndNew, WithInput};
 
 use super::args::{FailOn, Format, Input, Output, ReleaseArg};
 use super::input;
 
-/// Check a trace or log against the guardrails: recreate churn, command-queue
-/// destroys vs presents, and the three destroy checks of the release model
-/// (destroy before submit, destroy in flight, use after destroy).
+/// Check a trace or log against the guardrails (recreate churn, command-queue
+/// destroys vs presents, the three destroy checks of the release model: destroy
+/// before submit, destroy in flight, use after destroy; findings of other
+/// checkers) and against the bounds given.
 ///
-/// Exits 1 when a guardrail fails at the `--fail-on` level or worse (default:
-/// error, so a failed warning alone is printed as `WARN` and exits 0). The
-/// thresholds are the report's definitions; the guardrails, severities and
-/// thresholds are listed in docs/report-schema.md.
+/// Exits 0 when no guardrail fails at the `--fail-on` level or worse (default:
+/// error, so a failed warning alone is printed as `WARN`) and every bound holds;
+/// 1 with the violations listed; 2 on unusable input. The thresholds are the
+/// report's definitions; the guardrails, bounds and the JSON document are in
+/// docs/report-schema.md.
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     #[command(flatten)]
@@ -30,22 +34,73 @@ pub(crate) struct Args {
     fail_on: FailOn,
     #[command(flatten)]
     release: ReleaseArg,
+    /// At most this churn ratio, (creates + destroys) / presents (totals.churn_ratio).
+    #[arg(long, value_name = "X")]
+    max_churn_ratio: Option<f64>,
+    /// At most this many creates in the startup window (startup.created).
+    #[arg(long, value_name = "N")]
+    max_startup_creates: Option<u64>,
+    /// Startup stabilised within this many ms (startup.stabilisation_ms); a run
+    /// that never stabilised fails.
+    #[arg(long, value_name = "MS")]
+    max_startup_ms: Option<f64>,
+    /// At most this many (owner, type) keys in a recreate loop (totals.recreate_loop_keys).
+    #[arg(long, value_name = "N")]
+    max_recreate_loops: Option<u64>,
+    /// At most this many resources alive at the end (totals.live_at_end).
+    #[arg(long, value_name = "N")]
+    max_live_at_end: Option<u64>,
+    /// A baseline trace or log: each of the five numbers above may exceed the
+    /// baseline's by at most --max-regression percent.
+    #[arg(long, value_name = "FILE", requires = "max_regression")]
+    baseline: Option<PathBuf>,
+    /// The regression tolerated against --baseline, percent (0: none).
+    #[arg(long, value_name = "PCT", requires = "baseline")]
+    max_regression: Option<f64>,
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let path = args.input.path();
+    let bounds = CheckBounds {
+        max_churn_ratio: args.max_churn_ratio,
+        max_startup_creates: args.max_startup_creates,
+        max_startup_ms: args.max_startup_ms,
+        max_recreate_loops: args.max_recreate_loops,
+        max_live_at_end: args.max_live_at_end,
+    };
     let mut analyzer = args.release.analyzer();
     let summary = input::read(path, &mut analyzer)?;
-    let check = CheckReport::new(
+    let base = match (&args.baseline, args.max_regression) {
+        (Some(base_path), Some(pct)) => {
+            anyhow::ensure!(
+                pct.is_finite() && pct >= 0.0,
+                "--max-regression {pct} is not a percentage: give 0 or more"
+            );
+            let mut base = args.release.analyzer();
+            let base_summary = input::read(base_path, &mut base)?;
+            Some((base.report(), base_summary, pct, base_path))
+        }
+        _ => None,
+    };
+    let check = CheckReport::with_bounds(
         &analyzer.report(),
         args.fail_on.fail_on.unwrap_or(Severity::Error),
+        &bounds,
+        base.as_ref().map(|(report, _, pct, _)| (report, *pct)),
     );
-    match args.output.format {
-        Format::Json => outln!(
+    match (args.output.format, &base) {
+        (Format::Json, None) => outln!(
             "{}",
             WithInput::new(&check, summary.report(path)).to_json_string()
         )?,
-        Format::Text => out!("{}", check.render_text())?,
+        (Format::Json, Some((_, base_summary, _, base_path))) => {
+            let inputs = BaseAndNew {
+                base: base_summary.report(base_path),
+                new: summary.report(path),
+            };
+            outln!("{}", WithInput::new(&check, inputs).to_json_string())?
+        }
+        (Format::Text, _) => out!("{}", check.render_text())?,
     }
     Ok(super::negative_if(!check.passed))
 }

@@ -3,22 +3,24 @@
 //! compositor's own ground truth.
 //!
 //! This module is glue: the compositor lives in `gpu-ledger-demo`, the trace
-//! writer and the analysis in `gpu-ledger`. The recorder streams into both at
-//! once (a [`Tee`]), so the report printed is exactly the one `gpu-ledger report`
-//! gives for the written trace. The ground truth is what the compositor counted
-//! itself, never derived from the trace.
+//! writer and the analysis in `gpu-ledger`. The demo records like any
+//! instrumented program, through a [`Session`] configured by the `GPU_LEDGER_*`
+//! toggles (the live analysis logs findings while it runs, dumps as asked), so
+//! the report printed is exactly the one `gpu-ledger report` gives for the written
+//! trace. The ground truth is what the compositor counted itself, never derived
+//! from the trace.
 
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
-use gpu_ledger::analysis::{Analyzer, SeriesBuilder, TextOptions};
+use gpu_ledger::analysis::{SeriesBuilder, TextOptions};
 use gpu_ledger::format::{BlockPolicy, TraceFormat, TraceWriter};
 use gpu_ledger::output::OutputFile;
 use gpu_ledger::text::Escaped;
-use gpu_ledger::{Ledger, LedgerConfig, Tee};
+use gpu_ledger::toggle::{DEFAULT_PREFIX, Toggles};
+use gpu_ledger::{LedgerConfig, Session};
 use gpu_ledger_demo::{DemoConfig, DemoOutcome, DemoReport, Mode, Scenario};
 
 use super::args::{Format, MaybeOut, Output};
@@ -50,6 +52,13 @@ enum ModeArg {
 /// stderr), records every resource and packet, and prints the report with the
 /// compositor's own ground truth beside it. With no adapter it fails and says
 /// how to install one (e.g. `apt-get install mesa-vulkan-drivers`).
+///
+/// The demo records like any instrumented program: the GPU_LEDGER_* toggles
+/// apply (GPU_LEDGER_OUT names the trace when --out is not given, GPU_LEDGER_REPORT
+/// prints the startup summary when startup ends, GPU_LEDGER_ASSERT,
+/// GPU_LEDGER_DUMP and GPU_LEDGER_DUMP_ON as everywhere), and the live analysis
+/// logs guardrail findings while it runs (target gpu_ledger; its own phases are
+/// logged at info under gpu_ledger_demo).
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
     /// The scene to replay.
@@ -78,8 +87,6 @@ pub(crate) struct Args {
     #[command(flatten)]
     output: Output,
 }
-
-type Sink = Tee<TraceWriter<OutputFile>, Analyzer>;
 
 /// A finished demo run: the document, what the compositor returned, and what only
 /// stderr says.
@@ -216,10 +223,12 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
         steady_frames: args.steady_frames,
         ..DemoConfig::new(scenario, mode)
     };
+    let toggles = Toggles::from_env(DEFAULT_PREFIX)?;
     let out = args
         .out
         .out
         .clone()
+        .or_else(|| toggles.out.clone())
         .unwrap_or_else(|| PathBuf::from(format!("{scenario}-{mode}.gltrace")));
     // Written beside `out` and moved there at the end (`OutputFile`), so a run that
     // cannot start (no adapter) leaves an earlier trace of the same name alone.
@@ -228,26 +237,27 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
         Some(TraceFormat::for_path(&out)),
         BlockPolicy::default(),
     )?;
-    let sink: Sink = Tee(writer, Analyzer::default());
-    let ledger = Arc::new(Ledger::start(
-        LedgerConfig {
+    let session = Session::start_writer(
+        writer,
+        toggles.apply(LedgerConfig {
             source: format!("gpu-ledger demo --scenario {scenario} --mode {mode}"),
             // The demo draws with wgpu: frees wait for the GPU.
             ..gpu_ledger_demo::ledger_config()
-        },
-        sink,
-    ));
-    let outcome = gpu_ledger_demo::run(&config, ledger.clone());
-    let finished = ledger.finish();
-    let lost = finished.lost;
-    let Tee(writer, analyzer) = finished
-        .into_sink::<Sink>()
-        .context("the trace writer and analyzer did not come back from the recorder")?;
+        }),
+        toggles.live_config("gpu-ledger-demo", Some(Box::new(std::io::stderr()))),
+    );
+    let outcome = gpu_ledger_demo::run(&config, session.ledger().clone());
     let outcome = match outcome {
-        Err(err) if err.is_no_adapter() => return Err(err.into()),
+        Err(err) if err.is_no_adapter() => {
+            session.abandon();
+            return Err(err.into());
+        }
         other => other,
     };
-    writer.finish()?.commit()?;
+    let report = session
+        .finish()
+        .with_context(|| format!("cannot write the trace to {}", out.display()))?;
+    let lost = report.lost_events;
     let outcome = outcome.with_context(|| {
         format!(
             "the demo compositor failed (its trace so far is in {})",
@@ -255,7 +265,7 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
         )
     })?;
     Ok(Demo {
-        report: DemoReport::new(&outcome, analyzer.report(), &out),
+        report: DemoReport::new(&outcome, report, &out),
         outcome,
         lost,
     })
@@ -264,6 +274,7 @@ fn record(args: &Args) -> anyhow::Result<Demo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gpu_ledger::analysis::Analyzer;
     use gpu_ledger::format::BinaryReader;
 
     #[test]

@@ -395,3 +395,242 @@ fn an_unknown_release_model_is_a_usage_error() {
         stderr(&out)
     );
 }
+
+/// Two synth traces, `s.gltrace` (seed 1) and `n.gltrace` (seed 2, more live resources).
+fn two_synth_traces(dir: &std::path::Path) {
+    for (name, extra) in [
+        ("s.gltrace", &[][..]),
+        ("n.gltrace", &["--live", "40", "--seed", "2"][..]),
+    ] {
+        let mut command = gpu_ledger(dir);
+        command
+            .args(["synth", "--events", "20000", "--out", name])
+            .args(extra);
+        run(&mut command, 0);
+    }
+}
+
+#[test]
+fn bounds_that_do_not_hold_exit_1_with_each_violation_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    two_synth_traces(dir.path());
+    let out = run(
+        gpu_ledger(dir.path()).args([
+            "check",
+            "s.gltrace",
+            "--max-churn-ratio",
+            "1",
+            "--max-recreate-loops",
+            "500",
+            "--max-live-at-end",
+            "0",
+        ]),
+        1,
+    );
+    let text = stdout(&out);
+    let expected = "Bounds
+  FAIL  max-churn-ratio     totals.churn_ratio is 6.887, above 1
+  PASS  max-recreate-loops  totals.recreate_loop_keys is 202, within 500
+  PASS  max-live-at-end     totals.live_at_end is 0, within 0
+check failed: 1 violation
+  max-churn-ratio: totals.churn_ratio is 6.887, above 1
+";
+    assert!(text.ends_with(expected), "{text}");
+
+    let json = run(
+        gpu_ledger(dir.path()).args([
+            "check",
+            "s.gltrace",
+            "--max-churn-ratio",
+            "1",
+            "--format",
+            "json",
+        ]),
+        1,
+    );
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["passed"], json!(false));
+    assert_eq!(doc["failed"], json!(["max-churn-ratio"]));
+    assert_eq!(
+        doc["bounds"][0],
+        json!({"id": "max-churn-ratio", "metric": "totals.churn_ratio", "value": 6.887, "limit": 1.0,
+               "baseline": null, "passed": false, "message": "totals.churn_ratio is 6.887, above 1"})
+    );
+}
+
+#[test]
+fn a_baseline_bounds_each_number_by_the_regression_tolerated() {
+    let dir = tempfile::tempdir().unwrap();
+    two_synth_traces(dir.path());
+    // n churns less than s: no regression against s, even at 0%.
+    let out = run(
+        gpu_ledger(dir.path()).args([
+            "check",
+            "n.gltrace",
+            "--baseline",
+            "s.gltrace",
+            "--max-regression",
+            "0",
+        ]),
+        0,
+    );
+    assert!(
+        stdout(&out)
+            .ends_with("check passed: no guardrail failed at error, and all 5 bounds hold\n"),
+        "{}",
+        stdout(&out)
+    );
+    // s against n: its churn ratio, startup creates and loops grew, beyond 50%.
+    let out = run(
+        gpu_ledger(dir.path()).args([
+            "check",
+            "s.gltrace",
+            "--baseline",
+            "n.gltrace",
+            "--max-regression",
+            "50",
+        ]),
+        1,
+    );
+    let text = stdout(&out);
+    assert!(
+        text.contains("  regression:max-churn-ratio: totals.churn_ratio is 6.887, above 3.240 (baseline 2.160) (at most +50%)\n"),
+        "{text}"
+    );
+    let json = run(
+        gpu_ledger(dir.path()).args([
+            "check",
+            "s.gltrace",
+            "--baseline",
+            "n.gltrace",
+            "--max-regression",
+            "50",
+            "--format",
+            "json",
+        ]),
+        1,
+    );
+    let doc: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(doc["input"]["base"]["path"], "n.gltrace");
+    assert_eq!(doc["input"]["new"]["path"], "s.gltrace");
+    assert_eq!(doc["regression"]["max_regression_pct"], json!(50.0));
+}
+
+#[test]
+fn a_regression_without_a_baseline_and_a_bad_baseline_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    two_synth_traces(dir.path());
+    let out = run(
+        gpu_ledger(dir.path()).args(["check", "s.gltrace", "--max-regression", "5"]),
+        2,
+    );
+    assert!(
+        stderr(&out).contains("--baseline <FILE>"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(dir.path().join("junk.bin"), [0u8, 1, 2, 3]).unwrap();
+    let out = run(
+        gpu_ledger(dir.path()).args([
+            "check",
+            "s.gltrace",
+            "--baseline",
+            "junk.bin",
+            "--max-regression",
+            "5",
+        ]),
+        2,
+    );
+    assert!(
+        stderr(&out).starts_with("gpu-ledger: junk.bin: "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The commands of README.md's "Gate CI on it": the CI step's, and the legacy run's
+/// with the output it shows.
+#[cfg(feature = "demo")]
+fn readme_gate() -> (Vec<String>, Vec<(String, Vec<String>)>) {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md"))
+        .expect("README.md is readable");
+    let section = readme
+        .split("\n## Gate CI on it\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("README.md has a \"Gate CI on it\" section");
+    let block = |fence: &str| -> Vec<String> {
+        let start = section.find(fence).expect("a fenced block") + fence.len();
+        let len = section[start..].find("\n```").expect("a closed block");
+        section[start..start + len]
+            .lines()
+            .map(str::to_owned)
+            .collect()
+    };
+    let step: Vec<String> = block("```yaml\n")
+        .into_iter()
+        .map(|l| l.trim().to_owned())
+        .filter(|l| l.starts_with("gpu-ledger "))
+        .collect();
+    let mut console: Vec<(String, Vec<String>)> = Vec::new();
+    for line in block("```console\n") {
+        match line.strip_prefix("$ ") {
+            Some(command) => console.push((command.to_owned(), Vec::new())),
+            None => console
+                .last_mut()
+                .expect("output follows a command")
+                .1
+                .push(line),
+        }
+    }
+    (step, console)
+}
+
+/// `gpu-ledger a b c` as the binary's arguments.
+#[cfg(feature = "demo")]
+fn arguments(command: &str) -> Vec<&str> {
+    let args: Vec<&str> = command.split_whitespace().collect();
+    assert_eq!(args[0], "gpu-ledger", "{command}");
+    args[1..].to_vec()
+}
+
+#[cfg(feature = "demo")]
+#[test]
+fn readme_ci_gate_passes_pooled_and_fails_legacy_as_shown() {
+    let (step, console) = readme_gate();
+    assert_eq!(
+        step.len(),
+        2,
+        "the CI step runs the demo, then check: {step:?}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for command in &step {
+        run(gpu_ledger(dir.path()).args(arguments(command)), 0);
+    }
+    // The console: each command, the output it shows (`…` skips lines), `echo $?`.
+    let mut last_code: Option<i32> = None;
+    for (command, shown) in &console {
+        if command == "echo $?" {
+            assert_eq!(shown, &[last_code.expect("a command ran").to_string()]);
+            continue;
+        }
+        let output = gpu_ledger(dir.path())
+            .args(arguments(command))
+            .output()
+            .expect("the binary runs");
+        last_code = output.status.code();
+        let printed = stdout(&output);
+        let tail: Vec<&str> = shown
+            .iter()
+            .skip_while(|l| l.as_str() == "…")
+            .map(String::as_str)
+            .collect();
+        let lines: Vec<&str> = printed.lines().collect();
+        assert!(
+            lines.ends_with(&tail),
+            "README shows for `{command}`:\n{}\nbut it printed:\n{printed}",
+            tail.join("\n")
+        );
+    }
+    assert_eq!(last_code, Some(1), "the legacy architecture fails the gate");
+}

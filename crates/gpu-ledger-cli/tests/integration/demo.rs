@@ -56,6 +56,9 @@ fn demo_without_a_runtime_dir_prints_no_loader_complaint() {
     let output = run(
         gpu_ledger(dir.path())
             .env_remove("XDG_RUNTIME_DIR")
+            // The log is another channel (wgpu's validation layer speaks there in
+            // debug builds); this test is about what is printed around it.
+            .env("RUST_LOG", "off")
             .args(["demo", "--scenario", "text", "--mode", "pooled"])
             .args(["--steady-frames", "2", "-o", "t.jsonl"]),
         0,
@@ -111,4 +114,119 @@ fn demo_ends_by_naming_its_perfetto_trace_and_html_page() {
     );
     let html = std::fs::read_to_string(dir.path().join("text-pooled.html")).unwrap();
     assert!(html.contains("gpu-ledger demo --scenario text --mode pooled"));
+}
+
+/// The stream time an env_logger line's message gives after `at ` (`… at 351.863 ms, …`), in ns.
+fn at_ns(line: &str) -> u64 {
+    let ms = line
+        .split(" at ")
+        .nth(1)
+        .and_then(|rest| rest.split(" ms").next())
+        .and_then(|ms| ms.parse::<f64>().ok())
+        .unwrap_or_else(|| panic!("no time in {line}"));
+    (ms * 1e6).round() as u64
+}
+
+/// The "done when": the legacy demo with `RUST_LOG=gpu_ledger=warn` prints the
+/// recreate storm while it happens (before shutdown), with owner and packet.
+#[test]
+fn the_legacy_demo_logs_its_recreate_storm_while_it_happens_with_owner_and_packet() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        gpu_ledger(dir.path())
+            // gpu-ledger's findings, and the demo's own phases to place them.
+            .env("RUST_LOG", "gpu_ledger=warn,gpu_ledger_demo=info")
+            .args(["demo", "--mode", "legacy", "-o", "legacy.gltrace"]),
+        0,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    let storm = lines
+        .iter()
+        .position(|l| l.contains(" gpu_ledger] recreate-churn (warning) at "))
+        .unwrap_or_else(|| panic!("no recreate-churn line:\n{stderr}"));
+    let shutdown = lines
+        .iter()
+        .position(|l| l.contains(" gpu_ledger_demo] shutdown begins"))
+        .unwrap_or_else(|| panic!("no shutdown line:\n{stderr}"));
+    assert!(
+        storm < shutdown,
+        "the storm was printed while it happened, before shutdown began:\n{stderr}"
+    );
+    let line = lines[storm];
+    assert!(
+        line.contains(", lane 1 packet ") && line.contains("worst: ChildVisual 0x"),
+        "owner and packet: {line}"
+    );
+    // And by the trace's clock: the finding fired, and is marked, before the shutdown marker.
+    let mut events = gpu_ledger::Collected::default();
+    gpu_ledger::input::replay(dir.path().join("legacy.gltrace"), &mut events).unwrap();
+    let time_of = |wanted: &dyn Fn(&gpu_ledger::EventKind) -> bool| {
+        events
+            .events
+            .iter()
+            .find(|e| wanted(&e.kind))
+            .map(|e| e.time_ns)
+            .expect("in the trace")
+    };
+    let shutdown_ns =
+        time_of(&|k| *k == gpu_ledger::EventKind::Marker(gpu_ledger::Marker::ShutdownBegins));
+    let marker_ns = time_of(&|k| match k {
+        gpu_ledger::EventKind::Finding { code, .. } => {
+            events.names.get(*code) == Some("gpu-ledger:recreate-churn")
+        }
+        _ => false,
+    });
+    assert!(
+        at_ns(line) <= marker_ns && marker_ns < shutdown_ns,
+        "{line}"
+    );
+}
+
+/// The demo is an instrumented program like any other: the toggles apply.
+#[test]
+fn the_demo_honours_the_dump_report_and_out_toggles() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = run(
+        gpu_ledger(dir.path())
+            .env("GPU_LEDGER_OUT", "named.gltrace")
+            .env("GPU_LEDGER_REPORT", "1")
+            .env("GPU_LEDGER_DUMP", "demo-{reason}.json")
+            .env("GPU_LEDGER_DUMP_ON", "startup-end,exit")
+            .args([
+                "demo",
+                "--scenario",
+                "text",
+                "--mode",
+                "pooled",
+                "--steady-frames",
+                "2",
+            ]),
+        0,
+    );
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("gpu-ledger startup summary\n"),
+        "GPU_LEDGER_REPORT: {stderr}"
+    );
+    assert!(
+        stderr.contains("gpu-ledger demo: trace written to named.gltrace"),
+        "{stderr}"
+    );
+    assert!(dir.path().join("named.gltrace").is_file());
+    // The startup-end dump holds the window's live resources; the exit dump, after
+    // teardown, none.
+    let graph = |name: &str| -> serde_json::Value {
+        let output = run(
+            gpu_ledger(dir.path()).args(["graph", name, "--format", "json"]),
+            0,
+        );
+        serde_json::from_slice(&output.stdout).unwrap()
+    };
+    let startup = graph("demo-startup-end.json");
+    assert_eq!(startup["input"]["reason"], "startup-end");
+    assert!(startup["live"].as_u64().unwrap() > 0, "{startup}");
+    let exit = graph("demo-exit.json");
+    assert_eq!(exit["input"]["reason"], "exit");
+    assert_eq!(exit["live"], 0, "teardown destroyed everything");
 }

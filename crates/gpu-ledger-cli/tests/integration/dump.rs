@@ -33,7 +33,7 @@ fn graph_of_the_mixed_log_is_exactly_its_live_resources_at_the_end() {
         "    TextureTarget 3  age 238.000 ms  1000x1000 @2  no packet\n",
         "  Unknown 0x0: 1 live (1 NativeTarget)\n",
         "    NativeTarget 2  age 238.000 ms  1000x1000 @2  no packet\n",
-        "Taken at the end of the stream (startup never stabilised); --at MS picks another time.\n",
+        "Taken at the end of the stream (startup never stabilised); --at MS or --at-packet LANE:PACKET picks another point.\n",
         "\n",
         "Input\n",
         "  omega-mixed.log (omega-log)\n",
@@ -416,5 +416,153 @@ fn diff_where_new_churns_more_exits_1_with_fail_on_regression() {
     assert_eq!(
         doc["regressions"],
         serde_json::json!(["windows.steady.churn_ratio went from 2.006 to 2.012"])
+    );
+}
+
+/// A small JSON Lines trace: a queue, two packets that touch and replace a target.
+const TWO_PACKETS: &str = concat!(
+    "{\"type\":\"header\",\"format\":\"gpu-ledger-trace\",\"version\":1}\n",
+    "{\"type\":\"event\",\"t_ns\":1000000,\"event\":\"create\",\"id\":1,\"resource_type\":\"CommandQueue\",\"owner_kind\":\"RootVisual\",\"owner_key\":1}\n",
+    "{\"type\":\"event\",\"t_ns\":2000000,\"event\":\"packet\",\"stage\":\"queued\",\"lane\":1,\"packet\":1,\"command_id\":1}\n",
+    "{\"type\":\"event\",\"t_ns\":2100000,\"event\":\"create\",\"id\":2,\"resource_type\":\"TextureTarget\",\"owner_kind\":\"ChildVisual\",\"owner_key\":32,\"lane\":1,\"packet\":1,\"width\":260,\"height\":440,\"scale\":2.0}\n",
+    "{\"type\":\"event\",\"t_ns\":2200000,\"event\":\"touched\",\"lane\":1,\"packet\":1,\"id\":1}\n",
+    "{\"type\":\"event\",\"t_ns\":3000000,\"event\":\"packet\",\"stage\":\"presented\",\"lane\":1,\"packet\":1}\n",
+    "{\"type\":\"event\",\"t_ns\":4000000,\"event\":\"packet\",\"stage\":\"queued\",\"lane\":1,\"packet\":2,\"command_id\":2}\n",
+    "{\"type\":\"event\",\"t_ns\":4100000,\"event\":\"destroy\",\"id\":2,\"resource_type\":\"TextureTarget\",\"owner_kind\":\"ChildVisual\",\"owner_key\":32,\"lane\":1,\"packet\":2}\n",
+    "{\"type\":\"event\",\"t_ns\":4200000,\"event\":\"create\",\"id\":3,\"resource_type\":\"TextureTarget\",\"owner_kind\":\"ChildVisual\",\"owner_key\":32,\"lane\":1,\"packet\":2}\n",
+    "{\"type\":\"event\",\"t_ns\":5000000,\"event\":\"packet\",\"stage\":\"presented\",\"lane\":1,\"packet\":2}\n",
+);
+
+#[test]
+fn graph_at_packet_is_the_graph_just_after_it_ended_and_a_packet_that_never_ended_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("two.jsonl"), TWO_PACKETS).unwrap();
+    let output = run(
+        gpu_ledger(dir.path()).args(["graph", "two.jsonl", "--at-packet", "1:1"]),
+        0,
+    );
+    let expected = concat!(
+        "Resource graph at 3.000 ms since the stream started: 2 live resources, 2 owners (1 CommandQueue, 1 TextureTarget)\n",
+        "  ChildVisual 0x20: 1 live (1 TextureTarget)\n",
+        "    TextureTarget 2  age 0.900 ms  260x440 @2  last packet 1/1 at 2.100 ms\n",
+        "  RootVisual 0x1: 1 live (1 CommandQueue)\n",
+        "    CommandQueue 1  age 2.000 ms  last packet 1/1 at 2.200 ms\n",
+        "Taken at the end of packet 1/1; --at MS or --at-packet LANE:PACKET picks another point.\n",
+    );
+    assert!(stdout(&output).starts_with(expected), "{}", stdout(&output));
+    // LANE/PACKET as tables print it parses too; the JSON names the packet.
+    let json = run_json(gpu_ledger(dir.path()).args([
+        "graph",
+        "two.jsonl",
+        "--at-packet",
+        "1/2",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(json["at"], "after-packet");
+    assert_eq!(json["packet"], serde_json::json!({"lane": 1, "packet": 2}));
+    assert_eq!(json["events_applied"], 9);
+    let ids: Vec<u64> = json["owners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|o| {
+            o["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["id"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(ids, [3, 1], "target 2 was replaced by 3 in packet 2");
+
+    let output = run(
+        gpu_ledger(dir.path()).args(["graph", "two.jsonl", "--at-packet", "1:9"]),
+        1,
+    );
+    assert_eq!(
+        stderr(&output),
+        "gpu-ledger: lane 1 packet 9 is not in the input: two.jsonl\n"
+    );
+    let output = run(
+        gpu_ledger(dir.path()).args(["graph", "two.jsonl", "--at-packet", "9"]),
+        2,
+    );
+    assert!(
+        stderr(&output).contains("\"9\" is not a packet: give LANE:PACKET, such as 1:42"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn timeline_last_n_lists_the_resources_each_packet_touched() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("two.jsonl"), TWO_PACKETS).unwrap();
+    let output = run(
+        gpu_ledger(dir.path()).args(["timeline", "two.jsonl", "--last", "1"]),
+        0,
+    );
+    let expected = concat!(
+        "Timeline of the whole stream: 1.000 to 5.000 ms, 9 events, 1 entry (1 packet); times in ms since the stream started, first event at 1.000, resource events outside packets in 1 ms buckets\n",
+        "     at  packet  queued  submitted  completed  ended  outcome    resources                          ids\n",
+        "  4.000  1/2      4.000          -          -  5.000  presented  +1 TextureTarget -1 TextureTarget  2 3\n",
+        "  2 earlier entries not shown (1 of them packets): the limit keeps the last 1 packet\n",
+    );
+    assert!(stdout(&output).starts_with(expected), "{}", stdout(&output));
+}
+
+#[test]
+fn graph_and_timeline_read_a_running_processs_dump() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = crate::util::storm_dump(dir.path());
+    let name = dump.file_name().unwrap().to_str().unwrap().to_owned();
+    let output = run(gpu_ledger(dir.path()).args(["graph", &name]), 0);
+    let text = stdout(&output);
+    assert!(
+        text.starts_with("Resource graph at ")
+            && text.contains(
+                "  ChildVisual 0x20: 1 live (1 TextureTarget)\n    TextureTarget 7  age "
+            )
+            && text.contains("260x440 @2  last packet 1/6 at "),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "\nInput\n  {name} (gpu-ledger-dump)\n  a request dump of process "
+        )),
+        "{text}"
+    );
+    let json = run_json(gpu_ledger(dir.path()).args(["graph", &name, "--format", "json"]));
+    assert_eq!(json["at"], "dump");
+    assert_eq!(json["input"]["kind"], "gpu-ledger-dump");
+    assert_eq!(json["input"]["reason"], "request");
+
+    let output = run(
+        gpu_ledger(dir.path()).args(["timeline", &name, "--last", "2"]),
+        0,
+    );
+    let text = stdout(&output);
+    assert!(
+        text.contains("  1/5 ") && text.contains("  1/6 ") && !text.contains("  1/4 "),
+        "{text}"
+    );
+    let output = run(gpu_ledger(dir.path()).args(["timeline", &name]), 0);
+    assert!(
+        stdout(&output).starts_with("Timeline of the startup window: "),
+        "{}",
+        stdout(&output)
+    );
+
+    let output = run(
+        gpu_ledger(dir.path()).args(["graph", &name, "--at", "5"]),
+        2,
+    );
+    assert!(
+        stderr(&output).starts_with(&format!(
+            "gpu-ledger: {name} is a dump: it holds the graph at the one point it was taken"
+        )),
+        "{}",
+        stderr(&output)
     );
 }

@@ -11,12 +11,12 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::util::{core_fixture, gpu_ledger, run, run_json};
+use crate::util::{core_fixture, gpu_ledger, run, run_json, storm_dump};
 
 /// The documents, by the name their `format` carries after `gpu-ledger-`.
-const DOCUMENTS: [&str; 11] = [
+const DOCUMENTS: [&str; 12] = [
     "report", "story", "graph", "timeline", "diff", "check", "export", "synth", "overhead", "demo",
-    "series",
+    "series", "dump",
 ];
 
 /// A documented object: its fields, and which of them are maps.
@@ -132,12 +132,20 @@ impl Schema {
     }
 }
 
-/// A path as the page names it: `demo.report…` is a report.
+/// A path as the page names it: `demo.report…` is a report, `dump.graph…` a graph,
+/// `dump.recent_packets…` and `dump.startup…` timelines.
 fn canonical(path: &str) -> String {
-    match path.strip_prefix("demo.report") {
-        Some(rest) => format!("report{rest}"),
-        None => path.to_owned(),
+    for (prefix, document) in [
+        ("demo.report", "report"),
+        ("dump.graph", "graph"),
+        ("dump.recent_packets", "timeline"),
+        ("dump.startup", "timeline"),
+    ] {
+        if let Some(rest) = path.strip_prefix(prefix) {
+            return format!("{document}{rest}");
+        }
     }
+    path.to_owned()
 }
 
 /// Walks `value` at `path`, recording each (object path, key) printed, and every object
@@ -212,6 +220,10 @@ fn documents(dir: &Path) -> Vec<Value> {
     ] {
         std::fs::copy(core_fixture(name), dir.join(copy)).unwrap();
     }
+    // A running process's dump, with a guardrail fired.
+    let dump = storm_dump(dir);
+    let mut docs_from_files =
+        vec![serde_json::from_str::<Value>(&std::fs::read_to_string(&dump).unwrap()).unwrap()];
     let json = |args: &[&str]| {
         let mut command = gpu_ledger(dir);
         command.args(args).args(["--format", "json"]);
@@ -239,6 +251,7 @@ fn documents(dir: &Path) -> Vec<Value> {
             "n.gltrace",
         ]),
     ];
+    docs.append(&mut docs_from_files);
     for args in [
         &["report", "s.gltrace"][..],
         &["report", "s.gltrace", "--window", "steady"],
@@ -250,8 +263,13 @@ fn documents(dir: &Path) -> Vec<Value> {
         &["explain", "s.gltrace", "--resource", "2"],
         &["explain", "s.gltrace", "--resource", "4"],
         &["graph", "s.gltrace"],
+        &["graph", "s.gltrace", "--at-packet", "1:41"],
+        &["graph", "storm-dump.json"],
         &["timeline", "s.gltrace"],
         &["timeline", "s.gltrace", "--window", "shutdown"],
+        &["timeline", "s.gltrace", "--last", "5"],
+        &["timeline", "storm-dump.json"],
+        &["timeline", "storm-dump.json", "--last", "2"],
         &["diff", "s.gltrace", "n.gltrace"],
         &["diff", "n.gltrace", "s.gltrace"],
         &["check", "omega-nslog-only.log", "--fail-on", "error"],
@@ -274,6 +292,26 @@ fn documents(dir: &Path) -> Vec<Value> {
     ] {
         docs.push(json(args));
     }
+    // A check with every bound, against a baseline: it fails (exit 1), with violations.
+    let mut command = gpu_ledger(dir);
+    command.args([
+        "check",
+        "s.gltrace",
+        "--format",
+        "json",
+        "--max-churn-ratio",
+        "1",
+    ]);
+    command.args([
+        "--max-startup-creates",
+        "1000000",
+        "--max-startup-ms",
+        "60000",
+    ]);
+    command.args(["--max-recreate-loops", "0", "--max-live-at-end", "0"]);
+    command.args(["--baseline", "n.gltrace", "--max-regression", "5"]);
+    let output = run(&mut command, 1);
+    docs.push(serde_json::from_slice(&output.stdout).expect("check prints JSON"));
     // The series the HTML report embeds beside the report.
     let mut command = gpu_ledger(dir);
     run(command.args(["report", "s.gltrace", "--html", "r.html"]), 0);

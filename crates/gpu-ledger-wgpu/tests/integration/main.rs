@@ -12,3 +12,5 @@ mod packets;
 mod program;
 // A real render pass into a tracked texture, read back through a tracked buffer.
 mod render;
+// The crate's example: a whole frame loop, report included.
+mod example;

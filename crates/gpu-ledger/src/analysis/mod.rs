@@ -68,7 +68,7 @@ pub use report::schema::sections::{
     StartupSummary, StoryDims, StreamSummary, Totals, TypeCounts, WindowReport, Windows,
 };
 pub use report::schema::{REPORT_FORMAT, REPORT_VERSION, Report};
-pub use views::check::{CHECK_FORMAT, CheckReport};
+pub use views::check::{BoundVerdict, CHECK_FORMAT, CheckBounds, CheckReport, RegressionCheck};
 pub use views::diff::{DIFF_FORMAT, DiffChanges, DiffRow, REGRESSION_RULE, ReportDiff};
 pub use views::explain::ResourceStory;
 pub use views::graph::{

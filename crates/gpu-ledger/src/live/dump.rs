@@ -229,7 +229,63 @@ pub struct Dump {
     pub guardrails_fired: Vec<FiredGuardrail>,
 }
 
+/// The `input` object of a document the CLI made from a dump (`gpu-ledger graph
+/// DUMP`): which dump, taken where.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(Serialize))]
+#[non_exhaustive]
+pub struct DumpInput {
+    /// The path, as given.
+    pub path: String,
+    /// Always `gpu-ledger-dump`.
+    pub kind: String,
+    /// Why the dump was written.
+    pub reason: String,
+    /// The process that wrote it.
+    pub pid: u32,
+    /// Who produced the stream.
+    pub source: String,
+    /// Events in the stream before the dump.
+    pub seq: u64,
+    /// Stream time of the last of them, ns.
+    pub at_ns: u64,
+}
+
+impl DumpInput {
+    /// The "Input" section text outputs end with: the path and where the dump
+    /// was taken.
+    pub fn render_text(&self) -> String {
+        let source = if self.source.is_empty() {
+            String::new()
+        } else {
+            format!(" ({:?})", self.source)
+        };
+        format!(
+            "\nInput\n  {} ({})\n  a {} dump of process {}{source}, after event {} (at {})\n",
+            self.path,
+            self.kind,
+            self.reason,
+            self.pid,
+            self.seq,
+            crate::time::StreamTime::from_ns(self.at_ns)
+        )
+    }
+}
+
 impl Dump {
+    /// What a document made from this dump, read from `path`, says of its input.
+    pub fn input(&self, path: &Path) -> DumpInput {
+        DumpInput {
+            path: path.display().to_string(),
+            kind: DUMP_FORMAT.to_owned(),
+            reason: self.reason.clone(),
+            pid: self.pid,
+            source: self.source.clone(),
+            seq: self.seq,
+            at_ns: self.at_ns,
+        }
+    }
+
     /// The dump as pretty-printed JSON, `format` first.
     #[cfg(feature = "json")]
     pub fn to_json_string(&self) -> String {
@@ -283,14 +339,23 @@ impl Dump {
     /// ```
     #[cfg(feature = "json")]
     pub fn read(path: &Path) -> Result<Option<Dump>, Error> {
-        use std::io::Read as _;
+        let file = std::fs::File::open(path)
+            .map_err(|e| Error::io("cannot open the input", e).with_path(path))?;
+        Self::from_reader(path, file)
+    }
+
+    /// [`Dump::read`] from `reader` (the input at `path`, opened by the caller: a
+    /// file, a pipe copied by [`Input`](crate::input::Input)).
+    ///
+    /// # Errors
+    /// As [`Dump::read`].
+    #[cfg(feature = "json")]
+    pub fn from_reader(path: &Path, mut reader: impl std::io::Read) -> Result<Option<Dump>, Error> {
         let named = |e: Error| e.with_path(path);
-        let mut file =
-            std::fs::File::open(path).map_err(|e| named(Error::io("cannot open the input", e)))?;
         let mut head = [0u8; 64];
         let mut len = 0;
         while len < head.len() {
-            match file.read(&mut head[len..]) {
+            match reader.read(&mut head[len..]) {
                 Ok(0) => break,
                 Ok(n) => len += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
@@ -301,7 +366,8 @@ impl Dump {
             return Ok(None);
         }
         let mut text = head[..len].to_vec();
-        file.read_to_end(&mut text)
+        reader
+            .read_to_end(&mut text)
             .map_err(|e| named(Error::io("cannot read the input", e)))?;
         let value: serde_json::Value = serde_json::from_slice(&text).map_err(|e| {
             named(Error::new(ErrorKind::Json, "the dump is not valid JSON").with_source(e))

@@ -55,10 +55,17 @@ impl HostSink {
         let trace = trace
             .map(|path| TraceWriter::create_live(path, None, BlockPolicy::default()))
             .transpose()?;
-        Ok(Self {
+        Ok(Self::new(trace, live))
+    }
+
+    /// The trace writer `trace` (made by the caller: [`TraceWriter::create`]
+    /// writes beside its path and moves the file there when [`close`](Self::close)
+    /// commits it) and the live analysis `live` asks for.
+    pub fn new(trace: Option<TraceWriter<OutputFile>>, live: LiveConfig) -> Self {
+        Self {
             trace,
             live: LiveSink::new(live),
-        })
+        }
     }
 
     /// Attaches the live analysis to the ledger that feeds it ([`LiveSink::attach`]).
@@ -71,14 +78,16 @@ impl HostSink {
         &self.live
     }
 
-    /// Closes the trace and hands back the live analysis (its startup summary
-    /// written if it was still due). Idempotent after [`EventSink::on_finish`].
+    /// Closes and commits the trace ([`OutputFile::commit`]) and hands back the
+    /// live analysis (its startup summary written if it was still due).
+    /// Idempotent after [`EventSink::on_finish`].
     ///
     /// # Errors
-    /// The first error writing or flushing the trace ([`crate::ErrorKind::Io`]).
+    /// The first error writing, flushing or moving the trace into place
+    /// ([`crate::ErrorKind::Io`]).
     pub fn close(self) -> Result<LiveSink, Error> {
         if let Some(writer) = self.trace {
-            writer.finish()?;
+            writer.finish()?.commit()?;
         }
         Ok(self.live)
     }

@@ -34,7 +34,7 @@ mod session;
 mod sink;
 mod watch;
 
-pub use dump::{DUMP_FORMAT, Dump, DumpOn, DumpPlan, DumpReason, FiredGuardrail};
+pub use dump::{DUMP_FORMAT, Dump, DumpInput, DumpOn, DumpPlan, DumpReason, FiredGuardrail};
 pub use host::HostSink;
 pub use notice::{LOG_TARGET, Notice, NoticeHook};
 pub use session::{Session, start_ledger};

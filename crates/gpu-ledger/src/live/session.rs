@@ -14,6 +14,8 @@ use super::host::HostSink;
 use super::sink::LiveConfig;
 use crate::analysis::{Analyzer, Report};
 use crate::error::{Error, ErrorKind};
+use crate::format::TraceWriter;
+use crate::output::OutputFile;
 use crate::record::{Ledger, LedgerConfig};
 
 /// A recording session: a [`Ledger`] (it derefs to one) writing a trace, with the
@@ -73,6 +75,28 @@ impl Session {
         })
     }
 
+    /// Starts recording into `trace`, a writer the caller made: with
+    /// [`TraceWriter::create`] the trace is written beside its path and moved
+    /// there by [`finish`](Self::finish), so a run given up with
+    /// [`abandon`](Self::abandon) leaves an earlier file alone.
+    pub fn start_writer(
+        trace: TraceWriter<OutputFile>,
+        config: LedgerConfig,
+        live: LiveConfig,
+    ) -> Self {
+        Self {
+            ledger: Arc::new(attached(HostSink::new(Some(trace), live), config)),
+            recording: true,
+        }
+    }
+
+    /// Finishes the ledger and drops the trace uncommitted: a trace from
+    /// [`start_writer`](Self::start_writer) never reaches its path (one written in
+    /// place as it grows, by [`start`](Self::start), stays as far as it got).
+    pub fn abandon(self) {
+        drop(self.ledger.finish());
+    }
+
     /// A session that records nothing (every call a load and a branch), and whose
     /// [`finish`](Self::finish) gives an empty report.
     pub fn disabled() -> Self {
@@ -126,12 +150,16 @@ pub fn start_ledger(
     config: LedgerConfig,
     live: LiveConfig,
 ) -> Result<Ledger, Error> {
-    let mut sink = HostSink::open(trace, live)?;
+    Ok(attached(HostSink::open(trace, live)?, config))
+}
+
+/// A ledger streaming into `sink`, attached to it.
+fn attached(mut sink: HostSink, config: LedgerConfig) -> Ledger {
     let assert = config.assert;
-    Ok(Ledger::start_with(config, move |recorder| {
+    Ledger::start_with(config, move |recorder| {
         sink.attach(recorder, assert);
         sink
-    }))
+    })
 }
 
 impl Deref for Session {

@@ -590,6 +590,47 @@ pub struct TimelineReport {
 }
 
 impl TimelineReport {
+    /// The same timeline cut to its last `n` packets and the entries after the
+    /// first of them, the rest counted as omitted (a dump's last packets, shown
+    /// fewer: `gpu-ledger timeline --last N DUMP`).
+    ///
+    /// # Example
+    /// ```
+    /// use gpu_ledger::analysis::{Analyzer, Timeline, TimelineKeep, WindowSpan};
+    /// use gpu_ledger::{Collected, Event, EventKind, EventSink, PacketRef, PacketStage};
+    ///
+    /// let mut timeline = Timeline::new(WindowSpan::open(), TimelineKeep::Last(10));
+    /// for p in 1..=5 {
+    ///     let kind = EventKind::Packet { packet: PacketRef::new(1, p), stage: PacketStage::Presented };
+    ///     timeline.on_event(&Event { time_ns: p * 1_000_000, thread: 0, kind });
+    /// }
+    /// let last = timeline.report().last(2);
+    /// assert_eq!(last.entries.iter().map(|e| e.packet).collect::<Vec<_>>(), [Some(4), Some(5)]);
+    /// assert_eq!((last.packets_omitted, last.limit, last.keep.as_str()), (3, 2, "last"));
+    /// ```
+    pub fn last(mut self, n: usize) -> Self {
+        let packets: Vec<usize> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == "packet")
+            .map(|(i, _)| i)
+            .collect();
+        let from = match packets.len().checked_sub(n) {
+            Some(skip) if n > 0 => packets.get(skip).copied().unwrap_or(self.entries.len()),
+            Some(_) => self.entries.len(),
+            None => 0,
+        };
+        let cut: Vec<TimelineEntry> = self.entries.drain(..from).collect();
+        let cut_packets = cut.iter().filter(|e| e.kind == "packet").count() as u64;
+        self.entries_omitted += cut.len() as u64;
+        self.packets_omitted += cut_packets;
+        self.packets_shown -= cut_packets;
+        self.keep = "last".to_owned();
+        self.limit = n;
+        self
+    }
+
     /// The timeline as an aligned table, one line per entry.
     ///
     /// # Example
