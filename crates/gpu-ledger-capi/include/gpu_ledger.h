@@ -44,6 +44,21 @@
 #define GL_VERSION_PATCH 0
 
 /**
+ * `GlConfig::assert_mode`: log a failed destroy check as a notice of level error.
+ */
+#define GL_ASSERT_WARN 0
+
+/**
+ * `GlConfig::assert_mode`: stop the process on a failed destroy check (debug builds).
+ */
+#define GL_ASSERT_PANIC 1
+
+/**
+ * `GlConfig::assert_mode`: say nothing while running (the report has the verdict).
+ */
+#define GL_ASSERT_OFF 2
+
+/**
  * The largest `GlConfig::thread_capacity`: 1,048,576 events, about 100 MiB
  * of buffer per recording thread.
  */
@@ -71,6 +86,23 @@
  * How deeply packet scopes can nest on one thread.
  */
 #define GL_MAX_PACKET_DEPTH 16
+
+/**
+ * A finding or a dump that failed: a guardrail of severity error (the destroy
+ * checks, errors reported by other checkers).
+ */
+#define GL_LOG_ERROR 1
+
+/**
+ * A guardrail of severity warning failed (recreate churn, queue destroys far
+ * beyond presents).
+ */
+#define GL_LOG_WARN 2
+
+/**
+ * Information: a dump was written.
+ */
+#define GL_LOG_INFO 3
 
 /**
  * A gpu-ledger recorder, opaque to C.
@@ -130,7 +162,8 @@ typedef struct GlConfig {
     uint32_t thread_capacity;
     /**
      * How often the drain thread wakes, in microseconds; 0 for the default
-     * (2000); at most [`GL_MAX_DRAIN_INTERVAL_US`].
+     * (2000); at most [`GL_MAX_DRAIN_INTERVAL_US`]. It is also how long the
+     * live analysis takes, at most, to notice a finding.
      */
     uint32_t drain_interval_us;
     /**
@@ -149,6 +182,14 @@ typedef struct GlConfig {
      * How many entries `release_by_type` holds.
      */
     uint32_t release_by_type_count;
+     * What a failed destroy check does while the program runs:
+     * [`GL_ASSERT_WARN`] (0, the default: a notice of level error),
+     * [`GL_ASSERT_PANIC`] (in a library built with debug assertions, stop the
+     * process: the drain thread prints the finding and aborts, within a drain
+     * pass of the destroy) or [`GL_ASSERT_OFF`]. `GPU_LEDGER_ASSERT` says the
+     * same for [`gl_ledger_from_env`].
+     */
+    int32_t assert_mode;
 } GlConfig;
 
 /**
@@ -205,6 +246,21 @@ typedef uint32_t GlPoolAction;
  * A step of a packet's life after it was queued (see [`gl_packet_queued`]).
  */
 typedef uint32_t GlStage;
+
+/**
+ * Receives one notice of the live analysis.
+ *
+ * - `level`: [`GL_LOG_ERROR`], [`GL_LOG_WARN`] or [`GL_LOG_INFO`];
+ * - `code`: what it is about: a guardrail id (`recreate-churn`,
+ *   `destroy-in-flight`, ...), `dump` or `assert`; NUL-terminated UTF-8;
+ * - `message`: the line, NUL-terminated UTF-8 (a NUL inside it is dropped);
+ * - `user_data`: as given to [`gl_set_log_callback`].
+ *
+ * Both strings are valid during the call only. It runs on the ledger's drain
+ * thread, which waits for it: keep it short, and do not call `gl_ledger_finish`
+ * or `gl_flush` from it.
+ */
+typedef void (*GlLogCallback)(int32_t level, const char *code, const char *message, void *user_data);
 
 /**
  * The call succeeded.
@@ -453,8 +509,9 @@ GlStatus gl_config_default(struct GlConfig *out);
  * - `GL_ERR_INVALID_UTF8`: `config->source` (or, on Windows, the path) is not UTF-8;
  * - `GL_ERR_INVALID_ARGUMENT`: `config->thread_capacity` above
  *   [`GL_MAX_THREAD_CAPACITY`], `config->drain_interval_us` above
- *   [`GL_MAX_DRAIN_INTERVAL_US`], `config->source` longer than 4096 bytes,
- *   or a `.jsonl` path in a build without JSON support;
+ *   [`GL_MAX_DRAIN_INTERVAL_US`], `config->assert_mode` not a `GL_ASSERT_*`,
+ *   `config->source` longer than 4096 bytes, or a `.jsonl` path in a build
+ *   without JSON support;
  * - `GL_ERR_IO`: the file cannot be created (the message names the path);
  * - `GL_ERR_PANIC`: the drain thread could not be started.
  *
@@ -469,16 +526,20 @@ GlStatus gl_config_default(struct GlConfig *out);
 GlStatus gl_ledger_start(const struct GlConfig *config, struct GlLedger **out);
 
 /**
- * Starts a ledger as the environment toggles `<prefix>_TRACE`, `<prefix>_REPORT`
- * and `<prefix>_OUT` say.
+ * Starts a ledger as the environment toggles `<prefix>_TRACE`, `<prefix>_REPORT`,
+ * `<prefix>_OUT`, `<prefix>_ASSERT`, `<prefix>_DUMP` and `<prefix>_DUMP_ON` say.
  *
  * With `prefix` `"OMEGAWTK_GPU_RESOURCE"`, `OMEGAWTK_GPU_RESOURCE_TRACE=1`
  * records into `OMEGAWTK_GPU_RESOURCE_OUT` (default
  * `<executable>-<unix seconds>.gltrace` in the working directory; a `.jsonl`
  * name gives JSON Lines), and `OMEGAWTK_GPU_RESOURCE_REPORT=1` writes the
  * startup summary to stderr once, when the first stable present window is
- * reached (or at [`gl_ledger_finish`] if it never is). With both off, `*out` is
- * a disabled ledger: every recording call costs a load and a branch.
+ * reached (or at [`gl_ledger_finish`] if it never is). `<prefix>_ASSERT=panic`
+ * stops the program on a failed destroy check (`warn`, the default, reports it
+ * through [`gl_set_log_callback`]); `<prefix>_DUMP=<pattern>` with
+ * `<prefix>_DUMP_ON=startup-end,exit,signal` writes dumps (`signal`: on each
+ * `SIGUSR1`). With all of them off, `*out` is a disabled ledger: every recording
+ * call costs a load and a branch.
  *
  * `*out` always receives a usable handle when `out` is not NULL: on error it
  * is a disabled ledger, so instrumented code runs unchanged. The caller owns
@@ -487,7 +548,8 @@ GlStatus gl_ledger_start(const struct GlConfig *config, struct GlLedger **out);
  * # Errors
  * - `GL_ERR_NULL_POINTER`: `out` is NULL;
  * - `GL_ERR_INVALID_UTF8`: `prefix` is not UTF-8;
- * - `GL_ERR_INVALID_ARGUMENT`: a toggle is not a switch (`..._TRACE=maybe`);
+ * - `GL_ERR_INVALID_ARGUMENT`: a toggle is not a switch (`..._TRACE=maybe`),
+ *   an assertion mode or a list of dump triggers;
  * - `GL_ERR_IO`: the trace file cannot be created (the message names the path).
  *
  * # Safety
@@ -550,6 +612,36 @@ GlStatus gl_ledger_is_recording(const struct GlLedger *ledger, bool *out);
  * it on a hot path.
  */
 GlStatus gl_flush(const struct GlLedger *ledger);
+
+/**
+ * Writes a dump of the ledger's live analysis to `path` (a JSON document that
+ * `gpu-ledger graph` and `gpu-ledger timeline` read): the live resource graph
+ * (owners → live resources with type, size, age, last packet), the last 64
+ * packets with the resources they touched, and the compact startup timeline.
+ * On success `*seq`, when not NULL, receives the number of events before the
+ * dump: every resource listed is live after exactly those.
+ *
+ * Every event recorded before the call is in it; it is taken on the drain thread
+ * between two events, so other threads may keep recording meanwhile. It is
+ * written to a temporary file renamed into place, and announced through
+ * [`gl_set_log_callback`].
+ *
+ * # Errors
+ * - `GL_ERR_NULL_POINTER`: `ledger` or `path` is NULL;
+ * - `GL_ERR_INVALID_UTF8`: `path` is not UTF-8 (Windows);
+ * - `GL_ERR_INVALID_ARGUMENT`: the ledger is disabled (it keeps nothing);
+ * - `GL_ERR_FINISHED`: after [`gl_ledger_finish`];
+ * - `GL_ERR_IO`: the dump cannot be written (the message names the path).
+ *
+ * # Safety
+ * `ledger` must be NULL or a live handle; `path` NULL or NUL-terminated, read
+ * during the call only; `seq` NULL or valid for writing a `uint64_t`.
+ *
+ * # Threading
+ * Thread-safe. Blocks the calling thread for up to two drain passes and the
+ * writing: never call it on a hot path.
+ */
+GlStatus gl_dump(const struct GlLedger *ledger, const char *path, uint64_t *seq);
 
 /**
  * Stops recording, drains every recorded event into the trace and closes the file.
@@ -939,6 +1031,21 @@ GlStatus gl_shutdown_begins(const struct GlLedger *ledger);
  * Thread-safe. Takes a lock to intern the name: for rare events, not per frame.
  */
 GlStatus gl_marker(const struct GlLedger *ledger, const char *name);
+
+/**
+ * Sets the function that receives the live analysis's notices (guardrails that
+ * fail while the program runs, dumps written), for every ledger of the process;
+ * NULL restores the default, one line on stderr per notice
+ * (`gpu-ledger: warning: recreate-churn (warning) at 351.863 ms, ...`).
+ *
+ * # Safety
+ * `callback` must be NULL or a function callable from any thread for as long as
+ * it is set; `user_data` is passed to it as is and never dereferenced here.
+ *
+ * # Threading
+ * Thread-safe; takes effect for the next notice.
+ */
+GlStatus gl_set_log_callback(GlLogCallback callback, void *user_data);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -9,13 +9,13 @@
 //! caller's.
 
 use std::ffi::c_char;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::time::Duration;
 
 use gpu_ledger::format::MAX_SOURCE_LEN;
 use gpu_ledger::live::{HostSink, LiveConfig};
+use gpu_ledger::record::AssertMode;
 use gpu_ledger::toggle::{DEFAULT_PREFIX, Toggles};
 use gpu_ledger::{Ledger, LedgerConfig, ReleaseModel, ReleaseModels};
 
@@ -160,7 +160,8 @@ pub struct GlConfig {
     /// (16384); at most [`GL_MAX_THREAD_CAPACITY`].
     pub thread_capacity: u32,
     /// How often the drain thread wakes, in microseconds; 0 for the default
-    /// (2000); at most [`GL_MAX_DRAIN_INTERVAL_US`].
+    /// (2000); at most [`GL_MAX_DRAIN_INTERVAL_US`]. It is also how long the
+    /// live analysis takes, at most, to notice a finding.
     pub drain_interval_us: u32,
     /// How the graphics API the host drives frees what it destroys, declared in
     /// the trace header so that reports apply the right destroy checks:
@@ -172,6 +173,13 @@ pub struct GlConfig {
     pub release_by_type: *const GlTypeRelease,
     /// How many entries `release_by_type` holds.
     pub release_by_type_count: u32,
+    /// What a failed destroy check does while the program runs:
+    /// [`GL_ASSERT_WARN`] (0, the default: a notice of level error),
+    /// [`GL_ASSERT_PANIC`] (in a library built with debug assertions, stop the
+    /// process: the drain thread prints the finding and aborts, within a drain
+    /// pass of the destroy) or [`GL_ASSERT_OFF`]. `GPU_LEDGER_ASSERT` says the
+    /// same for [`gl_ledger_from_env`].
+    pub assert_mode: i32,
 }
 
 /// One resource type's release model (see [`GlConfig::release_by_type`]).
@@ -184,6 +192,13 @@ pub struct GlTypeRelease {
     /// `GL_RELEASE_IMMEDIATE` or `GL_RELEASE_DEFERRED`.
     pub model: GlReleaseModel,
 }
+
+/// `GlConfig::assert_mode`: log a failed destroy check as a notice of level error.
+pub const GL_ASSERT_WARN: i32 = 0;
+/// `GlConfig::assert_mode`: stop the process on a failed destroy check (debug builds).
+pub const GL_ASSERT_PANIC: i32 = 1;
+/// `GlConfig::assert_mode`: say nothing while running (the report has the verdict).
+pub const GL_ASSERT_OFF: i32 = 2;
 
 /// The largest `GlConfig::thread_capacity`: 1,048,576 events, about 100 MiB
 /// of buffer per recording thread.
@@ -226,6 +241,7 @@ pub unsafe extern "C" fn gl_config_default(out: *mut GlConfig) -> GlStatus {
         release_model: GL_RELEASE_NOT_DECLARED,
         release_by_type: std::ptr::null(),
         release_by_type_count: 0,
+        assert_mode: GL_ASSERT_WARN,
     };
     // SAFETY: the caller promises `out` is NULL or valid for the write.
     unsafe { write_out(out, config, "gl_config_default", "out") }
@@ -242,8 +258,9 @@ pub unsafe extern "C" fn gl_config_default(out: *mut GlConfig) -> GlStatus {
 /// - `GL_ERR_INVALID_UTF8`: `config->source` (or, on Windows, the path) is not UTF-8;
 /// - `GL_ERR_INVALID_ARGUMENT`: `config->thread_capacity` above
 ///   [`GL_MAX_THREAD_CAPACITY`], `config->drain_interval_us` above
-///   [`GL_MAX_DRAIN_INTERVAL_US`], `config->source` longer than 4096 bytes,
-///   or a `.jsonl` path in a build without JSON support;
+///   [`GL_MAX_DRAIN_INTERVAL_US`], `config->assert_mode` not a `GL_ASSERT_*`,
+///   `config->source` longer than 4096 bytes, or a `.jsonl` path in a build
+///   without JSON support;
 /// - `GL_ERR_IO`: the file cannot be created (the message names the path);
 /// - `GL_ERR_PANIC`: the drain thread could not be started.
 ///
@@ -309,7 +326,21 @@ pub unsafe extern "C" fn gl_ledger_start(
             Ok(release) => ledger_config.release = release,
             Err(status) => return status,
         }
-        match start(F, ledger_config, Some(path), false) {
+        ledger_config.assert = match config.assert_mode {
+            GL_ASSERT_WARN => AssertMode::Warn,
+            GL_ASSERT_PANIC => AssertMode::Panic,
+            GL_ASSERT_OFF => AssertMode::Off,
+            other => {
+                return invalid(
+                    F,
+                    format_args!(
+                        "config->assert_mode {other} is not GL_ASSERT_WARN (0), \
+                         GL_ASSERT_PANIC (1) or GL_ASSERT_OFF (2)"
+                    ),
+                );
+            }
+        };
+        match start(F, ledger_config, Some(path), LiveConfig::default()) {
             Ok(handle) => {
                 // SAFETY: checked non-NULL and valid above.
                 unsafe { out.write(handle) };
@@ -320,16 +351,20 @@ pub unsafe extern "C" fn gl_ledger_start(
     })
 }
 
-/// Starts a ledger as the environment toggles `<prefix>_TRACE`, `<prefix>_REPORT`
-/// and `<prefix>_OUT` say.
+/// Starts a ledger as the environment toggles `<prefix>_TRACE`, `<prefix>_REPORT`,
+/// `<prefix>_OUT`, `<prefix>_ASSERT`, `<prefix>_DUMP` and `<prefix>_DUMP_ON` say.
 ///
 /// With `prefix` `"OMEGAWTK_GPU_RESOURCE"`, `OMEGAWTK_GPU_RESOURCE_TRACE=1`
 /// records into `OMEGAWTK_GPU_RESOURCE_OUT` (default
 /// `<executable>-<unix seconds>.gltrace` in the working directory; a `.jsonl`
 /// name gives JSON Lines), and `OMEGAWTK_GPU_RESOURCE_REPORT=1` writes the
 /// startup summary to stderr once, when the first stable present window is
-/// reached (or at [`gl_ledger_finish`] if it never is). With both off, `*out` is
-/// a disabled ledger: every recording call costs a load and a branch.
+/// reached (or at [`gl_ledger_finish`] if it never is). `<prefix>_ASSERT=panic`
+/// stops the program on a failed destroy check (`warn`, the default, reports it
+/// through [`gl_set_log_callback`]); `<prefix>_DUMP=<pattern>` with
+/// `<prefix>_DUMP_ON=startup-end,exit,signal` writes dumps (`signal`: on each
+/// `SIGUSR1`). With all of them off, `*out` is a disabled ledger: every recording
+/// call costs a load and a branch.
 ///
 /// `*out` always receives a usable handle when `out` is not NULL: on error it
 /// is a disabled ledger, so instrumented code runs unchanged. The caller owns
@@ -338,7 +373,8 @@ pub unsafe extern "C" fn gl_ledger_start(
 /// # Errors
 /// - `GL_ERR_NULL_POINTER`: `out` is NULL;
 /// - `GL_ERR_INVALID_UTF8`: `prefix` is not UTF-8;
-/// - `GL_ERR_INVALID_ARGUMENT`: a toggle is not a switch (`..._TRACE=maybe`);
+/// - `GL_ERR_INVALID_ARGUMENT`: a toggle is not a switch (`..._TRACE=maybe`),
+///   an assertion mode or a list of dump triggers;
 /// - `GL_ERR_IO`: the trace file cannot be created (the message names the path).
 ///
 /// # Safety
@@ -376,11 +412,12 @@ pub unsafe extern "C" fn gl_ledger_from_env(
             unsafe { out.write(GlLedger::new(Ledger::disabled(), OFF, None)) };
             return GL_OK;
         }
-        let config = LedgerConfig::default();
+        let config = toggles.apply(LedgerConfig::default());
         let path = toggles
             .trace
             .then(|| toggles.trace_path_now(&config.source));
-        match start(F, config, path, toggles.report) {
+        let live = toggles.live_config(&config.source, Some(Box::new(std::io::stderr())));
+        match start(F, config, path, live) {
             Ok(handle) => {
                 // SAFETY: checked non-NULL; the caller promises it is valid.
                 unsafe { out.write(handle) };
@@ -477,6 +514,73 @@ pub unsafe extern "C" fn gl_flush(ledger: *const GlLedger) -> GlStatus {
     }
 }
 
+/// Writes a dump of the ledger's live analysis to `path` (a JSON document that
+/// `gpu-ledger graph` and `gpu-ledger timeline` read): the live resource graph
+/// (owners → live resources with type, size, age, last packet), the last 64
+/// packets with the resources they touched, and the compact startup timeline.
+/// On success `*seq`, when not NULL, receives the number of events before the
+/// dump: every resource listed is live after exactly those.
+///
+/// Every event recorded before the call is in it; it is taken on the drain thread
+/// between two events, so other threads may keep recording meanwhile. It is
+/// written to a temporary file renamed into place, and announced through
+/// [`gl_set_log_callback`].
+///
+/// # Errors
+/// - `GL_ERR_NULL_POINTER`: `ledger` or `path` is NULL;
+/// - `GL_ERR_INVALID_UTF8`: `path` is not UTF-8 (Windows);
+/// - `GL_ERR_INVALID_ARGUMENT`: the ledger is disabled (it keeps nothing);
+/// - `GL_ERR_FINISHED`: after [`gl_ledger_finish`];
+/// - `GL_ERR_IO`: the dump cannot be written (the message names the path).
+///
+/// # Safety
+/// `ledger` must be NULL or a live handle; `path` NULL or NUL-terminated, read
+/// during the call only; `seq` NULL or valid for writing a `uint64_t`.
+///
+/// # Threading
+/// Thread-safe. Blocks the calling thread for up to two drain passes and the
+/// writing: never call it on a hot path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gl_dump(
+    ledger: *const GlLedger,
+    path: *const c_char,
+    seq: *mut u64,
+) -> GlStatus {
+    const F: &str = "gl_dump";
+    // SAFETY: the caller promises `ledger` is NULL or a live handle.
+    let handle = match unsafe { handle(ledger, F) } {
+        Ok(handle) => handle,
+        Err(status) => return status,
+    };
+    // SAFETY: the caller promises `path` is NULL or NUL-terminated.
+    let path = match unsafe { c_path(path, F, "path") } {
+        Ok(path) => path,
+        Err(status) => return status,
+    };
+    guard(F, || {
+        if handle.state() == OFF {
+            return invalid(
+                F,
+                format_args!(
+                    "the ledger is disabled, so there is nothing to dump to {:?}: start it \
+                     with gl_ledger_start or a toggle",
+                    path.display().to_string()
+                ),
+            );
+        }
+        match handle.ledger().dump(&path) {
+            Ok(_) if seq.is_null() => GL_OK,
+            // SAFETY: non-NULL, and the caller promises it is valid for the write.
+            Ok(events) => unsafe { write_out(seq, events, F, "seq") },
+            Err(_) if handle.state() == FINISHED => finished(F),
+            Err(e) => match std::error::Error::source(&e) {
+                Some(cause) => io_error(F, "cannot write the dump", Some(&path), cause),
+                None => invalid(F, format_args!("{e}")),
+            },
+        }
+    })
+}
+
 /// Stops recording, drains every recorded event into the trace and closes the file.
 ///
 /// The handle stays valid: later calls on it return `GL_ERR_FINISHED`, and it
@@ -570,17 +674,17 @@ fn check_sizes(func: &str, config: &GlConfig) -> Result<(), GlStatus> {
     Ok(())
 }
 
-/// Starts a ledger writing the trace file at `path` (if any) and, with
-/// `summary`, the startup summary to stderr.
+/// Starts a ledger writing the trace file at `path` (if any), with the live
+/// analysis `live` asks for speaking through [`crate::notice`].
 fn start(
     func: &'static str,
     config: LedgerConfig,
     path: Option<PathBuf>,
-    summary: bool,
+    live: LiveConfig,
 ) -> Result<*mut GlLedger, GlStatus> {
     let live = LiveConfig {
-        summary: summary.then(|| Box::new(std::io::stderr()) as Box<dyn Write + Send>),
-        ..LiveConfig::default()
+        hook: Some(crate::notice::hook()),
+        ..live
     };
     match gpu_ledger::live::start_ledger(path.as_deref(), config, live) {
         Ok(ledger) => Ok(GlLedger::new(ledger, ON, path)),

@@ -31,6 +31,9 @@
 //! - Recording: [`gl_create`], [`gl_destroy`], [`gl_resize_rebuild`],
 //!   [`gl_bind`], [`gl_unbind`], [`gl_pool`], the packet calls, markers.
 //! - Packet context: [`gl_enter_packet`] and [`gl_leave_packet`].
+//! - While it runs: [`gl_set_log_callback`] (the live analysis's findings; by
+//!   default one line on stderr), [`gl_dump`], and `GlConfig::assert_mode`
+//!   (`GPU_LEDGER_ASSERT`) for the destroy checks.
 //!
 //! # What this crate must never do
 //! - **Hold logic.** Every function is a shim over [`gpu_ledger::Ledger`]: check
@@ -40,6 +43,8 @@
 //!   returns an `int32_t` status; a NULL pointer, invalid UTF-8 or an unknown
 //!   code is an error code with a message, and a panic inside the core is
 //!   caught and returned as `GL_ERR_PANIC`.
+//!   The one abort is asked for: a destroy check with `GPU_LEDGER_ASSERT=panic`
+//!   (or `GL_ASSERT_PANIC`) stops the process from the drain thread.
 //! - **Allocate, lock or format on the hot path.** The recording calls are a
 //!   NULL check, one relaxed load of the handle's state, code translation and
 //!   the ledger's own lock-free push; on a disabled ledger they are a NULL
@@ -71,8 +76,11 @@ mod scope;
 
 mod events;
 
+mod notice;
+
 pub use codes::*;
 pub use events::*;
 pub use ledger::*;
+pub use notice::*;
 pub use scope::*;
 pub use status::*;

@@ -49,6 +49,22 @@ pub(crate) fn build_dir() -> PathBuf {
     dir
 }
 
+/// `source` compiled as strict C99 (warnings are errors) against the committed
+/// header and the static library this test run built, into [`build_dir`]`/name`.
+pub(crate) fn build_c(source: &Path, name: &str) -> PathBuf {
+    let exe = build_dir().join(name);
+    run_ok(
+        Command::new("cc")
+            .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
+            .arg(crate_dir().join("include"))
+            .arg(source)
+            .arg(lib_dir().join("libgpu_ledger_capi.a"))
+            .args(["-lpthread", "-ldl", "-lm", "-o"])
+            .arg(&exe),
+    );
+    exe
+}
+
 /// `source` compiled as strict C++17 (warnings are errors) against the
 /// committed headers and the shared library this test run built, into
 /// [`build_dir`]`/name`, with `extra` flags.

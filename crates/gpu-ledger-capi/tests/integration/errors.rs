@@ -144,6 +144,7 @@ fn null_config_or_path_is_gl_err_null_pointer_and_clears_out() {
             release_model: GL_RELEASE_NOT_DECLARED,
             release_by_type: null(),
             release_by_type_count: 0,
+            assert_mode: GL_ASSERT_WARN,
         };
         assert_eq!(GL_ERR_NULL_POINTER, gl_ledger_start(&config, &mut ledger));
         assert_eq!("gl_ledger_start: config->path is NULL", last_error());
@@ -296,6 +297,7 @@ fn unwritable_trace_path_is_gl_err_io_naming_the_path() {
         release_model: GL_RELEASE_NOT_DECLARED,
         release_by_type: null(),
         release_by_type_count: 0,
+        assert_mode: GL_ASSERT_WARN,
     };
     let mut ledger = std::ptr::dangling_mut::<GlLedger>();
     // SAFETY: `config` and `ledger` are valid.

@@ -7,7 +7,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 use crate::util::{
-    build_cpp, build_dir, crate_dir, describe, dump, lib_dir, read_trace, run, run_ok,
+    build_c, build_cpp, crate_dir, describe, dump, lib_dir, read_trace, run, run_ok,
 };
 
 /// The plan's toggle prefix, which the C example reads.
@@ -16,20 +16,7 @@ const PREFIX: &str = "OMEGAWTK_GPU_RESOURCE";
 /// The C example, compiled once per test run as strict C99 against the static library.
 fn c_example() -> &'static Path {
     static EXE: OnceLock<PathBuf> = OnceLock::new();
-    EXE.get_or_init(|| {
-        let exe = build_dir().join("record-c");
-        let lib = lib_dir().join("libgpu_ledger_capi.a");
-        run_ok(
-            Command::new("cc")
-                .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-I"])
-                .arg(crate_dir().join("include"))
-                .arg(crate_dir().join("examples-c/record.c"))
-                .arg(lib)
-                .args(["-lpthread", "-ldl", "-lm", "-o"])
-                .arg(&exe),
-        );
-        exe
-    })
+    EXE.get_or_init(|| build_c(&crate_dir().join("examples-c/record.c"), "record-c"))
 }
 
 /// The C++ example, compiled once per test run as strict C++17 against the shared library.

@@ -24,3 +24,5 @@ mod wrapper;
 mod package;
 // The multi-threaded C++ compositor on gpu_ledger.hpp: its report matches its own counts.
 mod compositor;
+// While a C program runs: the assertion stops it, findings reach the log callback, gl_dump.
+mod live;

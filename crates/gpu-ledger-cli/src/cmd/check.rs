@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use gpu_ledger::analysis::{Analyzer, CheckBounds, CheckReport, Severity};
+use gpu_ledger::analysis::{CheckBounds, CheckReport, Severity};
 use gpu_ledger::input::{BaseAndNew, WithInput};
 
 use super::args::{FailOn, Format, Input, Output, ReleaseArg};

@@ -230,3 +230,74 @@ fn the_demo_honours_the_dump_report_and_out_toggles() {
     assert_eq!(exit["input"]["reason"], "exit");
     assert_eq!(exit["live"], 0, "teardown destroyed everything");
 }
+
+/// The "done when": `kill -USR1` on a running instrumented program writes a
+/// dump that `gpu-ledger graph` reads.
+#[test]
+fn kill_usr1_on_the_running_demo_writes_a_dump_that_graph_reads() {
+    use std::io::BufRead as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    let runtime = tempfile::tempdir().unwrap();
+    let mut child = gpu_ledger(dir.path())
+        // Its own runtime directory, so the demo does not run itself again (the
+        // signal must reach the process that recorded).
+        .env("XDG_RUNTIME_DIR", runtime.path())
+        .env("RUST_LOG", "gpu_ledger=info,gpu_ledger_demo=info")
+        .env("GPU_LEDGER_DUMP", "usr1-{n}-{reason}.json")
+        .env("GPU_LEDGER_DUMP_ON", "signal")
+        .args(["demo", "--mode", "pooled", "--steady-frames", "1200", "-o", "p.gltrace"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("the demo starts");
+    let (lines, seen) = std::sync::mpsc::channel::<String>();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    let mut said = Vec::new();
+    let mut wait_for = |wanted: &str| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+        while let Some(left) = deadline.checked_duration_since(std::time::Instant::now()) {
+            match seen.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(wanted);
+                    said.push(line);
+                    if found {
+                        return;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        panic!("no line with {wanted:?} in:\n{}", said.join("\n"));
+    };
+    // Once it draws its frames, a real signal from kill(1).
+    wait_for("layout settled");
+    let kill = std::process::Command::new("kill")
+        .args(["-USR1", &child.id().to_string()])
+        .status()
+        .expect("kill(1) runs");
+    assert!(kill.success());
+    wait_for("dump written to usr1-1-signal.json");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the demo runs on after the dump"
+    );
+    let output = run(gpu_ledger(dir.path()).args(["graph", "usr1-1-signal.json"]), 0);
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(text.starts_with("Resource graph at "), "{text}");
+    assert!(
+        text.contains("  RootVisual 0x") && text.contains(" NativeTarget "),
+        "the window's live resources: {text}"
+    );
+    assert!(
+        text.contains(&format!("  a signal dump of process {}", child.id())),
+        "{text}"
+    );
+    let _ = child.kill();
+    let _ = child.wait();
+}
