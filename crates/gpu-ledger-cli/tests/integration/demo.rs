@@ -246,7 +246,15 @@ fn kill_usr1_on_the_running_demo_writes_a_dump_that_graph_reads() {
         .env("RUST_LOG", "gpu_ledger=info,gpu_ledger_demo=info")
         .env("GPU_LEDGER_DUMP", "usr1-{n}-{reason}.json")
         .env("GPU_LEDGER_DUMP_ON", "signal")
-        .args(["demo", "--mode", "pooled", "--steady-frames", "1200", "-o", "p.gltrace"])
+        .args([
+            "demo",
+            "--mode",
+            "pooled",
+            "--steady-frames",
+            "1200",
+            "-o",
+            "p.gltrace",
+        ])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -254,7 +262,10 @@ fn kill_usr1_on_the_running_demo_writes_a_dump_that_graph_reads() {
     let (lines, seen) = std::sync::mpsc::channel::<String>();
     let stderr = child.stderr.take().unwrap();
     std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
             let _ = lines.send(line);
         }
     });
@@ -287,7 +298,10 @@ fn kill_usr1_on_the_running_demo_writes_a_dump_that_graph_reads() {
         child.try_wait().unwrap().is_none(),
         "the demo runs on after the dump"
     );
-    let output = run(gpu_ledger(dir.path()).args(["graph", "usr1-1-signal.json"]), 0);
+    let output = run(
+        gpu_ledger(dir.path()).args(["graph", "usr1-1-signal.json"]),
+        0,
+    );
     let text = String::from_utf8_lossy(&output.stdout);
     assert!(text.starts_with("Resource graph at "), "{text}");
     assert!(
