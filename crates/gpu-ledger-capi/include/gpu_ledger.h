@@ -182,6 +182,7 @@ typedef struct GlConfig {
      * How many entries `release_by_type` holds.
      */
     uint32_t release_by_type_count;
+    /**
      * What a failed destroy check does while the program runs:
      * [`GL_ASSERT_WARN`] (0, the default: a notice of level error),
      * [`GL_ASSERT_PANIC`] (in a library built with debug assertions, stop the
@@ -536,7 +537,7 @@ GlStatus gl_ledger_start(const struct GlConfig *config, struct GlLedger **out);
  * startup summary to stderr once, when the first stable present window is
  * reached (or at [`gl_ledger_finish`] if it never is). `<prefix>_ASSERT=panic`
  * stops the program on a failed destroy check (`warn`, the default, reports it
- * through [`gl_set_log_callback`]); `<prefix>_DUMP=<pattern>` with
+ * through [`gl_set_log_callback`](crate::gl_set_log_callback)); `<prefix>_DUMP=<pattern>` with
  * `<prefix>_DUMP_ON=startup-end,exit,signal` writes dumps (`signal`: on each
  * `SIGUSR1`). With all of them off, `*out` is a disabled ledger: every recording
  * call costs a load and a branch.
@@ -624,7 +625,7 @@ GlStatus gl_flush(const struct GlLedger *ledger);
  * Every event recorded before the call is in it; it is taken on the drain thread
  * between two events, so other threads may keep recording meanwhile. It is
  * written to a temporary file renamed into place, and announced through
- * [`gl_set_log_callback`].
+ * [`gl_set_log_callback`](crate::gl_set_log_callback).
  *
  * # Errors
  * - `GL_ERR_NULL_POINTER`: `ledger` or `path` is NULL;

@@ -236,6 +236,9 @@ pub(crate) fn chromium(page: &Path, args: &[&str]) -> Output {
             "--enable-logging=stderr",
             "--v=0",
             "--virtual-time-budget=15000",
+            // Animation frames run before the DOM is dumped even on a loaded machine:
+            // the page marks itself drawn in one.
+            "--run-all-compositor-stages-before-draw",
         ])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .args(args)

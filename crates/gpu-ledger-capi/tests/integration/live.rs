@@ -13,7 +13,7 @@ use gpu_ledger_capi::*;
 use crate::util::{build_c, c, crate_dir, dump, finish, last_error, lib_dir, start};
 
 /// The guardrail the example's bug trips.
-const CHECK: &str = "destroy-in-flight";
+const CHECK: &str = "destroy-before-submit";
 
 /// `examples-c/assert.c`, compiled once per test run.
 fn assert_example() -> &'static Path {
@@ -60,7 +60,10 @@ fn assert_panic_stops_the_c_program_at_its_destroy_with_the_message() {
     assert!(
         stderr.contains(&format!(
             "gpu-ledger assertion failed (GPU_LEDGER_ASSERT=panic): {CHECK} (error) at "
-        )) && stderr.contains("destroy of resource 1 while packet 1/5 was in flight"),
+        )) && stderr.contains(
+            "destroy of resource 1 (EffectPipeline 0x51) before packet 1/5, which used it, was \
+             submitted"
+        ),
         "the finding's message, resource and packet on stderr:\n{described}"
     );
 }
@@ -137,6 +140,8 @@ fn a_log_callback_hears_the_finding_and_gl_dump_writes_a_dump() {
                 std::ptr::null()
             )
         );
+        // The check fires when the packet that used the texture is submitted.
+        assert_eq!(GL_OK, gl_packet_stage(ledger, 1, 1, GL_STAGE_SUBMITTED));
         let path = c(dir.path().join("now.json").to_str().unwrap());
         let mut seq = 0u64;
         // The dump flushes first: the finding is raised by then.
@@ -146,8 +151,8 @@ fn a_log_callback_hears_the_finding_and_gl_dump_writes_a_dump() {
             "{}",
             last_error()
         );
-        // The four events, and the finding's marker if the drain released it in between.
-        assert!((4..=5).contains(&seq), "{seq}");
+        // The five events, and the finding's marker if the drain released it in between.
+        assert!((5..=6).contains(&seq), "{seq}");
         assert_eq!(GL_OK, gl_flush(ledger));
         seq
     };
@@ -165,7 +170,7 @@ fn a_log_callback_hears_the_finding_and_gl_dump_writes_a_dump() {
     assert!(
         finding
             .2
-            .contains("destroy of resource 9 while packet 1/1 was in flight"),
+            .contains("destroy of resource 9 (EffectPipeline 0x51) before packet 1/1, which used it, was submitted"),
         "{finding:?}"
     );
     let dumped = heard

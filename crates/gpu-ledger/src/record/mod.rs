@@ -296,7 +296,8 @@ impl Ledger {
     /// let ledger = Ledger::start_with(LedgerConfig::default(), |recorder| Echo(recorder, Collected::default()));
     /// ledger.record(EventKind::Lost { count: 1 });
     /// let Echo(_, collected) = ledger.finish().into_sink::<Echo>().expect("our sink");
-    /// assert_eq!(collected.events.len(), 2, "the lost report and the sink's own marker");
+    /// // The lost report, the sink's own marker, and the clean end the finished recorder wrote.
+    /// assert_eq!(collected.events.len(), 3);
     /// ```
     pub fn start_with<S: EventSink + 'static>(
         config: LedgerConfig,

@@ -14,7 +14,7 @@ use gpu_ledger::live::{Dump, DumpOn, DumpPlan, LiveConfig, Notice, NoticeHook};
 use gpu_ledger::record::{AssertMode, Clock};
 use gpu_ledger::{
     Collected, EventKind, FindingSeverity, Ledger, LedgerConfig, Marker, Owner, OwnerKind,
-    PacketRef, PacketStage, ResourceId, ResourceType, Session,
+    PacketRef, PacketStage, ReleaseModel, ReleaseModels, ResourceId, ResourceType, Session,
 };
 
 use crate::util::{MS, live_after};
@@ -221,7 +221,16 @@ fn destroy_in_flight(assert: AssertMode) -> Heard {
         hook: Some(heard.hook()),
         ..LiveConfig::default()
     };
-    let session = session(&dir.path().join("t.gltrace"), flight_now, assert, live);
+    // Freed as Vulkan frees: a destroy in flight is an error, not a warning.
+    let config = LedgerConfig {
+        clock: Clock::from_fn(flight_now),
+        start_unix_ns: Some(0),
+        assert,
+        release: ReleaseModels::uniform(ReleaseModel::Immediate),
+        ..LedgerConfig::default()
+    };
+    let session = Session::start_with(Some(&dir.path().join("t.gltrace")), config, live)
+        .expect("the trace can be created");
     let owner = Owner::new(OwnerKind::EffectPipeline, 9);
     let texture = session.next_resource_id();
     session.create(texture, ResourceType::Texture, owner, None);
@@ -245,7 +254,7 @@ fn a_destroy_check_is_an_error_line_while_running_and_off_keeps_it_quiet() {
     assert!(
         lines[0]
             .message
-            .contains("destroy of resource 1 while packet 1/1 was in flight"),
+            .contains("destroy of resource 1 (EffectPipeline 0x9) while packet 1/1, which used it, was submitted and not complete"),
         "{}",
         lines[0].message
     );
@@ -456,7 +465,8 @@ fn planned_dumps_are_written_when_startup_ends_and_at_exit_and_announced() {
     let exit = Dump::read(&dir.path().join("d-2-exit.json"))
         .unwrap()
         .unwrap();
-    assert_eq!((exit.reason.as_str(), exit.seq), ("exit", 5));
+    // After the 5 presents and the clean end the finished recorder wrote.
+    assert_eq!((exit.reason.as_str(), exit.seq), ("exit", 6));
     let startup = Dump::read(&startup).unwrap().unwrap();
     assert!(startup.startup_complete);
     assert_eq!(startup.reason, "startup-end");
