@@ -262,6 +262,24 @@ fn case_06b_a_destroy_after_submit_is_legal_when_deferred_and_in_flight_when_imm
     assert_eq!(failed(&immediate, Severity::Error), ["destroy-in-flight"]);
 }
 
+/// A model declared for one type says nothing about the others: 06b's texture
+/// destroys in flight stay warnings when only another type is held immediate
+/// (they failed `check` at error, while the message called them a warning).
+#[test]
+fn case_06b_destroys_in_flight_of_an_undeclared_type_stay_warnings_beside_an_immediate_type() {
+    let mut models = ReleaseModels::default();
+    models
+        .by_type
+        .insert("StagingBuffer".into(), ReleaseModel::Immediate);
+    let mut a = Analyzer::default().with_release_models(models);
+    read("06b", &mut a);
+    let r = a.report();
+    let g = guardrail(&r, Guardrail::DESTROY_IN_FLIGHT);
+    assert_eq!(g.evidence.counts["destroys_in_flight_undeclared"], 3);
+    assert_eq!((g.passed, g.severity), (false, Severity::Warning));
+    assert!(failed(&r, Severity::Error).is_empty(), "{}", g.message);
+}
+
 #[test]
 fn case_06b_example_rows_never_print_packet_0_0() {
     for model in [ReleaseModel::Immediate, ReleaseModel::Deferred] {

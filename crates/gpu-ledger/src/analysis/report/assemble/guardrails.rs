@@ -286,7 +286,9 @@ fn destroy_in_flight(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrai
         || r.release.by_type.values().any(|m| m == "immediate");
     let failed_error = immediate > limit;
     let passed = found <= limit;
-    let severity = if failed_error || declares_immediate || (passed && undeclared == 0) {
+    // Failing only through destroys of types with no declared model is a warning,
+    // even where another type is declared immediate.
+    let severity = if failed_error || (passed && (declares_immediate || undeclared == 0)) {
         Severity::Error
     } else {
         Severity::Warning
