@@ -11,6 +11,7 @@ use std::path::Path;
 
 use gpu_ledger::EventSink;
 use gpu_ledger::input::{Input, InputSummary};
+use gpu_ledger::live::Dump;
 use gpu_ledger::text::Escaped;
 use indicatif::{ProgressBar, ProgressFinish, ProgressStyle};
 
@@ -49,7 +50,24 @@ pub(crate) fn read_from(input: &Input, sink: &mut dyn EventSink) -> anyhow::Resu
 /// (the second pass prints them).
 pub(crate) fn first_pass(input: &Input, sink: &mut dyn EventSink) -> anyhow::Result<InputSummary> {
     let len = input.size()?;
-    Ok(input.replay_through(sink, |file| progress(input.path(), file, len))?)
+    input
+        .replay_through(sink, |file| progress(input.path(), file, len))
+        .or_else(|error| {
+            // Refused as neither trace nor log, a dump would send its user hunting
+            // for damage: it is our own file, read by other commands.
+            let dump = input
+                .reader()
+                .ok()
+                .and_then(|r| Dump::from_reader(input.path(), r).ok().flatten());
+            match dump {
+                Some(_) => anyhow::bail!(
+                    "{}: a gpu-ledger dump (one point of a running process, not its event \
+                     stream): read it with `gpu-ledger graph` or `gpu-ledger timeline`",
+                    input.path().display()
+                ),
+                None => Err(error.into()),
+            }
+        })
 }
 
 /// `file`, behind a progress bar when it is large and stderr is a terminal.

@@ -566,3 +566,29 @@ fn graph_and_timeline_read_a_running_processs_dump() {
         stderr(&output)
     );
 }
+
+/// `report`, `check`, `explain` and `export` of a dump said it held "no gpu-ledger
+/// trace and no Omega log lines": it is gpu-ledger's own file, read by other commands.
+#[test]
+fn commands_that_need_a_stream_say_a_dump_is_read_by_graph_and_timeline() {
+    let dir = tempfile::tempdir().unwrap();
+    let dump = crate::util::storm_dump(dir.path());
+    let name = dump.file_name().unwrap().to_str().unwrap().to_owned();
+    let commands: [&[&str]; 4] = [
+        &["report", &name],
+        &["check", &name],
+        &["explain", &name, "--resource", "7"],
+        &["export", &name, "-o", "out.jsonl"],
+    ];
+    for args in commands {
+        let output = run(gpu_ledger(dir.path()).args(args), 2);
+        assert_eq!(
+            stderr(&output),
+            format!(
+                "gpu-ledger: {name}: a gpu-ledger dump (one point of a running process, not \
+                 its event stream): read it with `gpu-ledger graph` or `gpu-ledger timeline`\n"
+            ),
+            "{args:?}"
+        );
+    }
+}
