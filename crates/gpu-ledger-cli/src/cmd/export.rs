@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use gpu_ledger::format::{BlockPolicy, ExportReport, TraceFormat, TraceWriter};
 use gpu_ledger::input::WithInput;
-use gpu_ledger::output::{OutputFile, check_not_an_input};
+use gpu_ledger::output::{OutputFile, check_not_an_input, same_file};
 
 use super::args::{Format, Input, Out, Output};
 use super::input;
@@ -95,6 +95,15 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     check_not_an_input(out_path, &[path])?;
     if let Some(summary) = summary {
         check_not_an_input(summary, &[path])?;
+        // Neither may exist yet, so `same_file` alone cannot tell.
+        let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+        if absolute(summary) == absolute(out_path) || same_file(summary, out_path) {
+            anyhow::bail!(
+                "{}: the summary is the event table {} (the same file): give each its own path",
+                summary.display(),
+                out_path.display()
+            );
+        }
     }
     if out_path.as_os_str() == "-" {
         let out = BufWriter::with_capacity(1 << 20, std::io::stdout());

@@ -636,6 +636,18 @@ fn parquet_arguments_without_parquet_output_are_refused() {
         std::fs::read_to_string(dir.path().join("t.jsonl")).unwrap(),
         STUCK_JSONL
     );
+    // One file cannot be both tables: the second written replaced the first,
+    // and the export said it wrote both.
+    for summary in ["t.parquet", "./t.parquet"] {
+        assert_eq!(
+            refused(&["-o", "t.parquet", "--summary", summary]),
+            format!(
+                "gpu-ledger: {summary}: the summary is the event table t.parquet (the same \
+                 file): give each its own path\n"
+            )
+        );
+    }
+    assert!(!dir.path().join("t.parquet").exists());
     // A pipe's content cannot name the run: hashing it would consume it.
     let output = run(
         gpu_ledger(dir.path())
