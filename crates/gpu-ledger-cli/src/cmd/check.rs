@@ -69,7 +69,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
         max_live_at_end: args.max_live_at_end,
     };
     let mut analyzer = args.release.analyzer();
-    let summary = input::read(path, &mut analyzer)?;
+    let opened = input::open(path)?;
+    let summary = input::read_from(&opened, &mut analyzer)?;
     let base = match (&args.baseline, args.max_regression) {
         (Some(base_path), Some(pct)) => {
             anyhow::ensure!(
@@ -77,7 +78,12 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
                 "--max-regression {pct} is not a percentage: give 0 or more"
             );
             let mut base = args.release.analyzer();
-            let base_summary = input::read(base_path, &mut base)?;
+            // `check - --baseline -`: standard input can be read only once.
+            let base_summary = if base_path == path {
+                input::read_from(&opened, &mut base)?
+            } else {
+                input::read(base_path, &mut base)?
+            };
             Some((base.report(), base_summary, pct, base_path))
         }
         _ => None,

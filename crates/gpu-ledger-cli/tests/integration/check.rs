@@ -634,3 +634,34 @@ fn readme_ci_gate_passes_pooled_and_fails_legacy_as_shown() {
     }
     assert_eq!(last_code, Some(1), "the legacy architecture fails the gate");
 }
+
+/// `diff - -` reads standard input once and compares it with itself; `check -
+/// --baseline -` read it twice and failed on an "empty" baseline.
+#[test]
+fn a_baseline_that_is_the_input_itself_is_read_once_even_from_a_pipe() {
+    use std::io::Write as _;
+
+    let dir = tempfile::tempdir().unwrap();
+    two_synth_traces(dir.path());
+    let trace = std::fs::read(dir.path().join("s.gltrace")).unwrap();
+    let mut child = crate::util::spawn_piped(gpu_ledger(dir.path()).args([
+        "check",
+        "-",
+        "--baseline",
+        "-",
+        "--max-regression",
+        "0",
+    ]));
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&trace);
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("  PASS  max-churn-ratio      totals.churn_ratio is 6.887, within 6.887 (baseline 6.887)\n"),
+        "{}",
+        stdout(&out)
+    );
+}
