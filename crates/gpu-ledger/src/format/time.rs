@@ -42,6 +42,7 @@ impl TimeRules {
     /// JSON Lines traces: nanoseconds from one clock, written in order, so any
     /// backward step is an anomaly and no forward gap is: a trace whose time never
     /// runs backwards reads back exactly, as its binary twin does.
+    #[cfg_attr(not(feature = "json"), allow(dead_code))]
     pub(crate) const TRACE_NS: TimeRules = TimeRules {
         tolerance: 0,
         jump: u64::MAX,

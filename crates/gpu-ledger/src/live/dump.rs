@@ -8,8 +8,9 @@
 //! stream it was taken and the guardrails that fired so far. It is written as one
 //! pretty-printed JSON document whose first key is `format` (so a reader can tell
 //! it from a trace by its first bytes), whole or not at all
-//! ([`OutputFile`]), so a reader never sees half a dump. This module decides the document and the file
-//! names ([`DumpPlan`]); it never decides what goes in the views.
+//! ([`OutputFile`](crate::output::OutputFile)), so a reader never sees half a
+//! dump. This module decides the document and the file names ([`DumpPlan`]); it
+//! never decides what goes in the views.
 
 use std::path::{Path, PathBuf};
 
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Graph, TimelineReport};
 use crate::error::{Error, ErrorKind};
+#[cfg(feature = "json")]
 use crate::output::OutputFile;
 
 /// The value of [`Dump::format`].
@@ -293,7 +295,7 @@ impl Dump {
             .unwrap_or_else(|e| format!("{{\"format\":\"{DUMP_FORMAT}\",\"error\":\"{e}\"}}"))
     }
 
-    /// Writes the dump to `path` whole or not at all ([`OutputFile`]: a temporary
+    /// Writes the dump to `path` whole or not at all ([`OutputFile`](crate::output::OutputFile): a temporary
     /// file beside it, renamed into place), so that nobody reads half a dump.
     ///
     /// # Errors
