@@ -152,12 +152,16 @@ impl Report {
         )
     }
 
-    /// ` (whole run)` for a section a restricted report still tells for the whole run.
+    /// ` (whole run)` for a section a restricted report still tells for the whole
+    /// run; ` (the run so far)` while the stream has not ended (a live summary),
+    /// since the section then counts events past the window's end too.
     fn scope(&self, section: &str) -> &'static str {
-        if self.whole_run.iter().any(|s| s == section) {
+        if !self.whole_run.iter().any(|s| s == section) {
+            ""
+        } else if self.ending.ended {
             " (whole run)"
         } else {
-            ""
+            " (the run so far)"
         }
     }
 
