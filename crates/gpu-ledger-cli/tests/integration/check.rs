@@ -128,7 +128,7 @@ fn check_json_carries_verdicts_evidence_and_definitions() {
     );
     assert_eq!(
         doc["release"],
-        json!({"model": null, "by_type": {}, "source": "not declared"})
+        json!({"model": null, "by_type": {}, "unmatched_types": [], "source": "not declared"})
     );
     let queue = &doc["guardrails"][1];
     assert_eq!(queue["severity"], "warning");
@@ -663,5 +663,42 @@ fn a_baseline_that_is_the_input_itself_is_read_once_even_from_a_pipe() {
         stdout(&out).contains("  PASS  max-churn-ratio      totals.churn_ratio is 6.887, within 6.887 (baseline 6.887)\n"),
         "{}",
         stdout(&out)
+    );
+}
+
+/// A per-type model naming no type of the input (here misspelt) is said, not
+/// silently applied to nothing.
+#[test]
+fn a_release_model_for_a_type_the_input_lacks_is_named_as_unmatched() {
+    let dir = tempfile::tempdir().unwrap();
+    let check = |ty: &str| {
+        let out = run(
+            gpu_ledger(dir.path()).arg("check").arg(field("06b")).args([
+                "--release-model",
+                "deferred",
+                "--release-model",
+                &format!("{ty}=immediate"),
+                "--format",
+                "json",
+            ]),
+            if ty == "Texture" { 1 } else { 0 },
+        );
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    assert_eq!(
+        check("Texure")["release"]["unmatched_types"],
+        json!(["Texure"])
+    );
+    assert_eq!(check("Texture")["release"]["unmatched_types"], json!([]));
+    let text = stdout(&run(
+        gpu_ledger(dir.path())
+            .arg("check")
+            .arg(field("06b"))
+            .args(["--release-model", "Texure=immediate"]),
+        0,
+    ));
+    assert!(
+        text.contains("; per type: Texure immediate (no resource in this input has type Texure: misspelt?) [given on the command line]\n"),
+        "{text}"
     );
 }

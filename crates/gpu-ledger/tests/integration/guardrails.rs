@@ -758,7 +758,7 @@ fn guardrails_render_as_text_and_json() {
     assert_eq!(v["guardrails"][1]["severity"], "warning");
     assert_eq!(
         v["release"],
-        serde_json::json!({"model": "immediate", "by_type": {}, "source": "override"})
+        serde_json::json!({"model": "immediate", "by_type": {}, "unmatched_types": [], "source": "override"})
     );
     for (field, value) in [
         ("recreate_churn_max_keys", serde_json::json!(0)),

@@ -85,6 +85,11 @@ impl TypeTable {
     pub(crate) fn len(&self) -> usize {
         self.types.len()
     }
+
+    /// The names of the types met so far, as reports print them.
+    pub(crate) fn names<'a>(&'a self, names: &'a Names) -> impl Iterator<Item = String> + 'a {
+        self.types.iter().map(move |ty| type_name(*ty, names))
+    }
 }
 
 /// The display name of a resource type, as every report spells it (a named type

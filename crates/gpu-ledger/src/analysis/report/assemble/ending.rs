@@ -110,6 +110,12 @@ pub(super) fn release(a: &Analyzer) -> ReleaseReport {
             .iter()
             .map(|(ty, m)| (ty.clone(), m.name().to_owned()))
             .collect(),
+        unmatched_types: models
+            .by_type
+            .keys()
+            .filter(|ty| !a.types.names(&a.names).any(|seen| seen == ty.as_str()))
+            .cloned()
+            .collect(),
         source: source.to_owned(),
     }
 }

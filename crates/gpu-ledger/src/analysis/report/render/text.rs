@@ -816,6 +816,13 @@ pub(crate) fn release_text(r: &ReleaseReport) -> String {
         let types: Vec<String> = r.by_type.iter().map(|(t, m)| format!("{t} {m}")).collect();
         let _ = write!(line, "; per type: {}", types.join(", "));
     }
+    if !r.unmatched_types.is_empty() {
+        let _ = write!(
+            line,
+            " (no resource in this input has type {}: misspelt?)",
+            r.unmatched_types.join(", ")
+        );
+    }
     let source = match r.source.as_str() {
         "override" => "given on the command line",
         "trace" => "declared by the trace",

@@ -471,6 +471,9 @@ pub struct ReleaseReport {
     pub model: Option<String>,
     /// Per resource type, where it differs.
     pub by_type: BTreeMap<String, String>,
+    /// The names in `by_type` that no resource of the stream has (a misspelt
+    /// `--release-model TYPE=MODEL`, or a type this run never made), sorted.
+    pub unmatched_types: Vec<String>,
     /// `trace` (as the stream declared), `override` (given to the analysis, e.g.
     /// `--release-model`) or `not declared`.
     pub source: String,
