@@ -373,7 +373,7 @@ fn destroy_in_flight_is_an_error_under_the_immediate_model() {
     assert_eq!((g.passed, g.severity), (false, Severity::Error));
     assert_eq!(
         g.message,
-        "1 destroys of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)"
+        "1 destroy of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)"
     );
     assert_eq!(
         items(g),
@@ -501,7 +501,7 @@ fn destroy_before_submit_is_confirmed_by_the_submit_under_every_model() {
         assert_eq!((g.passed, g.severity), (false, Severity::Error));
         assert_eq!(
             g.message,
-            "1 destroys of a resource a packet used before that packet was submitted (wrong under every release model; limit 0)"
+            "1 destroy of a resource a packet used before that packet was submitted (wrong under every release model; limit 0)"
         );
         assert_eq!(
             items(g),
@@ -720,7 +720,7 @@ fn guardrails_render_as_text_and_json() {
         #5 destroy of CommandQueue 2 (RootVisual 0x2, cause owner-removed, in startup)
         #6 destroy of CommandQueue 3 (RootVisual 0x3, cause owner-removed, in startup)
   PASS  destroy-before-submit       error    0 destroys of a resource a packet used before that packet was submitted (wrong under every release model; limit 0)
-  FAIL  destroy-in-flight           error    1 destroys of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)
+  FAIL  destroy-in-flight           error    1 destroy of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)
         #11 destroy of resource 10 (RootVisual 0xa) while packet 1/7, which used it, was submitted and not complete
   PASS  use-after-destroy           error    0 uses of a resource by a packet after its destroy (wrong under every release model; limit 0)
   PASS  error-findings              error    0 findings of severity error reported by other checkers (limit 0)
@@ -740,7 +740,7 @@ fn guardrails_render_as_text_and_json() {
             "id": "destroy-in-flight",
             "severity": "error",
             "passed": false,
-            "message": "1 destroys of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)",
+            "message": "1 destroy of a resource that submitted, uncompleted GPU work referenced, under the immediate release model (limit 0)",
             "threshold": 0.0,
             "evidence": {
                 "counts": {"destroys_in_flight": 1, "destroys_in_flight_undeclared": 0, "limit": 0, "packets_evicted": 0, "refs_untracked": 0},

@@ -5,6 +5,11 @@
 //! value) and text (fixed three decimals) always agree and never print noise such
 //! as `41.199999999`.
 
+/// `n` and the noun that agrees with it: `1 destroy`, `0 destroys`, `3 destroys`.
+pub(crate) fn count(n: u64, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// `x` rounded to 3 decimals.
 pub(crate) fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0

@@ -18,7 +18,7 @@ use std::fmt::Write as _;
 use serde::{Serialize, Serializer};
 
 use crate::analysis::fold::windows::Window;
-use crate::analysis::report::numbers::round3;
+use crate::analysis::report::numbers::{count, round3};
 use crate::analysis::report::render::table::Table;
 use crate::analysis::report::schema::Report;
 use crate::analysis::report::schema::sections::{
@@ -302,11 +302,11 @@ impl ReportDiff {
                 for c in list {
                     let _ = writeln!(
                         out,
-                        "  {what:<11}  {} {:#x} ({} creates, {} destroys)",
+                        "  {what:<11}  {} {:#x} ({}, {})",
                         Escaped(&c.owner_kind),
                         c.owner_key,
-                        c.created,
-                        c.destroyed
+                        count(c.created, "create", "creates"),
+                        count(c.destroyed, "destroy", "destroys")
                     );
                 }
             }

@@ -29,7 +29,7 @@ use crate::analysis::fold::analyzer::Analyzer;
 use crate::analysis::fold::hashing::FxHashMap;
 use crate::analysis::fold::owners::kind_name;
 use crate::analysis::fold::types::type_name;
-use crate::analysis::report::numbers::ms;
+use crate::analysis::report::numbers::{count, ms};
 use crate::analysis::report::schema::sections::{PacketLabel, StoryDims, TypeCounts};
 use crate::text::Escaped;
 
@@ -543,10 +543,10 @@ impl Graph {
         let mut out = String::new();
         let _ = write!(
             out,
-            "Resource graph at {:.3} ms since the stream started: {} live resources, {} owners",
+            "Resource graph at {:.3} ms since the stream started: {}, {}",
             self.at_ms,
-            self.live,
-            self.owners.len()
+            count(self.live, "live resource", "live resources"),
+            count(self.owners.len() as u64, "owner", "owners")
         );
         if !self.by_type.is_empty() {
             let _ = write!(out, " ({})", type_list(&self.by_type));

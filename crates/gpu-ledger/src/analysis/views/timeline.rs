@@ -29,7 +29,7 @@ use crate::event::{
 use crate::analysis::fold::hashing::FxHashMap;
 use crate::analysis::fold::recent::Recent;
 use crate::analysis::fold::types::{TypeTable, type_name};
-use crate::analysis::report::numbers::{fixed3, ms};
+use crate::analysis::report::numbers::{count, fixed3, ms};
 use crate::analysis::report::render::table::Table;
 use crate::analysis::report::schema::sections::TypeCounts;
 
@@ -425,13 +425,8 @@ fn summary(created: &TypeCounts, destroyed: &TypeCounts, e: &Entry) -> String {
     let mut parts: Vec<String> = Vec::new();
     parts.extend(created.iter().map(|(t, n)| format!("+{n} {t}")));
     parts.extend(destroyed.iter().map(|(t, n)| format!("-{n} {t}")));
-    let plural = |n: u64, one: &str, many: &str| if n == 1 { one } else { many }.to_owned();
     if e.rebuilds > 0 {
-        parts.push(format!(
-            "~{} {}",
-            e.rebuilds,
-            plural(e.rebuilds, "rebuild", "rebuilds")
-        ));
+        parts.push(format!("~{}", count(e.rebuilds, "rebuild", "rebuilds")));
     }
     for (n, one, many) in [
         (e.binds, "bind", "binds"),
@@ -439,7 +434,7 @@ fn summary(created: &TypeCounts, destroyed: &TypeCounts, e: &Entry) -> String {
         (e.touches, "touch", "touches"),
     ] {
         if n > 0 {
-            parts.push(format!("{n} {}", plural(n, one, many)));
+            parts.push(count(n, one, many));
         }
     }
     parts.join(" ")

@@ -20,7 +20,7 @@
 use std::collections::BTreeMap;
 
 use crate::analysis::fold::definitions::Definitions;
-use crate::analysis::report::numbers::round3;
+use crate::analysis::report::numbers::{count, round3};
 use crate::analysis::report::schema::Report;
 use crate::analysis::report::schema::anomalies::AnomalyExample;
 use crate::analysis::report::schema::guardrails::{Guardrail, GuardrailEvidence, Severity};
@@ -217,8 +217,9 @@ fn destroy_before_submit(r: &Report, facts: GuardFacts, d: &Definitions) -> Guar
     let limit = d.destroy_before_submit_max;
     let found = r.anomalies.by_kind.get(kind).copied().unwrap_or(0);
     let mut message = format!(
-        "{found} destroys of a resource a packet used before that packet was submitted \
-         (wrong under every release model; limit {limit})"
+        "{} of a resource a packet used before that packet was submitted \
+         (wrong under every release model; limit {limit})",
+        count(found, "destroy", "destroys")
     );
     if facts.refs_untracked > 0 {
         message.push_str(&format!(
@@ -295,8 +296,9 @@ fn destroy_in_flight(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrai
     };
     let mut message = if facts.checks_in_flight {
         format!(
-            "{immediate} destroys of a resource that submitted, uncompleted GPU work referenced, \
-             under the immediate release model (limit {limit})"
+            "{} of a resource that submitted, uncompleted GPU work referenced, \
+             under the immediate release model (limit {limit})",
+            count(immediate, "destroy", "destroys")
         )
     } else {
         "not checked: the release model is deferred (a destroy is a release and the API frees \

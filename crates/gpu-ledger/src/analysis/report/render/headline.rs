@@ -7,7 +7,7 @@
 
 use crate::analysis::fold::attribution::DestroyCause;
 use crate::analysis::fold::windows::Window;
-use crate::analysis::report::numbers::ms;
+use crate::analysis::report::numbers::{count, ms};
 use crate::analysis::report::schema::Report;
 use crate::analysis::report::schema::sections::{Contributor, LiveGroup, WindowReport};
 
@@ -39,15 +39,11 @@ pub(crate) fn headline(r: &Report) -> Vec<String> {
     }
     if r.anomalies.total > 0 {
         out.push(format!(
-            "Warning: {} anomalies in the input (see Anomalies).",
-            r.anomalies.total
+            "Warning: {} in the input (see Anomalies).",
+            count(r.anomalies.total, "anomaly", "anomalies")
         ));
     }
     out
-}
-
-fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 fn window_words(name: &str) -> &str {
@@ -60,7 +56,7 @@ fn window_words(name: &str) -> &str {
 fn startup_sentence(r: &Report) -> String {
     let s = &r.startup;
     let k = r.definitions.stable_presents;
-    let frames = plural(s.frames_presented, "frame", "frames");
+    let frames = count(s.frames_presented, "frame", "frames");
     match s.stabilisation_ms {
         Some(t) => format!(
             "Startup presented {frames} in {t:.1} ms before stabilising (K={k} clean presents)."
@@ -153,8 +149,8 @@ fn top_churn_sentence(r: &Report) -> String {
     let unknown = if unknown > 0 {
         format!(
             " {} and {} have no known owner (the input does not name it), so they make no owner a churn source.",
-            plural(cs.unknown_owner_created, "create", "creates"),
-            plural(cs.unknown_owner_destroyed, "destroy", "destroys"),
+            count(cs.unknown_owner_created, "create", "creates"),
+            count(cs.unknown_owner_destroyed, "destroy", "destroys"),
         )
     } else {
         String::new()
@@ -207,8 +203,8 @@ fn top_churn_sentence(r: &Report) -> String {
     format!(
         "Top churn (beyond first creations and teardown): {} ({}, {} outside teardown{transient}; {share:.1}% of all creates and destroys).{unknown}",
         owner(top),
-        plural(top.recreated, "recreation", "recreations"),
-        plural(outside, "destroy", "destroys"),
+        count(top.recreated, "recreation", "recreations"),
+        count(outside, "destroy", "destroys"),
     )
 }
 
@@ -227,12 +223,18 @@ fn leak_sentence(r: &Report) -> Option<String> {
     };
     let first = &r.still_live[0];
     if first.count == total {
+        let created = if first.first_create_seq == first.last_create_seq {
+            format!("created at event #{}", first.first_create_seq)
+        } else {
+            format!(
+                "created from event #{} to #{}",
+                first.first_create_seq, first.last_create_seq
+            )
+        };
         return Some(format!(
-            "Likely leak: {total} {} still live after teardown, all owned by {} (created from event #{} to #{}).",
+            "Likely leak: {total} {} still live after teardown, all owned by {} ({created}).",
             first.resource_type,
             whose(first),
-            first.first_create_seq,
-            first.last_create_seq,
         ));
     }
     let listed: Vec<String> = r
@@ -249,7 +251,7 @@ fn leak_sentence(r: &Report) -> Option<String> {
     };
     Some(format!(
         "Likely leak: {} still live after teardown: {}{rest}.",
-        plural(total, "resource", "resources"),
+        count(total, "resource", "resources"),
         listed.join(", ")
     ))
 }
@@ -261,7 +263,10 @@ fn waste_sentence(r: &Report) -> String {
     };
     let mut parts = Vec::new();
     if let Some((d, short)) = part(Window::Startup) {
-        parts.push(format!("{d} destroys in startup ({short} short-lived)"));
+        parts.push(format!(
+            "{} in startup ({short} short-lived)",
+            count(d, "destroy", "destroys")
+        ));
     }
     if let Some((d, _)) = part(Window::Steady) {
         parts.push(format!("{d} in steady state"));
