@@ -266,6 +266,30 @@ pub struct Dims {
     pub scale: f32,
 }
 
+/// As reports print a size: `500x500 @2` for pixels (without ` @…` when the scale
+/// is unknown), `4096 B` for a byte size (height 0).
+///
+/// # Example
+/// ```
+/// use gpu_ledger::Dims;
+///
+/// assert_eq!(Dims::new(500, 300, 2.0).to_string(), "500x300 @2");
+/// assert_eq!(Dims::new(500, 300, 0.0).to_string(), "500x300");
+/// assert_eq!(Dims::bytes(4096).to_string(), "4096 B");
+/// ```
+impl fmt::Display for Dims {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.height == 0 {
+            return write!(f, "{} B", self.width);
+        }
+        write!(f, "{}x{}", self.width, self.height)?;
+        if self.scale != 0.0 {
+            write!(f, " @{}", self.scale)?;
+        }
+        Ok(())
+    }
+}
+
 impl Dims {
     /// `width`×`height` pixels at `scale`.
     pub const fn new(width: u32, height: u32, scale: f32) -> Self {

@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
-use gpu_ledger::format::{BlockPolicy, ExportReport, TraceFormat, TraceWriter};
+use gpu_ledger::format::{BlockPolicy, ExportReport, MAX_SOURCE_LEN, TraceFormat, TraceWriter};
 use gpu_ledger::input::WithInput;
 use gpu_ledger::output::{OutputFile, check_not_an_input, same_file};
+use gpu_ledger::text::Escaped;
 
 use super::args::{Format, Input, Out, Output};
 use super::input;
@@ -162,6 +163,15 @@ fn export<W: Write + Send>(
     };
     let mut writer = TraceWriter::new(out, format, BlockPolicy::size_only())?;
     let summary = input::read(path, &mut writer)?;
+    if let Some(len) = writer.source_cut() {
+        let line = format!(
+            "{}: the stream's source ({len} bytes) is cut to its first {} bytes: a binary \
+             trace header holds no more (JSON Lines keeps it whole)",
+            out_path.display(),
+            MAX_SOURCE_LEN
+        );
+        eprintln!("gpu-ledger: warning: {}", Escaped(&line));
+    }
     let report = ExportReport::new(
         out_path,
         format,

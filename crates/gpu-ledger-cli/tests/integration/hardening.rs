@@ -647,3 +647,33 @@ fn names_with_control_characters_never_forge_a_line_of_any_text_output() {
         .collect();
     assert_eq!(kinds, ["Own\ttab", "RootVisual"]);
 }
+
+/// A source longer than a binary header holds was cut without a word.
+#[test]
+fn exporting_a_long_source_to_binary_says_it_is_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let case = std::fs::read_to_string(core_fixture("field/02-queue-per-dialog-freed-late.jsonl"))
+        .unwrap();
+    let long = "s".repeat(100_000);
+    let case = case.replacen(
+        "\"source\": \"field case 02: a queue per dialog, released late\"",
+        &format!("\"source\": \"{long}\""),
+        1,
+    );
+    std::fs::write(dir.path().join("long.jsonl"), case).unwrap();
+    let output = run(
+        gpu_ledger(dir.path()).args(["export", "long.jsonl", "--out", "long.gltrace"]),
+        0,
+    );
+    assert_eq!(
+        stderr(&output),
+        "gpu-ledger: warning: long.gltrace: the stream's source (100000 bytes) is cut to its \
+         first 4096 bytes: a binary trace header holds no more (JSON Lines keeps it whole)\n"
+    );
+    // JSON Lines keeps it whole, and says nothing.
+    let output = run(
+        gpu_ledger(dir.path()).args(["export", "long.jsonl", "--out", "again.jsonl"]),
+        0,
+    );
+    assert_eq!(stderr(&output), "");
+}

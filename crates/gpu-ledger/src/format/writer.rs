@@ -90,6 +90,8 @@ impl TraceFormat {
 pub struct TraceWriter<W: Write> {
     inner: Inner<W>,
     origin_ns: Option<u64>,
+    /// The stream's source length in bytes, when a binary header had to cut it.
+    source_cut: Option<usize>,
     /// The file written, named in every error.
     path: Option<PathBuf>,
 }
@@ -120,6 +122,7 @@ impl<W: Write + Send> TraceWriter<W> {
         Ok(Self {
             inner,
             origin_ns: None,
+            source_cut: None,
             path: None,
         })
     }
@@ -145,6 +148,13 @@ impl<W: Write + Send> TraceWriter<W> {
     /// Stream time of the first event written, ns.
     pub fn origin_ns(&self) -> Option<u64> {
         self.origin_ns
+    }
+
+    /// The stream's `source` length in bytes when the binary header cut it to
+    /// [`MAX_SOURCE_LEN`](super::MAX_SOURCE_LEN) bytes (JSON Lines keeps it whole);
+    /// `None` when it was written whole.
+    pub fn source_cut(&self) -> Option<usize> {
+        self.source_cut
     }
 
     /// Writes what is pending and returns the output (for a file from
@@ -237,6 +247,9 @@ fn json_unsupported() -> Error {
 
 impl<W: Write + Send> EventSink for TraceWriter<W> {
     fn on_start(&mut self, info: &StreamInfo) {
+        if self.format() == TraceFormat::Binary && info.source.len() > super::MAX_SOURCE_LEN {
+            self.source_cut = Some(info.source.len());
+        }
         self.sink().on_start(info);
     }
     fn on_name(&mut self, name: Name, text: &str) {

@@ -485,3 +485,19 @@ fn graph_after_a_packet_that_never_ended_says_so() {
         Some("lane 1 packet 1 never ended in the input (its last stage: submitted at 2.000 ms)")
     );
 }
+
+/// A buffer's size is bytes (height 0), and prints so, not as `4096x0 @2`.
+#[test]
+fn graph_prints_a_buffer_size_in_bytes() {
+    let mut s = Stream::ticking(MS);
+    s.create_sized(
+        1,
+        ResourceType::Buffer,
+        Owner::new(OwnerKind::Transient, 7),
+        4096,
+        0,
+    );
+    let text = graph_at(&s, None);
+    assert!(text.contains("    Buffer 1  age "), "{text}");
+    assert!(text.contains("  4096 B  no packet\n"), "{text}");
+}

@@ -570,7 +570,7 @@ impl Graph {
                     r.age_ms
                 );
                 if let Some(d) = r.dims {
-                    let _ = write!(out, "  {}x{} @{}", d.width, d.height, d.scale);
+                    let _ = write!(out, "  {d}");
                 }
                 match r.last_packet {
                     Some(p) => {

@@ -140,7 +140,7 @@ fn at(e: &StoryEvent) -> String {
         let _ = write!(s, ", lane {} packet {}", p.lane, p.packet);
     }
     if let Some(d) = e.dims {
-        let _ = write!(s, ", {}x{} @{}", d.width, d.height, d.scale);
+        let _ = write!(s, ", {d}");
     }
     s
 }

@@ -595,3 +595,10 @@ pub struct StoryDims {
     /// Backing scale (0 when unknown).
     pub scale: f64,
 }
+
+/// As the event's size prints ([`Dims`](crate::Dims)'s form: `500x300 @2`, `4096 B`).
+impl std::fmt::Display for StoryDims {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        crate::event::Dims::new(self.width, self.height, self.scale as f32).fmt(f)
+    }
+}
