@@ -10,8 +10,11 @@
 //! never an error; only an input that gives nothing usable is. A log is read twice
 //! (once to learn which line families it holds, once to import), and some commands
 //! read an input twice, so an [`Input`] can be replayed again: standard input and
-//! pipes are copied once into a temporary file, never read twice or in part. This
-//! module never prints: its [`InputSummary::warnings`] are for the caller to show.
+//! pipes are copied once into a temporary file, never read twice or in part. The
+//! input is read and decoded on the calling thread while the sink folds on a
+//! second one ([`pipelined`]), and the sink gets exactly the calls a direct replay
+//! would make. This module never prints: its [`InputSummary::warnings`] are for
+//! the caller to show.
 
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek, SeekFrom};
@@ -24,6 +27,10 @@ use crate::format::{
 };
 use crate::import::{ImportSummary, OmegaImport, Sources};
 use crate::text::Escaped;
+
+mod pipeline;
+
+pub use pipeline::pipelined;
 
 /// Buffer size for reading inputs: large enough that a fast sink is not starved.
 const READ_BUFFER: usize = 1 << 20;
@@ -441,6 +448,8 @@ impl Input {
 
     /// Detects the input's kind by content and streams it into `sink` (start,
     /// names, events, flushes, finish), from its first byte; may be called again.
+    /// The input is decoded on this thread and `sink` is fed on a second one
+    /// ([`pipelined`]).
     ///
     /// # Errors
     /// [`ErrorKind::Io`] when it cannot be read; every error of
@@ -477,7 +486,7 @@ impl Input {
                 }
                 _ => named(e),
             })?;
-            let summary = trace.replay(sink).map_err(named)?;
+            let summary = pipelined(sink, |sink| trace.replay(sink)).map_err(named)?;
             return Ok(match trace.kind() {
                 InputKind::JsonLines => InputSummary::JsonLines(summary),
                 _ => InputSummary::BinaryTrace(summary),
@@ -489,8 +498,8 @@ impl Input {
         let sources =
             Sources::scan(scan).map_err(|e| named(Error::io("cannot read the input", e)))?;
         let reader = BufReader::with_capacity(READ_BUFFER, wrap(self.pass().map_err(named)?));
-        let summary = OmegaImport::new(sources)
-            .import(reader, sink)
+        let import = OmegaImport::new(sources);
+        let summary = pipelined(sink, |sink| import.import(reader, sink))
             .map_err(|e| named(Error::io("cannot read the input", e)))?;
         if summary.recognised.iter().sum::<u64>() == 0 {
             return Err(named(self.not_a_log(&summary)));

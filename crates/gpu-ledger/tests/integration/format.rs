@@ -815,6 +815,121 @@ fn corrupt_last_block_is_corruption_not_truncation() {
 }
 
 // ---------------------------------------------------------------------------
+// Decoding on one thread, folding on another
+
+/// Every call a sink gets, in order, names and flushes included.
+#[derive(Debug, Default, PartialEq)]
+struct Calls(Vec<String>);
+
+impl EventSink for Calls {
+    fn on_start(&mut self, info: &StreamInfo) {
+        self.0.push(format!("start {info:?}"));
+    }
+    fn on_name(&mut self, name: Name, text: &str) {
+        self.0.push(format!("name {} {text:?}", name.0));
+    }
+    fn on_event(&mut self, event: &Event) {
+        self.0.push(format!("{event:?}"));
+    }
+    fn on_flush(&mut self) {
+        self.0.push("flush".to_owned());
+    }
+    fn on_finish(&mut self) {
+        self.0.push("finish".to_owned());
+    }
+}
+
+/// The calls and the outcome of reading `bytes` serially, and through
+/// [`gpu_ledger::input::pipelined`].
+fn serial_and_pipelined(bytes: &[u8]) -> [(Calls, Result<ReadSummary, String>); 2] {
+    let read = |sink: &mut dyn EventSink| {
+        BinaryReader::new(bytes)
+            .and_then(|mut reader| reader.replay(sink))
+            .map_err(|e| e.to_string())
+    };
+    let mut serial = Calls::default();
+    let serial_outcome = read(&mut serial);
+    let mut piped = Calls::default();
+    let piped_outcome = gpu_ledger::input::pipelined(&mut piped, read);
+    [(serial, serial_outcome), (piped, piped_outcome)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn pipelined_replay_of_a_damaged_or_cut_trace_makes_the_serial_calls(
+        flips in proptest::collection::vec((any::<prop::sample::Index>(), 1u8..=255), 0..4),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let stream = realistic_mix(300);
+        let blocks = write_blocks(&stream, 2_000);
+        let header = blocks.ends[0].0;
+        let mut bytes = blocks.bytes.clone();
+        for (at, xor) in &flips {
+            let at = header + at.index(bytes.len() - header);
+            bytes[at] ^= xor;
+        }
+        bytes.truncate(header + cut.index(bytes.len() - header + 1));
+        let [serial, piped] = serial_and_pipelined(&bytes);
+        prop_assert!(serial.0.0.len() >= 2, "start and finish at least: {:?}", serial.1);
+        prop_assert_eq!(piped, serial);
+    }
+}
+
+#[test]
+fn input_replay_of_damaged_traces_makes_the_serial_calls_and_reports_the_same_loss() {
+    let stream = realistic_mix(1_500);
+    let blocks = write_blocks(&stream, 3_000);
+    let ends: Vec<usize> = blocks.ends.iter().map(|(end, _)| *end).collect();
+    assert!(ends.len() > 20, "blocks: {}", ends.len());
+    let whole = &blocks.bytes;
+    let (b, mid) = (|i: usize| ends[i], ends.len() / 2);
+    let mut flipped = whole.clone();
+    flipped[b(mid) + 20] ^= 0x5a;
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("whole", whole.clone()),
+        ("cut mid-block", whole[..b(mid) + 100].to_vec()),
+        ("cut mid-frame", whole[..b(mid) + 6].to_vec()),
+        ("flipped byte", flipped),
+        ("gap", [&whole[..b(3)], &whole[b(6)..]].concat()),
+        ("repeated block", [&whole[..b(8)], &whole[b(7)..]].concat()),
+        (
+            "out of order",
+            [
+                &whole[..b(9)],
+                &whole[b(10)..b(11)],
+                &whole[b(9)..b(10)],
+                &whole[b(11)..],
+            ]
+            .concat(),
+        ),
+        (
+            "garbage",
+            [&whole[..b(4)], &b"\xf1GLB junk"[..], &whole[b(4)..]].concat(),
+        ),
+        ("concatenated", [&whole[..b(mid)], &whole[..]].concat()),
+    ];
+    let dir = tempfile::tempdir().expect("a temp dir");
+    for (case, bytes) in cases {
+        let [(serial, outcome), piped] = serial_and_pipelined(&bytes);
+        assert_eq!(piped, (serial, outcome.clone()), "{case}");
+        let path = dir.path().join("damaged.gltrace");
+        std::fs::write(&path, &bytes).expect("written");
+        let mut calls = Calls::default();
+        let summary = gpu_ledger::input::replay(&path, &mut calls).expect("recoverable");
+        assert_eq!(calls, piped.0, "{case}");
+        match summary {
+            gpu_ledger::input::InputSummary::BinaryTrace(s) => {
+                assert_eq!(Ok(s.clone()), outcome, "{case}");
+                assert_eq!(s.is_clean(), case == "whole", "{case}: {s}");
+            }
+            other => panic!("{case}: read as {other:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
 // The block decoder behind a valid checksum
 
 const SYNC: [u8; 4] = [0xf1, b'G', b'L', b'B'];
