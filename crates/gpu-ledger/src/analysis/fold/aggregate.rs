@@ -178,9 +178,9 @@ impl Part for WindowAgg {
         self.first_ns = None;
         self.last_ns = 0;
         self.packets = PacketCounts::default();
-        self.types
-            .iter_mut()
-            .for_each(|t| *t = TypeStats::default());
+        // Only the types a stretch counts are given a slot: merging and resetting
+        // a stretch then costs what it counted, not every type the stream has.
+        self.types.clear();
         self.bursts.reset();
         self.live_delta = 0;
         self.lost = 0;

@@ -224,11 +224,19 @@ pub(crate) trait Part: Clone {
 }
 
 /// An aggregate split by window, with the undecided segments pending.
+///
+/// Each pending segment's aggregate lives in a slot of `slots` for as long as it
+/// is pending and is updated there; folding it into its window frees the slot for
+/// a later segment, allocations kept. No aggregate is ever moved, so an event costs
+/// the same however large the aggregate is.
 #[derive(Clone, Debug)]
 pub(crate) struct Segmented<T> {
     committed: [T; 3],
-    pending: VecDeque<(u64, T)>,
-    spare: Vec<T>,
+    /// The pending segments, oldest first, and the slot holding each one's aggregate.
+    pending: VecDeque<(u64, u32)>,
+    slots: Vec<T>,
+    /// Slots no pending segment holds, empty.
+    free: Vec<u32>,
     template: T,
 }
 
@@ -238,7 +246,8 @@ impl<T: Part> Segmented<T> {
         Self {
             committed: [template.clone(), template.clone(), template.clone()],
             pending: VecDeque::new(),
-            spare: Vec::new(),
+            slots: Vec::new(),
+            free: Vec::new(),
             template,
         }
     }
@@ -246,18 +255,43 @@ impl<T: Part> Segmented<T> {
     /// The aggregate for the current segment.
     #[inline]
     pub(crate) fn current(&mut self, b: &Boundaries) -> &mut T {
-        let seg = b.seg;
-        if !matches!(self.pending.back(), Some((s, _)) if *s == seg) {
-            self.settle(b);
-            if let Some(window) = b.final_window(seg) {
-                return &mut self.committed[window.index()];
-            }
-            let fresh = self.spare.pop().unwrap_or_else(|| self.template.clone());
-            self.pending.push_back((seg, fresh));
+        let slot = match self.pending.back() {
+            Some(&(seg, slot)) if seg == b.seg => slot,
+            _ => match self.open(b) {
+                Some(slot) => slot,
+                None => return &mut self.committed[self.window_of(b.seg, b)],
+            },
+        };
+        &mut self.slots[slot as usize]
+    }
+
+    /// Settles what is decided, then gives a new current segment a slot, or
+    /// `None` when its window is already decided.
+    #[cold]
+    fn open(&mut self, b: &Boundaries) -> Option<u32> {
+        self.settle(b);
+        if b.final_window(b.seg).is_some() {
+            return None;
         }
-        match self.pending.back_mut() {
-            Some((_, part)) => part,
-            None => &mut self.committed[0],
+        let slot = self.take_slot();
+        self.pending.push_back((b.seg, slot));
+        Some(slot)
+    }
+
+    /// The committed window of decided segment `seg`.
+    #[inline]
+    fn window_of(&self, seg: u64, b: &Boundaries) -> usize {
+        b.final_window(seg).map_or(0, Window::index)
+    }
+
+    /// An empty slot.
+    fn take_slot(&mut self) -> u32 {
+        match self.free.pop() {
+            Some(slot) => slot,
+            None => {
+                self.slots.push(self.template.clone());
+                (self.slots.len() - 1) as u32
+            }
         }
     }
 
@@ -267,28 +301,28 @@ impl<T: Part> Segmented<T> {
         if let Some(window) = b.final_window(seg) {
             return &mut self.committed[window.index()];
         }
-        let index = match self.pending.binary_search_by_key(&seg, |(s, _)| *s) {
-            Ok(index) => index,
+        let slot = match self.pending.binary_search_by_key(&seg, |&(s, _)| s) {
+            Ok(index) => self.pending[index].1,
             Err(index) => {
-                let fresh = self.spare.pop().unwrap_or_else(|| self.template.clone());
-                self.pending.insert(index, (seg, fresh));
-                index
+                let slot = self.take_slot();
+                self.pending.insert(index, (seg, slot));
+                slot
             }
         };
-        &mut self.pending[index].1
+        &mut self.slots[slot as usize]
     }
 
     /// Folds every pending segment whose window is decided.
     pub(crate) fn settle(&mut self, b: &Boundaries) {
-        while let Some((seg, _)) = self.pending.front() {
-            let Some(window) = b.final_window(*seg) else {
+        while let Some(&(seg, slot)) = self.pending.front() {
+            let Some(window) = b.final_window(seg) else {
                 break;
             };
-            if let Some((_, mut part)) = self.pending.pop_front() {
-                self.committed[window.index()].merge(&part);
-                part.reset();
-                self.spare.push(part);
-            }
+            self.pending.pop_front();
+            let part = &mut self.slots[slot as usize];
+            self.committed[window.index()].merge(part);
+            part.reset();
+            self.free.push(slot);
         }
     }
 
@@ -301,8 +335,8 @@ impl<T: Part> Segmented<T> {
     /// The three windows as if the stream ended now.
     pub(crate) fn view(&self, b: &Boundaries) -> [T; 3] {
         let mut out = self.committed.clone();
-        for (seg, part) in &self.pending {
-            out[b.window_now(*seg).index()].merge(part);
+        for &(seg, slot) in &self.pending {
+            out[b.window_now(seg).index()].merge(&self.slots[slot as usize]);
         }
         out
     }
