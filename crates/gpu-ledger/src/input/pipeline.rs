@@ -3,15 +3,20 @@
 //! (the analyzer, a view, a writer) on a second one, so decoding and folding
 //! overlap instead of taking turns.
 //!
-//! The calls cross in batches over a bounded channel, and the sink gets exactly
-//! the calls the producer made, in the same order (each name before the events
-//! that use it, flushes where the blocks end), so what it computes is the same,
-//! byte for byte. Memory stays flat: at most [`BATCHES_IN_FLIGHT`] batches of at
-//! most [`BATCH_CALLS`] events and as many other calls are ever held, and emptied
-//! batches go back to the producer to be filled again. This module must never
-//! reorder, drop or add a call, and never holds more than those batches.
+//! The calls cross in batches through a bounded hand-off, and the sink gets
+//! exactly the calls the producer made, in the same order (each name before the
+//! events that use it, flushes where the blocks end), so what it computes is the
+//! same, byte for byte. Memory stays flat: at most [`BATCHES_IN_FLIGHT`] batches
+//! of at most [`BATCH_CALLS`] events and as many other calls wait between the
+//! threads, and emptied batches go back to the producer to be filled again.
+//!
+//! Waking a waiting thread is a system call, so a waiting producer is woken only
+//! once the sink has taken half the batches waiting, not at each batch. This
+//! module must never reorder, drop or add a call, and never holds more than
+//! those batches.
 
-use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 
 use crate::event::{Event, EventSink, Name, StreamInfo};
 
@@ -20,8 +25,8 @@ use crate::event::{Event, EventSink, Name, StreamInfo};
 /// cache when the folding thread reads it.
 pub(crate) const BATCH_CALLS: usize = 2048;
 
-/// Batches between the two threads at most: the producer waits when the sink
-/// is this far behind.
+/// Batches waiting between the two threads at most: the producer waits when the
+/// sink is this far behind, until it has caught up half of it.
 pub(crate) const BATCHES_IN_FLIGHT: usize = 4;
 
 /// Runs `produce` on this thread, giving it a sink that hands every call, in
@@ -54,34 +59,36 @@ pub(crate) const BATCHES_IN_FLIGHT: usize = 4;
 /// # Ok::<(), gpu_ledger::Error>(())
 /// ```
 pub fn pipelined<T>(sink: &mut dyn EventSink, produce: impl FnOnce(&mut dyn EventSink) -> T) -> T {
-    pipelined_in(BATCH_CALLS, sink, produce)
+    pipelined_in(BATCH_CALLS, BATCHES_IN_FLIGHT, sink, produce)
 }
 
-/// [`pipelined`] with batches of `batch` calls (tests cut them small).
+/// [`pipelined`] with batches of `batch` calls, `in_flight` of them at most
+/// (tests make them small).
 pub(crate) fn pipelined_in<T>(
     batch: usize,
+    in_flight: usize,
     sink: &mut dyn EventSink,
     produce: impl FnOnce(&mut dyn EventSink) -> T,
 ) -> T {
-    let batch = batch.max(1);
-    let (to_sink, batches) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
-    // Every batch in existence fits: the sink never waits to give one back.
-    let (to_producer, spares) = sync_channel::<Batch>(BATCHES_IN_FLIGHT + 2);
+    let handoff = Handoff::new(in_flight);
     // The sink crosses to the folding thread only once that thread runs, so that
     // when none can be started it is still here to be given to `produce`.
-    let (hand_over, handed) = sync_channel::<&mut dyn EventSink>(1);
+    let (hand_over, handed) = std::sync::mpsc::sync_channel::<&mut dyn EventSink>(1);
     std::thread::scope(|scope| {
+        let handoff = &handoff;
         let folder = std::thread::Builder::new()
             .name("gpu-ledger-fold".to_owned())
             .spawn_scoped(scope, move || {
+                // Tells the producer when this thread stops, returning or panicking.
+                let _stop = Stop(handoff);
                 let Ok(sink) = handed.recv() else {
                     return;
                 };
-                for mut batch in batches {
+                let mut done = None;
+                while let Some(mut batch) = handoff.take(done.take()) {
                     batch.replay(sink);
                     batch.clear();
-                    // Full only when the producer stopped taking spares: drop it.
-                    let _ = to_producer.try_send(batch);
+                    done = Some(batch);
                 }
             });
         let Ok(folder) = folder else {
@@ -91,19 +98,123 @@ pub(crate) fn pipelined_in<T>(
         let _ = hand_over.send(sink);
         let mut relay = Relay {
             batch: Batch::with_capacity(batch),
-            limit: batch,
-            to_sink: Some(to_sink),
-            spares,
+            limit: batch.max(1),
+            handoff,
         };
         let out = produce(&mut relay);
         relay.send();
-        // Closing the channel ends the folding thread once it has taken every batch.
-        drop(relay);
+        handoff.close();
         if let Err(panic) = folder.join() {
             std::panic::resume_unwind(panic);
         }
         out
     })
+}
+
+/// The batches between the two threads.
+struct Handoff {
+    state: Mutex<State>,
+    /// The folding thread waits here for a batch.
+    filled: Condvar,
+    /// The producer waits here for room.
+    room: Condvar,
+    in_flight: usize,
+}
+
+#[derive(Default)]
+struct State {
+    /// Batches to fold, oldest first.
+    full: VecDeque<Batch>,
+    /// Folded batches, empty, for the producer to fill again.
+    spare: Vec<Batch>,
+    /// The producer made its last call.
+    closed: bool,
+    /// The folding thread stopped (it panicked, or the producer closed).
+    stopped: bool,
+    producer_waits: bool,
+    folder_waits: bool,
+}
+
+impl Handoff {
+    fn new(in_flight: usize) -> Self {
+        Self {
+            state: Mutex::new(State::default()),
+            filled: Condvar::new(),
+            room: Condvar::new(),
+            in_flight: in_flight.max(1),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // Neither side panics while holding the lock; a poisoned state is still whole.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Hands `batch` to the folding thread, waiting for room; an empty batch to
+    /// fill next, if one came back. `Err` gives the batch back: the folding
+    /// thread stopped.
+    fn give(&self, batch: Batch) -> Result<Option<Batch>, Batch> {
+        let mut state = self.lock();
+        while state.full.len() >= self.in_flight && !state.stopped {
+            state.producer_waits = true;
+            state = self
+                .room
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        state.producer_waits = false;
+        if state.stopped {
+            return Err(batch);
+        }
+        state.full.push_back(batch);
+        if state.folder_waits {
+            self.filled.notify_one();
+        }
+        Ok(state.spare.pop())
+    }
+
+    /// The next batch to fold, waiting for one, after putting back `done`;
+    /// `None` once the producer closed and every batch was taken.
+    fn take(&self, done: Option<Batch>) -> Option<Batch> {
+        let mut state = self.lock();
+        state.spare.extend(done);
+        loop {
+            if let Some(batch) = state.full.pop_front() {
+                if state.producer_waits && state.full.len() <= self.in_flight / 2 {
+                    self.room.notify_one();
+                }
+                return Some(batch);
+            }
+            if state.closed {
+                return None;
+            }
+            state.folder_waits = true;
+            state = self
+                .filled
+                .wait(state)
+                .unwrap_or_else(PoisonError::into_inner);
+            state.folder_waits = false;
+        }
+    }
+
+    /// The producer made its last call.
+    fn close(&self) {
+        self.lock().closed = true;
+        self.filled.notify_one();
+    }
+}
+
+/// Marks the hand-off stopped when the folding thread ends, however it ends.
+struct Stop<'a>(&'a Handoff);
+
+impl Drop for Stop<'_> {
+    fn drop(&mut self) {
+        let mut state = self.0.lock();
+        state.stopped = true;
+        state.full.clear();
+        drop(state);
+        self.0.room.notify_one();
+    }
 }
 
 /// A call other than [`EventSink::on_event`], at its place among a batch's events.
@@ -160,33 +271,29 @@ impl Batch {
     }
 }
 
-/// The producer's sink: fills a batch and sends it when it is full.
-struct Relay {
+/// The producer's sink: fills a batch and hands it over when it is full.
+struct Relay<'a> {
     batch: Batch,
     limit: usize,
-    /// `None` once the folding thread is gone (it panicked): calls are dropped.
-    to_sink: Option<SyncSender<Batch>>,
-    spares: Receiver<Batch>,
+    handoff: &'a Handoff,
 }
 
-impl Relay {
-    /// Sends the batch, if it holds anything, and starts another.
+impl Relay<'_> {
+    /// Hands the batch over, if it holds anything, and starts another. Once
+    /// the folding thread stopped (it panicked), calls are dropped.
     fn send(&mut self) {
         if self.batch.is_empty() {
             return;
         }
-        let Some(to_sink) = &self.to_sink else {
-            self.batch.clear();
-            return;
+        let full = std::mem::take(&mut self.batch);
+        self.batch = match self.handoff.give(full) {
+            Ok(Some(spare)) => spare,
+            Ok(None) => Batch::with_capacity(self.limit),
+            Err(mut back) => {
+                back.clear();
+                back
+            }
         };
-        let next = match self.spares.try_recv() {
-            Ok(spare) => spare,
-            Err(_) => Batch::with_capacity(self.limit),
-        };
-        let full = std::mem::replace(&mut self.batch, next);
-        if to_sink.send(full).is_err() {
-            self.to_sink = None;
-        }
     }
 
     fn call(&mut self, call: Call) {
@@ -197,7 +304,7 @@ impl Relay {
     }
 }
 
-impl EventSink for Relay {
+impl EventSink for Relay<'_> {
     fn on_start(&mut self, info: &StreamInfo) {
         self.call(Call::Start(info.clone()));
     }
@@ -282,10 +389,10 @@ mod tests {
         let mut serial = Script::default();
         let events = produce(&mut serial);
         assert!(serial.0.len() > 300, "{}", serial.0.len());
-        for batch in [1, 2, 3, 5, 64, BATCH_CALLS] {
+        for (batch, in_flight) in [(1, 1), (2, 2), (3, 5), (5, 3), (64, 4), (BATCH_CALLS, 4)] {
             let mut piped = Script::default();
-            assert_eq!(pipelined_in(batch, &mut piped, produce), events);
-            assert_eq!(piped.0, serial.0, "batches of {batch}");
+            assert_eq!(pipelined_in(batch, in_flight, &mut piped, produce), events);
+            assert_eq!(piped.0, serial.0, "{in_flight} batches of {batch}");
         }
     }
 
@@ -304,7 +411,7 @@ mod tests {
                 panic!("the sink broke");
             }
         }
-        let result = std::panic::catch_unwind(|| pipelined_in(4, &mut Fails, produce));
+        let result = std::panic::catch_unwind(|| pipelined_in(4, 2, &mut Fails, produce));
         let panic = result.expect_err("the sink's panic reaches the caller");
         assert_eq!(panic.downcast_ref::<&str>(), Some(&"the sink broke"));
     }
