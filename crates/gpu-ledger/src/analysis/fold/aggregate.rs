@@ -98,6 +98,10 @@ pub(crate) struct WindowAgg {
     pub(crate) packets: PacketCounts,
     /// Per type, by dense type index.
     pub(crate) types: Vec<TypeStats>,
+    /// Which of `types` this stretch counted: bit `i` for type `i` below 63, bit
+    /// 63 for any from 63 on. Merging and resetting a stretch touch only those,
+    /// so a segment costs what it counted, not every type the stream has.
+    touched: u64,
     pub(crate) bursts: Bursts,
     /// Resources that became live minus those that stopped being live.
     pub(crate) live_delta: i64,
@@ -135,7 +139,22 @@ impl WindowAgg {
         if self.types.len() <= i {
             self.types.resize(i + 1, TypeStats::default());
         }
+        self.touched |= 1 << i.min(63);
         &mut self.types[i]
+    }
+
+    /// The indices in `types` whose bits `touched` holds, as ranges.
+    #[inline]
+    fn touched_ranges(touched: u64, len: usize) -> impl Iterator<Item = std::ops::Range<usize>> {
+        let mut bits = touched;
+        std::iter::from_fn(move || {
+            if bits == 0 {
+                return None;
+            }
+            let i = bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            Some(if i == 63 { 63..len } else { i..i + 1 })
+        })
     }
 
     /// All creates and destroys.
@@ -146,7 +165,7 @@ impl WindowAgg {
 
 impl Part for WindowAgg {
     fn merge(&mut self, o: &Self) {
-        if o.events == 0 && o.types.is_empty() {
+        if o.events == 0 && o.touched == 0 {
             return;
         }
         self.events += o.events;
@@ -160,9 +179,12 @@ impl Part for WindowAgg {
         if self.types.len() < o.types.len() {
             self.types.resize(o.types.len(), TypeStats::default());
         }
-        for (a, b) in self.types.iter_mut().zip(&o.types) {
-            a.merge(b);
+        for range in Self::touched_ranges(o.touched, o.types.len()) {
+            for (a, b) in self.types[range.clone()].iter_mut().zip(&o.types[range]) {
+                a.merge(b);
+            }
         }
+        self.touched |= o.touched;
         self.bursts.merge(&o.bursts);
         self.live_delta += o.live_delta;
         self.lost = self.lost.saturating_add(o.lost);
@@ -178,9 +200,10 @@ impl Part for WindowAgg {
         self.first_ns = None;
         self.last_ns = 0;
         self.packets = PacketCounts::default();
-        // Only the types a stretch counts are given a slot: merging and resetting
-        // a stretch then costs what it counted, not every type the stream has.
-        self.types.clear();
+        for range in Self::touched_ranges(self.touched, self.types.len()) {
+            self.types[range].fill(TypeStats::default());
+        }
+        self.touched = 0;
         self.bursts.reset();
         self.live_delta = 0;
         self.lost = 0;
@@ -245,5 +268,27 @@ mod tests {
         assert_eq!(a.packets.presented, 1);
         a.reset();
         assert_eq!((a.events, a.churn(), a.first_ns), (0, 0, None));
+    }
+
+    #[test]
+    fn merge_and_reset_cover_every_counted_type_past_the_63rd_too() {
+        let types = [0u16, 5, 62, 63, 64, 200];
+        let mut a = WindowAgg::new(3);
+        let mut b = WindowAgg::new(3);
+        for ty in types {
+            b.ty(ty).created += u64::from(ty) + 1;
+        }
+        a.merge(&b);
+        a.merge(&b);
+        for ty in types {
+            assert_eq!(a.ty(ty).created, 2 * (u64::from(ty) + 1), "type {ty}");
+        }
+        let sum: u64 = types.iter().map(|&ty| u64::from(ty) + 1).sum();
+        assert_eq!(a.churn(), 2 * sum);
+        b.reset();
+        assert_eq!(b.churn(), 0);
+        b.ty(1).destroyed += 1;
+        a.merge(&b);
+        assert_eq!((a.churn(), a.ty(1).destroyed), (2 * sum + 1, 1));
     }
 }
