@@ -237,6 +237,9 @@ pub(crate) struct Segmented<T> {
     slots: Vec<T>,
     /// Slots no pending segment holds, empty.
     free: Vec<u32>,
+    /// The pending segment last given out and its slot: nearly every event falls
+    /// in it. Forgotten when that segment settles.
+    last: Option<(u64, u32)>,
     template: T,
 }
 
@@ -248,6 +251,7 @@ impl<T: Part> Segmented<T> {
             pending: VecDeque::new(),
             slots: Vec::new(),
             free: Vec::new(),
+            last: None,
             template,
         }
     }
@@ -255,13 +259,17 @@ impl<T: Part> Segmented<T> {
     /// The aggregate for the current segment.
     #[inline]
     pub(crate) fn current(&mut self, b: &Boundaries) -> &mut T {
-        let slot = match self.pending.back() {
-            Some(&(seg, slot)) if seg == b.seg => slot,
-            _ => match self.open(b) {
-                Some(slot) => slot,
-                None => return &mut self.committed[self.window_of(b.seg, b)],
+        let slot = match self.last {
+            Some((seg, slot)) if seg == b.seg => slot,
+            _ => match self.pending.back() {
+                Some(&(seg, slot)) if seg == b.seg => slot,
+                _ => match self.open(b) {
+                    Some(slot) => slot,
+                    None => return &mut self.committed[self.window_of(b.seg, b)],
+                },
             },
         };
+        self.last = Some((b.seg, slot));
         &mut self.slots[slot as usize]
     }
 
@@ -319,6 +327,9 @@ impl<T: Part> Segmented<T> {
                 break;
             };
             self.pending.pop_front();
+            if self.last.is_some_and(|(last, _)| last == seg) {
+                self.last = None;
+            }
             let part = &mut self.slots[slot as usize];
             self.committed[window.index()].merge(part);
             part.reset();
