@@ -90,6 +90,8 @@ pub(crate) struct LaneTable {
     window: usize,
     max_lanes: usize,
     overflow: Option<u32>,
+    /// The lane id looked up last and its index (a lane's index never changes).
+    last: Option<(u64, u32)>,
 }
 
 impl LaneTable {
@@ -101,16 +103,24 @@ impl LaneTable {
             window: w,
             max_lanes: max_lanes.max(1),
             overflow: None,
+            last: None,
         }
     }
 
     /// The index of lane `id`, adding it if new.
     #[inline]
     pub(crate) fn lane(&mut self, id: u64) -> u32 {
-        if let Some(&i) = self.index.get(&id) {
+        if let Some((last, i)) = self.last
+            && last == id
+        {
             return i;
         }
-        self.add(id)
+        let i = match self.index.get(&id) {
+            Some(&i) => i,
+            None => self.add(id),
+        };
+        self.last = Some((id, i));
+        i
     }
 
     #[cold]

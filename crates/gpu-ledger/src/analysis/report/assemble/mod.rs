@@ -339,7 +339,7 @@ impl Ctx<'_> {
     fn per_packet(&self) -> PerPacket {
         let s = self.a.packets.stats;
         let (mut max_c, mut max_d) = (s.max_created, s.max_destroyed);
-        for (p, st) in &self.a.packets.live {
+        for (p, st) in self.a.packets.live.iter() {
             max_c.offer(u64::from(st.created), *p);
             max_d.offer(u64::from(st.destroyed), *p);
         }
