@@ -17,7 +17,7 @@
 //! | `attribution` | destroys waiting for their cause, and the examples kept |
 //! | `anomalies`, `reuse` | input that does not balance; reuse counters and simulated pools |
 //! | `findings` | what other checkers reported (validation layers, failed command buffers), by severity and code |
-//! | `types`, `hashing`, `ring`, `recent` | dense type indices and the bounded containers all folds use |
+//! | `types`, `hashing`, `ids`, `ring`, `recent` | dense type indices and the bounded containers all folds use |
 
 pub(crate) mod aggregate;
 pub(crate) mod analyzer;
@@ -28,6 +28,7 @@ pub(crate) mod definitions;
 pub(crate) mod findings;
 pub(crate) mod flight;
 pub(crate) mod hashing;
+pub(crate) mod ids;
 pub(crate) mod lanes;
 pub(crate) mod owners;
 pub(crate) mod packets;

@@ -135,7 +135,7 @@ impl Analyzer {
     pub(super) fn on_destroy(&mut self, seq: u64, t: u64, r: Resource, packet: Option<PacketRef>) {
         let id = r.id.0;
         let event_ty = self.types.index(r.ty);
-        let found = self.live.remove(&id);
+        let found = self.live.remove(id);
         if found.is_none() && self.recently_destroyed.contains(&id) {
             let owner = self.recently_destroyed.get(&id).copied().unwrap_or(NONE);
             self.anomaly(AnomalyKind::DoubleDestroy, seq, t, id, owner, packet);
@@ -383,7 +383,7 @@ impl Analyzer {
         }
         self.count(t).ty(ty).rebuilds += 1;
         let new = dims.map(|d| (d.width, d.height));
-        match self.live.get_mut(&r.id.0) {
+        match self.live.get_mut(r.id.0) {
             Some(l) => {
                 if let Some(p) = packet {
                     Self::hold(&mut self.flight, p, r.id.0, RefKind::Rebuilt, l);
@@ -417,7 +417,7 @@ impl Analyzer {
         } else {
             agg.unbinds += 1;
         }
-        match self.live.get_mut(&id) {
+        match self.live.get_mut(id) {
             Some(l) if bind => {
                 l.binds = l.binds.saturating_add(1);
                 if let Some(p) = packet {

@@ -21,7 +21,7 @@ use crate::analysis::fold::attribution::{Attribution, OwnerNow, Settled};
 use crate::analysis::fold::definitions::Definitions;
 use crate::analysis::fold::findings::FindingLog;
 use crate::analysis::fold::flight::{FlightTable, Hold, HoldChange, RefKind};
-use crate::analysis::fold::hashing::FxHashMap;
+use crate::analysis::fold::ids::IdMap;
 use crate::analysis::fold::lanes::{LaneTable, RecentPacket};
 use crate::analysis::fold::owners::OwnerTable;
 use crate::analysis::fold::packets::{PacketTracker, StageOutcome};
@@ -112,7 +112,7 @@ pub struct Analyzer {
     pub(crate) events: u64,
     pub(crate) first_ns: Option<u64>,
     pub(crate) last_ns: u64,
-    pub(crate) live: FxHashMap<u64, Live>,
+    pub(crate) live: IdMap<Live>,
     pub(crate) owners: OwnerTable,
     pub(crate) lanes: LaneTable,
     pub(crate) packets: PacketTracker,
@@ -154,7 +154,7 @@ impl Analyzer {
             events: 0,
             first_ns: None,
             last_ns: 0,
-            live: FxHashMap::default(),
+            live: IdMap::default(),
             owners: OwnerTable::new(defs.max_owners, defs.r()),
             lanes: LaneTable::new(defs.lane_window_packets, defs.max_lanes),
             packets: PacketTracker::new(defs.max_live_packets),
@@ -422,7 +422,7 @@ impl Analyzer {
     /// Packet `p` touched resource `id`.
     fn on_touched(&mut self, seq: u64, t: u64, p: PacketRef, id: u64) {
         self.count(t).touches += 1;
-        match self.live.get_mut(&id) {
+        match self.live.get_mut(id) {
             Some(l) => Self::hold(&mut self.flight, p, id, RefKind::Used, l),
             None => self.not_live(seq, t, id, Some(p)),
         }
@@ -591,8 +591,8 @@ impl EventSink for Analyzer {
 
 /// The holds on resource `r` changed.
 #[inline]
-fn change_hold(live: &mut FxHashMap<u64, Live>, r: u64, change: HoldChange) {
-    if let Some(l) = live.get_mut(&r) {
+fn change_hold(live: &mut IdMap<Live>, r: u64, change: HoldChange) {
+    if let Some(l) = live.get_mut(r) {
         l.hold(change);
     }
 }
