@@ -143,7 +143,7 @@ impl ReuseTracker {
     /// A pool event of pool `owner` for type `ty`.
     pub(crate) fn on_pool(&mut self, action: PoolAction, owner: Owner, ty: u16) {
         let key = (owner, ty);
-        if !self.pools.contains_key(&key) && self.pools.len() >= MAX_CLASSES {
+        if self.pools.len() >= MAX_CLASSES && !self.pools.contains_key(&key) {
             self.overflowed += 1;
             return;
         }

@@ -261,15 +261,18 @@ impl<T: Part> Segmented<T> {
     pub(crate) fn current(&mut self, b: &Boundaries) -> &mut T {
         let slot = match self.last {
             Some((seg, slot)) if seg == b.seg => slot,
-            _ => match self.pending.back() {
-                Some(&(seg, slot)) if seg == b.seg => slot,
-                _ => match self.open(b) {
-                    Some(slot) => slot,
-                    None => return &mut self.committed[self.window_of(b.seg, b)],
-                },
-            },
+            _ => {
+                let slot = match self.pending.back() {
+                    Some(&(seg, slot)) if seg == b.seg => slot,
+                    _ => match self.open(b) {
+                        Some(slot) => slot,
+                        None => return &mut self.committed[self.window_of(b.seg, b)],
+                    },
+                };
+                self.last = Some((b.seg, slot));
+                slot
+            }
         };
-        self.last = Some((b.seg, slot));
         &mut self.slots[slot as usize]
     }
 

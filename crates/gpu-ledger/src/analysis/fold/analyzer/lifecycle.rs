@@ -135,7 +135,9 @@ impl Analyzer {
     pub(super) fn on_destroy(&mut self, seq: u64, t: u64, r: Resource, packet: Option<PacketRef>) {
         let id = r.id.0;
         let event_ty = self.types.index(r.ty);
-        let found = self.live.remove(id);
+        let removed = self.live.remove(id);
+        // Read in place: `Live` is large, and copying it at every use showed.
+        let found = removed.as_ref();
         if found.is_none() && self.recently_destroyed.contains(&id) {
             let owner = self.recently_destroyed.get(&id).copied().unwrap_or(NONE);
             self.anomaly(AnomalyKind::DoubleDestroy, seq, t, id, owner, packet);
@@ -170,7 +172,7 @@ impl Analyzer {
         self.recently_destroyed.insert(id, owner);
         if let Some(l) = found {
             if l.unsubmitted + l.submitted > 0 {
-                self.destroyed_while_held(seq, t, id, packet, &l);
+                self.destroyed_while_held(seq, t, id, packet, l);
             }
             // The destroying packet stops listing it, so a packet that rebuilds
             // what it references does not fill its list with the dead.
