@@ -35,7 +35,7 @@ use std::collections::VecDeque;
 
 use crate::event::{PacketRef, PacketStage};
 
-use super::hashing::FxHashMap;
+use super::ids::IdMap;
 
 /// Seen, but not queued or submitted yet.
 const PENDING: u8 = 0;
@@ -134,7 +134,7 @@ pub(crate) struct FlightTable {
     /// A slab: freed slots keep their allocations for the next packet.
     slots: Vec<Flight>,
     free: Vec<u32>,
-    index: FxHashMap<PacketRef, u32>,
+    index: IdMap<PacketRef, u32>,
     /// Slots by insertion, oldest first, for eviction at the cap.
     order: VecDeque<(u32, u64)>,
     /// The last packet looked up and its slot (`None`: known not tracked).
@@ -161,7 +161,7 @@ impl FlightTable {
         Self {
             slots: Vec::new(),
             free: Vec::new(),
-            index: FxHashMap::default(),
+            index: IdMap::default(),
             order: VecDeque::new(),
             cache: None,
             serial: 0,
@@ -349,7 +349,7 @@ impl FlightTable {
         {
             return slot;
         }
-        let slot = self.index.get(&p).copied();
+        let slot = self.index.get(p).copied();
         self.cache = Some((p, slot));
         slot
     }
@@ -400,7 +400,7 @@ impl FlightTable {
         f.refs.clear();
         f.doomed.clear();
         let p = f.packet;
-        self.index.remove(&p);
+        self.index.remove(p);
         self.free.push(slot);
         self.cache = Some((p, None));
         if self.order.len() > 2 * self.index.len() + 64 {

@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use crate::event::{PacketRef, PacketStage};
 
 use super::anomalies::AnomalyKind;
-use super::hashing::FxHashMap;
+use super::ids::IdMap;
 use super::lanes::LaneTable;
 use super::recent::Recent;
 
@@ -105,116 +105,10 @@ pub(crate) struct PerPacketStats {
     pub(crate) max_destroyed: PacketMax,
 }
 
-/// Values by packet, with the packet looked up last found without a hash: a
-/// packet's events mostly come one after another (queued, its resources,
-/// submitted, completed, presented), so most lookups are of the same packet.
-#[derive(Clone, Debug)]
-pub(crate) struct PacketMap<V> {
-    /// A slab: `None` where a removed packet was.
-    slots: Vec<Option<(PacketRef, V)>>,
-    free: Vec<u32>,
-    index: FxHashMap<PacketRef, u32>,
-    /// The packet last found and its slot.
-    last: Option<(PacketRef, u32)>,
-}
-
-impl<V> Default for PacketMap<V> {
-    fn default() -> Self {
-        Self {
-            slots: Vec::new(),
-            free: Vec::new(),
-            index: FxHashMap::default(),
-            last: None,
-        }
-    }
-}
-
-impl<V> PacketMap<V> {
-    /// How many packets it holds.
-    pub(crate) fn len(&self) -> usize {
-        self.index.len()
-    }
-
-    /// Whether it holds no packet.
-    #[cfg(test)]
-    pub(crate) fn is_empty(&self) -> bool {
-        self.index.is_empty()
-    }
-
-    #[inline]
-    fn slot(&mut self, p: PacketRef) -> Option<u32> {
-        if let Some((last, slot)) = self.last
-            && last == p
-        {
-            return Some(slot);
-        }
-        let slot = *self.index.get(&p)?;
-        self.last = Some((p, slot));
-        Some(slot)
-    }
-
-    /// The value of packet `p`.
-    #[inline]
-    pub(crate) fn get_mut(&mut self, p: PacketRef) -> Option<&mut V> {
-        let slot = self.slot(p)?;
-        self.slots[slot as usize].as_mut().map(|(_, v)| v)
-    }
-
-    /// The value of packet `p`, without remembering it as the last found.
-    pub(crate) fn get(&self, p: &PacketRef) -> Option<&V> {
-        let slot = *self.index.get(p)?;
-        self.slots[slot as usize].as_ref().map(|(_, v)| v)
-    }
-
-    /// Whether it holds packet `p`.
-    #[cfg(test)]
-    pub(crate) fn contains_key(&self, p: &PacketRef) -> bool {
-        self.index.contains_key(p)
-    }
-
-    /// Adds packet `p` with `value`, replacing what it held for `p`, if anything.
-    pub(crate) fn insert(&mut self, p: PacketRef, value: V) -> &mut V {
-        let slot = match self.free.pop() {
-            Some(slot) => slot,
-            None => {
-                self.slots.push(None);
-                (self.slots.len() - 1) as u32
-            }
-        };
-        if let Some(old) = self.index.insert(p, slot) {
-            self.slots[old as usize] = None;
-            self.free.push(old);
-        }
-        self.last = Some((p, slot));
-        let (_, v) = self.slots[slot as usize].insert((p, value));
-        v
-    }
-
-    /// Takes packet `p` out.
-    pub(crate) fn remove(&mut self, p: &PacketRef) -> Option<V> {
-        let slot = self.index.remove(p)?;
-        if self.last.is_some_and(|(last, _)| last == *p) {
-            self.last = None;
-        }
-        self.free.push(slot);
-        self.slots[slot as usize].take().map(|(_, v)| v)
-    }
-
-    /// Every packet and its value, in no particular order.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&PacketRef, &V)> {
-        self.slots.iter().flatten().map(|(p, v)| (p, v))
-    }
-
-    /// Every value, in no particular order.
-    pub(crate) fn values(&self) -> impl Iterator<Item = &V> {
-        self.iter().map(|(_, v)| v)
-    }
-}
-
 /// All packets in flight.
 #[derive(Clone, Debug)]
 pub(crate) struct PacketTracker {
-    pub(crate) live: PacketMap<PacketState>,
+    pub(crate) live: IdMap<PacketRef, PacketState>,
     order: VecDeque<(PacketRef, u64)>,
     recent: Recent<PacketRef>,
     cap: usize,
@@ -225,7 +119,7 @@ impl PacketTracker {
     /// Empty, tracking at most `cap` packets at once.
     pub(crate) fn new(cap: usize) -> Self {
         Self {
-            live: PacketMap::default(),
+            live: IdMap::default(),
             order: VecDeque::new(),
             recent: Recent::new(4_096),
             cap: cap.max(1),
@@ -332,7 +226,7 @@ impl PacketTracker {
             },
             submitted: st.staged & SUBMITTED != 0,
         };
-        self.live.remove(&p);
+        self.live.remove(p);
         self.recent.insert(p, ());
         self.finish(p, finished.created, finished.destroyed);
         self.compact();
@@ -386,25 +280,21 @@ impl PacketTracker {
         }
         self.order.push_back((p, seq));
         let lane = lanes.lane(p.lane.0);
-        // Only called for a packet it does not hold.
-        self.live.insert(
-            p,
-            PacketState {
-                first_seq: seq,
-                lane,
-                staged: 0,
-                submitted_ns: None,
-                created: 0,
-                destroyed: 0,
-            },
-        )
+        self.live.get_or_insert_with(p, || PacketState {
+            first_seq: seq,
+            lane,
+            staged: 0,
+            submitted_ns: None,
+            created: 0,
+            destroyed: 0,
+        })
     }
 
     #[cold]
     fn evict_oldest(&mut self) {
         while let Some((p, seq)) = self.order.pop_front() {
-            if self.live.get(&p).is_some_and(|st| st.first_seq == seq)
-                && let Some(st) = self.live.remove(&p)
+            if self.live.get(p).is_some_and(|st| st.first_seq == seq)
+                && let Some(st) = self.live.remove(p)
             {
                 self.stats.evicted += 1;
                 self.stats.max_created.offer(u64::from(st.created), p);
@@ -418,7 +308,7 @@ impl PacketTracker {
         if self.order.len() > 2 * self.live.len() + 64 {
             let live = &self.live;
             self.order
-                .retain(|(p, seq)| live.get(p).is_some_and(|st| st.first_seq == *seq));
+                .retain(|(p, seq)| live.get(*p).is_some_and(|st| st.first_seq == *seq));
         }
     }
 }
@@ -508,6 +398,6 @@ mod tests {
             t.on_resource(PacketRef::new(1, p), true, p, &mut lanes);
         }
         assert_eq!((t.live.len(), t.stats.evicted), (2, 3));
-        assert!(t.live.contains_key(&PacketRef::new(1, 4)));
+        assert!(t.live.contains_key(PacketRef::new(1, 4)));
     }
 }

@@ -15,32 +15,8 @@
 //! the same answers, only slower when many collide. It must never answer
 //! differently from "the last `capacity` distinct keys".
 
-use std::hash::Hash;
-
-use crate::event::PacketRef;
-
 use super::hashing::FxHashMap;
-
-/// Where a key's place in the direct table is: consecutive keys at consecutive places.
-pub(crate) trait Spot: Copy + Eq + Hash {
-    /// The key's place, before it is reduced to the table's size.
-    fn spot(self) -> u64;
-}
-
-impl Spot for u64 {
-    #[inline]
-    fn spot(self) -> u64 {
-        self
-    }
-}
-
-impl Spot for PacketRef {
-    #[inline]
-    fn spot(self) -> u64 {
-        // Packet numbers count up within a lane; lanes are spread apart.
-        self.packet.0 ^ self.lane.0.wrapping_mul(0x9e37_79b9_7f4a_7c15)
-    }
-}
+use super::ids::Spot;
 
 /// A remembered key: `number` is 1 + its number among all keys inserted (0: empty).
 #[derive(Clone, Copy, Debug)]

@@ -112,7 +112,7 @@ pub struct Analyzer {
     pub(crate) events: u64,
     pub(crate) first_ns: Option<u64>,
     pub(crate) last_ns: u64,
-    pub(crate) live: IdMap<Live>,
+    pub(crate) live: IdMap<u64, Live>,
     pub(crate) owners: OwnerTable,
     pub(crate) lanes: LaneTable,
     pub(crate) packets: PacketTracker,
@@ -591,7 +591,7 @@ impl EventSink for Analyzer {
 
 /// The holds on resource `r` changed.
 #[inline]
-fn change_hold(live: &mut IdMap<Live>, r: u64, change: HoldChange) {
+fn change_hold(live: &mut IdMap<u64, Live>, r: u64, change: HoldChange) {
     if let Some(l) = live.get_mut(r) {
         l.hold(change);
     }
