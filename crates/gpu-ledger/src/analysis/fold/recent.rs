@@ -11,12 +11,16 @@
 //! [`Spot`], modulo the table's size), so keys that come one after another, as
 //! resource ids and packet numbers do, sit side by side in memory instead of
 //! scattered by a hash; a key whose place another remembered key holds goes to
-//! a hash map beside it, swept of forgotten keys now and then. Any keys give
-//! the same answers, only slower when many collide. It must never answer
-//! differently from "the last `capacity` distinct keys".
+//! a hash map beside it, swept of forgotten keys now and then. The table starts
+//! small and doubles as keys come, up to twice the capacity, so a short stream
+//! costs little. Any keys give the same answers, only slower when many collide.
+//! It must never answer differently from "the last `capacity` distinct keys".
 
 use super::hashing::FxHashMap;
 use super::ids::Spot;
+
+/// The direct table's size at the first insert (when the capacity allows).
+const MIN_SLOTS: usize = 1 << 10;
 
 /// A remembered key: `number` is 1 + its number among all keys inserted (0: empty).
 #[derive(Clone, Copy, Debug)]
@@ -29,7 +33,8 @@ struct Slot<K, V> {
 /// The last `capacity` distinct keys inserted, each with the value it came with.
 #[derive(Clone, Debug)]
 pub(crate) struct Recent<K, V = ()> {
-    /// The direct table: twice the capacity (a power of two), made at the first insert.
+    /// The direct table: a power of two, made at the first insert and doubled as
+    /// keys come, up to twice the capacity.
     slots: Vec<Slot<K, V>>,
     /// Keys whose place held another remembered key, with their number (0-based).
     overflow: FxHashMap<K, (u64, V)>,
@@ -38,6 +43,8 @@ pub(crate) struct Recent<K, V = ()> {
     /// Keys inserted so far (each distinct while remembered).
     inserted: u64,
     capacity: usize,
+    /// The direct table's largest size: twice the capacity, a power of two.
+    full: usize,
 }
 
 impl<K: Spot, V: Copy> Recent<K, V> {
@@ -49,6 +56,7 @@ impl<K: Spot, V: Copy> Recent<K, V> {
             sweep_at: 64,
             inserted: 0,
             capacity,
+            full: capacity.saturating_mul(2).next_power_of_two(),
         }
     }
 
@@ -70,16 +78,12 @@ impl<K: Spot, V: Copy> Recent<K, V> {
         if self.capacity == 0 {
             return;
         }
-        if self.slots.is_empty() {
-            let len = self.capacity.saturating_mul(2).next_power_of_two();
-            self.slots = vec![
-                Slot {
-                    number: 0,
-                    key,
-                    value,
-                };
-                len
-            ];
+        if self.slots.len() < self.full {
+            let remembered =
+                usize::try_from(self.inserted).map_or(usize::MAX, |n| n.min(self.capacity));
+            if self.slots.is_empty() || remembered * 2 >= self.slots.len() {
+                self.grow(key, value);
+            }
         }
         let place = self.place(key);
         let slot = self.slots[place];
@@ -113,6 +117,26 @@ impl<K: Spot, V: Copy> Recent<K, V> {
                 .retain(|_, (n, _)| n.saturating_add(capacity) >= inserted);
             // Every key counts toward the next sweep: sweeping stays linear overall.
             self.sweep_at = 2 * self.overflow.len() + 64;
+        }
+    }
+
+    /// Makes the direct table twice as large (or `MIN_SLOTS`, at most `full`),
+    /// each remembered key at its place in it. Keys in distinct places stay in
+    /// distinct places: a key's new place keeps its old place in its low bits.
+    #[cold]
+    fn grow(&mut self, key: K, value: V) {
+        let len = (self.slots.len() * 2).clamp(MIN_SLOTS.min(self.full), self.full);
+        let empty = Slot {
+            number: 0,
+            key,
+            value,
+        };
+        let old = std::mem::replace(&mut self.slots, vec![empty; len]);
+        for slot in old {
+            if slot.number != 0 && self.remembered(slot.number - 1) {
+                let place = self.place(slot.key);
+                self.slots[place] = slot;
+            }
         }
     }
 
@@ -153,6 +177,21 @@ mod tests {
         assert_eq!((recent.get(&2), recent.get(&3)), (Some(&'b'), Some(&'c')));
     }
 
+    #[test]
+    fn the_table_grows_with_the_keys_remembered_up_to_twice_the_capacity() {
+        let mut recent = Recent::new(65_536);
+        for key in 0..10u64 {
+            recent.insert(key, ());
+        }
+        assert_eq!(recent.slots.len(), MIN_SLOTS, "a short stream costs little");
+        for key in 10..200_000u64 {
+            recent.insert(key, ());
+        }
+        assert_eq!(recent.slots.len(), 131_072);
+        assert!(recent.contains(&(200_000 - 65_536)) && !recent.contains(&(199_999 - 65_536)));
+        assert!(recent.overflow.is_empty(), "counting keys never collide");
+    }
+
     /// The plain definition: a queue of the last `capacity` distinct keys.
     struct Plain {
         map: HashMap<u64, u32>,
@@ -186,7 +225,7 @@ mod tests {
             seed ^= seed << 17;
             seed % n
         };
-        for capacity in [0, 1, 3, 8, 100] {
+        for capacity in [0, 1, 3, 8, 100, 1_500] {
             let keys: Vec<Vec<u64>> = vec![
                 (1..2_000).collect(),
                 (0..2_000).map(|i| (i % 300) << 20).collect(),
