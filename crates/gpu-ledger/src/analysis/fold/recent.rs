@@ -12,8 +12,9 @@
 //! resource ids and packet numbers do, sit side by side in memory instead of
 //! scattered by a hash; a key whose place another remembered key holds goes to
 //! a hash map beside it, swept of forgotten keys now and then. The table starts
-//! small and doubles as keys come, up to twice the capacity, so a short stream
-//! costs little. Any keys give the same answers, only slower when many collide.
+//! small and doubles as keys come, up to the capacity (a power of two): counting
+//! keys then each take the place of the key forgotten as they come, and a short
+//! stream costs little. Any keys give the same answers, only slower when many collide.
 //! It must never answer differently from "the last `capacity` distinct keys".
 
 use super::hashing::FxHashMap;
@@ -34,7 +35,7 @@ struct Slot<K, V> {
 #[derive(Clone, Debug)]
 pub(crate) struct Recent<K, V = ()> {
     /// The direct table: a power of two, made at the first insert and doubled as
-    /// keys come, up to twice the capacity.
+    /// keys come, up to the capacity.
     slots: Vec<Slot<K, V>>,
     /// Keys whose place held another remembered key, with their number (0-based).
     overflow: FxHashMap<K, (u64, V)>,
@@ -43,7 +44,7 @@ pub(crate) struct Recent<K, V = ()> {
     /// Keys inserted so far (each distinct while remembered).
     inserted: u64,
     capacity: usize,
-    /// The direct table's largest size: twice the capacity, a power of two.
+    /// The direct table's largest size: the capacity, a power of two.
     full: usize,
 }
 
@@ -56,7 +57,7 @@ impl<K: Spot, V: Copy> Recent<K, V> {
             sweep_at: 64,
             inserted: 0,
             capacity,
-            full: capacity.saturating_mul(2).next_power_of_two(),
+            full: capacity.next_power_of_two(),
         }
     }
 
@@ -178,7 +179,7 @@ mod tests {
     }
 
     #[test]
-    fn the_table_grows_with_the_keys_remembered_up_to_twice_the_capacity() {
+    fn the_table_grows_with_the_keys_remembered_up_to_the_capacity() {
         let mut recent = Recent::new(65_536);
         for key in 0..10u64 {
             recent.insert(key, ());
@@ -187,7 +188,7 @@ mod tests {
         for key in 10..200_000u64 {
             recent.insert(key, ());
         }
-        assert_eq!(recent.slots.len(), 131_072);
+        assert_eq!(recent.slots.len(), 65_536);
         assert!(recent.contains(&(200_000 - 65_536)) && !recent.contains(&(199_999 - 65_536)));
         assert!(recent.overflow.is_empty(), "counting keys never collide");
     }
