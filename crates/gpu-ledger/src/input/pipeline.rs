@@ -157,10 +157,7 @@ impl Handoff {
         let mut state = self.lock();
         while state.full.len() >= self.in_flight && !state.stopped {
             state.producer_waits = true;
-            state = self
-                .room
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+            state = wait(&self.room, state);
         }
         state.producer_waits = false;
         if state.stopped {
@@ -189,10 +186,7 @@ impl Handoff {
                 return None;
             }
             state.folder_waits = true;
-            state = self
-                .filled
-                .wait(state)
-                .unwrap_or_else(PoisonError::into_inner);
+            state = wait(&self.filled, state);
             state.folder_waits = false;
         }
     }
@@ -202,6 +196,12 @@ impl Handoff {
         self.lock().closed = true;
         self.filled.notify_one();
     }
+}
+
+/// Waits on `condvar`, giving up `state` meanwhile.
+fn wait<'a>(condvar: &Condvar, state: MutexGuard<'a, State>) -> MutexGuard<'a, State> {
+    // Neither side panics while holding the lock; a poisoned state is still whole.
+    condvar.wait(state).unwrap_or_else(PoisonError::into_inner)
 }
 
 /// Marks the hand-off stopped when the folding thread ends, however it ends.
