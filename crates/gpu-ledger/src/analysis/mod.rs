@@ -48,11 +48,13 @@ mod report;
 mod views;
 
 pub use fold::analyzer::Analyzer;
+// One way to say "1 destroy, 2 destroys" for the live path too.
 pub use fold::attribution::DestroyCause;
 pub use fold::definitions::Definitions;
 pub use fold::owners::kind_name;
 pub use fold::types::type_name;
 pub use fold::windows::Window;
+pub(crate) use report::numbers::count;
 pub use report::render::text::TextOptions;
 pub use report::schema::anomalies::{AnomalyExample, AnomalyReport};
 pub use report::schema::definitions::DefinitionsReport;

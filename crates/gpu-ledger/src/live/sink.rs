@@ -23,6 +23,7 @@ use log::Level;
 use super::dump::{DUMP_FORMAT, Dump, DumpPlan, DumpReason};
 use super::notice::{NoticeHook, emit};
 use super::watch::{DEFAULT_REPEAT, Watch};
+use crate::analysis::count;
 use crate::analysis::{
     Analyzer, DEFAULT_MAX_PACKETS, Definitions, ResourceGraph, TextOptions, Timeline, TimelineKeep,
     TimelineReport, Window, WindowSpan,
@@ -261,15 +262,27 @@ impl LiveSink {
 
     /// Writes the dump for `reason` to `path` and announces it.
     fn write_dump(&mut self, path: &Path, reason: DumpReason) -> Result<u64, Error> {
+        // The guardrails as of this event, not as of the last paced check: a dump
+        // asked for right after a bad destroy lists what it fired.
+        self.watch.check(
+            &self.analyzer,
+            self.recorder.as_ref(),
+            self.hook.as_ref(),
+            true,
+        );
         let dump = self.dump(reason);
         match dump.write(path) {
             Ok(()) => {
                 let line = format!(
-                    "dump written to {} ({}): {} live resources, {} recent packets, after event {}",
+                    "dump written to {} ({}): {}, {}, after event {}",
                     path.display(),
                     reason.name(),
-                    dump.graph.live,
-                    dump.recent_packets.packets_shown,
+                    count(dump.graph.live, "live resource", "live resources"),
+                    count(
+                        dump.recent_packets.packets_shown,
+                        "recent packet",
+                        "recent packets"
+                    ),
                     dump.seq
                 );
                 emit(self.hook.as_ref(), Level::Info, "dump", &line);
