@@ -213,7 +213,7 @@ fn a_validation_error_in_a_vulkan_log_fails_check_and_is_reported_with_its_vuid(
     let text = stdout(&out);
     assert!(
         text.contains(
-            "  FAIL  error-findings              error    1 findings of severity error reported by other checkers (limit 0); most frequent: VUID-vkDestroyImage-image-01000 (1)\n        #"
+            "  FAIL  error-findings              error    1 finding of severity error reported by other checkers (limit 0); most frequent: VUID-vkDestroyImage-image-01000 (1)\n        #"
         ) && text.contains(" VUID-vkDestroyImage-image-01000 at line 127\n"),
         "{text}"
     );

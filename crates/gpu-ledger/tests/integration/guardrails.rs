@@ -130,7 +130,7 @@ fn recreate_churn_warns_at_r_cycles_within_t() {
     assert!(!g.passed);
     assert_eq!(
         g.message,
-        "1 non-transient (owner, type) keys in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0); worst: RootVisual 0x1400 CommandQueue, 3 recreates"
+        "1 non-transient (owner, type) key in a recreate loop (R=3 recreates within T=1000.000 ms; limit 0); worst: RootVisual 0x1400 CommandQueue, 3 recreates"
     );
     assert_eq!(
         counts(g),

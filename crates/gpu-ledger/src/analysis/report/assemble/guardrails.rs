@@ -62,8 +62,14 @@ fn recreate_churn(r: &Report, facts: GuardFacts, d: &Definitions) -> Guardrail {
     let keys = facts.loop_keys;
     let loops: Vec<_> = r.recreate_loops.iter().filter(|l| !l.transient).collect();
     let mut message = format!(
-        "{keys} non-transient (owner, type) keys in a recreate loop (R={} recreates within T={:.3} ms; limit {limit})",
-        r.definitions.recreate_loop_count, r.definitions.recreate_loop_window_ms
+        "{} in a recreate loop (R={} recreates within T={:.3} ms; limit {limit})",
+        count(
+            keys,
+            "non-transient (owner, type) key",
+            "non-transient (owner, type) keys"
+        ),
+        r.definitions.recreate_loop_count,
+        r.definitions.recreate_loop_window_ms
     );
     if let Some(l) = loops.first() {
         message.push_str(&format!(
@@ -255,8 +261,9 @@ fn use_after_destroy(r: &Report, _facts: GuardFacts, d: &Definitions) -> Guardra
     let limit = d.use_after_destroy_max;
     let found = r.anomalies.by_kind.get(kind).copied().unwrap_or(0);
     let message = format!(
-        "{found} uses of a resource by a packet after its destroy (wrong under every release \
-         model; limit {limit})"
+        "{} of a resource by a packet after its destroy (wrong under every release model; \
+         limit {limit})",
+        count(found, "use", "uses")
     );
     let items = check_items(r, kind, |e, owner, packet| {
         format!(
@@ -353,8 +360,10 @@ fn error_findings(r: &Report, d: &Definitions) -> Guardrail {
     let f = &r.findings;
     let limit = d.error_findings_max;
     let errors = f.errors();
-    let mut message =
-        format!("{errors} findings of severity error reported by other checkers (limit {limit})");
+    let mut message = format!(
+        "{} of severity error reported by other checkers (limit {limit})",
+        count(errors, "finding", "findings")
+    );
     if let Some(first) = f.by_code.iter().find(|c| c.severity == "error") {
         message.push_str(&format!(
             "; most frequent: {} ({})",
