@@ -101,9 +101,12 @@ pub(crate) fn pipelined_in<T>(
             limit: batch.max(1),
             handoff,
         };
+        // Closes the hand-off however `produce` ends: were it to panic unclosed,
+        // the folding thread would wait for a batch forever, and the scope with it.
+        let close = Close(handoff);
         let out = produce(&mut relay);
         relay.send();
-        handoff.close();
+        drop(close);
         if let Err(panic) = folder.join() {
             std::panic::resume_unwind(panic);
         }
@@ -214,6 +217,15 @@ impl Drop for Stop<'_> {
         state.full.clear();
         drop(state);
         self.0.room.notify_one();
+    }
+}
+
+/// Closes the hand-off when dropped: after the producer's last call, or as it panics.
+struct Close<'a>(&'a Handoff);
+
+impl Drop for Close<'_> {
+    fn drop(&mut self) {
+        self.0.close();
     }
 }
 
@@ -401,6 +413,28 @@ mod tests {
         let mut piped = Script::default();
         assert_eq!(pipelined(&mut piped, |_| 7), 7);
         assert!(piped.0.is_empty());
+    }
+
+    #[test]
+    fn a_panicking_producer_panics_the_caller_instead_of_waiting_forever() {
+        // On a thread of its own, so that a wait that never ends fails the test.
+        let (done, result) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let caught = std::panic::catch_unwind(|| {
+                pipelined_in(4, 2, &mut Script::default(), |sink| {
+                    produce(sink);
+                    panic!("the reader broke")
+                })
+            });
+            let _ = done.send(caught.map_err(|p| p.downcast_ref::<&str>().copied()));
+        });
+        let caught = result
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the caller returns once the producer panicked");
+        assert_eq!(
+            caught.expect_err("the panic reaches the caller"),
+            Some("the reader broke")
+        );
     }
 
     #[test]
