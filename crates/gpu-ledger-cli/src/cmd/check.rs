@@ -35,14 +35,14 @@ pub(crate) struct Args {
     #[command(flatten)]
     release: ReleaseArg,
     /// At most this churn ratio, (creates + destroys) / presents (totals.churn_ratio).
-    #[arg(long, value_name = "X")]
+    #[arg(long, value_name = "X", value_parser = parse_limit)]
     max_churn_ratio: Option<f64>,
     /// At most this many creates in the startup window (startup.created).
     #[arg(long, value_name = "N")]
     max_startup_creates: Option<u64>,
     /// Startup stabilised within this many ms (startup.stabilisation_ms); a run
     /// that never stabilised fails.
-    #[arg(long, value_name = "MS")]
+    #[arg(long, value_name = "MS", value_parser = parse_limit)]
     max_startup_ms: Option<f64>,
     /// At most this many (owner, type) keys in a recreate loop (totals.recreate_loop_keys).
     #[arg(long, value_name = "N")]
@@ -55,8 +55,16 @@ pub(crate) struct Args {
     #[arg(long, value_name = "FILE", requires = "max_regression")]
     baseline: Option<PathBuf>,
     /// The regression tolerated against --baseline, percent (0: none).
-    #[arg(long, value_name = "PCT", requires = "baseline")]
+    #[arg(long, value_name = "PCT", requires = "baseline", value_parser = parse_limit)]
     max_regression: Option<f64>,
+}
+
+/// A bound that some value can meet: NaN or a negative one would fail every run.
+fn parse_limit(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(limit) if limit >= 0.0 => Ok(limit),
+        _ => Err(format!("{text:?} is not a number of 0 or more")),
+    }
 }
 
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -73,10 +81,6 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitCode> {
     let summary = input::read_from(&opened, &mut analyzer)?;
     let base = match (&args.baseline, args.max_regression) {
         (Some(base_path), Some(pct)) => {
-            anyhow::ensure!(
-                pct.is_finite() && pct >= 0.0,
-                "--max-regression {pct} is not a percentage: give 0 or more"
-            );
             let mut base = args.release.analyzer();
             // `check - --baseline -`: standard input can be read only once.
             let base_summary = if base_path == path {

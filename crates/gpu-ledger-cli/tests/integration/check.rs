@@ -548,6 +548,31 @@ fn a_regression_without_a_baseline_and_a_bad_baseline_exit_2() {
     );
 }
 
+#[test]
+fn a_bound_no_run_can_meet_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    two_synth_traces(dir.path());
+    for bound in [
+        &["--max-churn-ratio=NaN"][..],
+        &["--max-churn-ratio=-1"],
+        &["--max-startup-ms=-0.5"],
+        &["--baseline", "n.gltrace", "--max-regression=NaN"],
+    ] {
+        let out = run(
+            gpu_ledger(dir.path())
+                .args(["check", "s.gltrace"])
+                .args(bound),
+            2,
+        );
+        let flag = bound.last().unwrap().split('=').next().unwrap();
+        assert!(
+            stderr(&out).contains(flag) && stderr(&out).contains("is not a number of 0 or more"),
+            "{bound:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
 /// The commands of README.md's "Gate CI on it": the CI step's, and the legacy run's
 /// with the output it shows.
 #[cfg(feature = "demo")]
