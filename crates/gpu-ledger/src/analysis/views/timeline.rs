@@ -722,8 +722,8 @@ impl TimelineReport {
         if self.late_events > 0 {
             let _ = writeln!(
                 out,
-                "  {} events of packets not shown were ignored",
-                self.late_events
+                "  {} of packets not shown were ignored",
+                count(self.late_events, "event", "events")
             );
         }
         if self.lost_events > 0 {
