@@ -13,17 +13,18 @@ use serde_json::Value;
 use crate::util::{core_fixture, gpu_ledger, run, run_json, spawn_piped, stderr, stdout};
 
 /// Writes a synthetic trace of about `events` events to `dir/name` and returns
-/// how many it holds, as the generator reports it ("wrote N events ...").
+/// how many it holds, as the generator's document says.
 fn synth(dir: &Path, name: &str, events: u64) -> u64 {
-    let output = run(
-        gpu_ledger(dir).args(["synth", "--events", &events.to_string(), "--out", name]),
-        0,
-    );
-    let said = String::from_utf8_lossy(&output.stdout).into_owned();
-    said.strip_prefix("wrote ")
-        .and_then(|rest| rest.split(' ').next())
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("synth did not say how many events it wrote: {said}"))
+    let doc = run_json(gpu_ledger(dir).args([
+        "synth",
+        "--events",
+        &events.to_string(),
+        "--out",
+        name,
+        "--format",
+        "json",
+    ]));
+    doc["events"].as_u64().expect("synth says how many events it wrote")
 }
 
 /// The names in `dir`, sorted.
