@@ -24,7 +24,9 @@ fn synth(dir: &Path, name: &str, events: u64) -> u64 {
         "--format",
         "json",
     ]));
-    doc["events"].as_u64().expect("synth says how many events it wrote")
+    doc["events"]
+        .as_u64()
+        .expect("synth says how many events it wrote")
 }
 
 /// The names in `dir`, sorted.
